@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { JOB_STATUSES } from './status';
+import { BACKENDS, SECRET_NAMES } from './settings';
+import type {
+  ApiKeyView,
+  AuditEntry,
+  CallbackUrl,
+  CheckResult,
+  CreatedApiKey,
+  DiagnosticsReport,
+  GatewayStatus,
+  InboundPage,
+  InboundView,
+  JobDetail,
+  JobPage,
+  JobView,
+  NumberCheck,
+  PreflightView,
+  SettingsView,
+} from './types';
+
+/**
+ * The one list of methods and events. IPC channels, /rpc/<method> routes and the renderer's
+ * client are all derived from this object; channel names live nowhere else.
+ */
+const id = z.string().min(1).max(64);
+const documentInput = z.object({
+  name: z.string().min(1).max(255),
+  /** Base64 of the file bytes; the type is sniffed from the bytes, never from the name. */
+  contentBase64: z.string().min(1),
+});
+
+/** `returns<Output>()(inputSchema)`: the schema is inferred, the output type is stated once. */
+function returns<O>() {
+  return <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
+}
+
+const empty = z.object({});
+const byId = z.object({ id });
+
+export const contract = {
+  'jobs:send': returns<JobView>()(
+    z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) }),
+  ),
+  'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
+  'jobs:list': returns<JobPage>()(
+    z.object({
+      cursor: z.string().max(200).nullish(),
+      limit: z.number().int().min(1).max(200).default(50),
+      status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
+      search: z.string().max(64).optional(),
+    }),
+  ),
+  'jobs:get': returns<JobDetail>()(byId),
+  'jobs:cancel': returns<JobView>()(byId),
+  'jobs:retryNow': returns<JobView>()(byId),
+  'jobs:resend': returns<JobView>()(z.object({ id, to: z.string().max(64).optional() })),
+  'jobs:mintMediaLink': returns<{ url: string; expiresAt: string }>()(byId),
+  'numbers:check': returns<NumberCheck>()(z.object({ to: z.string().max(64) })),
+
+  'inbound:list': returns<InboundPage>()(
+    z.object({
+      cursor: z.string().max(200).nullish(),
+      limit: z.number().int().min(1).max(200).default(50),
+      unreadOnly: z.boolean().optional(),
+      includeArchived: z.boolean().optional(),
+    }),
+  ),
+  'inbound:get': returns<InboundView>()(byId),
+  'inbound:markRead': returns<InboundView>()(z.object({ id, read: z.boolean() })),
+  'inbound:archive': returns<InboundView>()(z.object({ id, archived: z.boolean() })),
+  'inbound:documentLink': returns<{ url: string; expiresAt: string }>()(byId),
+  'inbound:simulate': returns<InboundView>()(z.object({ from: z.string().max(64).optional() })),
+
+  'keys:list': returns<ApiKeyView[]>()(empty),
+  'keys:create': returns<CreatedApiKey>()(
+    z.object({
+      name: z.string().max(100).optional(),
+      owner: z.string().max(100).optional(),
+      scopes: z.array(z.string().min(1).max(40)).max(20),
+      expiresAt: z.iso.datetime().optional(),
+      note: z.string().max(500).optional(),
+    }),
+  ),
+  'keys:revoke': returns<ApiKeyView>()(z.object({ keyId: id })),
+  'keys:rotate': returns<CreatedApiKey>()(z.object({ keyId: id })),
+
+  'settings:get': returns<SettingsView>()(empty),
+  /** A partial, nested patch; the settings service validates the merged result against SettingsSchema. */
+  'settings:update': returns<SettingsView>()(z.object({ patch: z.record(z.string(), z.unknown()) })),
+  'settings:setSecret': returns<SettingsView>()(
+    z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4096) }),
+  ),
+  'settings:clearSecret': returns<SettingsView>()(z.object({ name: z.enum(SECRET_NAMES) })),
+
+  'setup:check': returns<CheckResult[]>()(z.object({ backend: z.enum(BACKENDS) })),
+  'setup:callbackUrls': returns<CallbackUrl[]>()(empty),
+  'setup:complete': returns<GatewayStatus>()(empty),
+
+  'diagnostics:run': returns<DiagnosticsReport>()(empty),
+  'gateway:status': returns<GatewayStatus>()(empty),
+  'tunnel:start': returns<GatewayStatus>()(empty),
+  'tunnel:stop': returns<GatewayStatus>()(empty),
+  'audit:tail': returns<AuditEntry[]>()(
+    z.object({ limit: z.number().int().min(1).max(1000).default(200), event: z.string().max(64).optional() }),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = Contract[M]['output'];
+
+export type JobListQuery = MethodParsedInput<'jobs:list'>;
+export type InboundListQuery = MethodParsedInput<'inbound:list'>;
+export type KeyCreateInput = MethodParsedInput<'keys:create'>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, value);
+}
+
+/** Events pushed from the gateway to every window (IPC) and browser (/events SSE). */
+export interface EventPayloads {
+  'job:updated': JobView;
+  'inbound:received': InboundView;
+  'inbound:updated': InboundView;
+  'gateway:status': GatewayStatus;
+  'keys:changed': { keyId: string };
+  'settings:changed': { at: string };
+}
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: EventName[] = [
+  'job:updated',
+  'inbound:received',
+  'inbound:updated',
+  'gateway:status',
+  'keys:changed',
+  'settings:changed',
+];
+
+/** Every door answers with this envelope, so errors carry a readable message and a stable code. */
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'unsupported_type',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const HTTP_STATUS_FOR: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The renderer's whole view of the gateway: one typed call and one typed subscription. */
+export interface FaxBridge {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<RpcResult<MethodOutput<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  /** Files handed to the app by the OS (open-file, second instance, print intake). */
+  onOpenFiles(listener: (files: { name: string; contentBase64: string }[]) => void): () => void;
+}

@@ -1,0 +1,67 @@
+import { parsePhoneNumberWithError, ParseError, type CountryCode, isSupportedCountry } from 'libphonenumber-js/min';
+
+export type NumberResult =
+  | { ok: true; e164: string; country: string | null; national: string; likelyValid: boolean }
+  | { ok: false; reason: string };
+
+/** Characters people type inside numbers that carry no meaning. */
+const FORMATTING = /[\s().\-\u00a0\u2010-\u2015]/g;
+
+export function isCountryCode(value: string): value is CountryCode {
+  return isSupportedCountry(value);
+}
+
+/**
+ * Normalises what a person or script typed into E.164, using the default region for national
+ * numbers (Faxbot prefixed a bare "+" and so sent US numbers to the wrong country).
+ * Accepts "possible" numbers rather than only "valid" ones so that test numbers such as
+ * +15551234567 used by Faxbot scripts keep working; `likelyValid` tells the UI when to warn.
+ */
+export function normalizeFaxNumber(input: string, defaultRegion: string): NumberResult {
+  const raw = input.trim();
+  if (raw === '') return { ok: false, reason: "'to' is required: enter a fax number" };
+  if (raw.length > 40) return { ok: false, reason: "'to' is too long to be a fax number" };
+  let compact = raw.replace(FORMATTING, '');
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  if (!/^\+?\d+$/.test(compact)) {
+    return { ok: false, reason: "'to' must contain only digits, an optional leading +, spaces, dashes or parentheses" };
+  }
+  const region = isCountryCode(defaultRegion) ? defaultRegion : undefined;
+  if (!compact.startsWith('+') && !region) {
+    return { ok: false, reason: "'to' must be in international format (+ and country code)" };
+  }
+  try {
+    const parsed = parsePhoneNumberWithError(compact, region);
+    if (!parsed.isPossible()) {
+      const digits = parsed.nationalNumber.length;
+      return {
+        ok: false,
+        reason: `'to' is not a possible number for ${parsed.country ?? `country code +${parsed.countryCallingCode}`} (${digits} digits after the country code)`,
+      };
+    }
+    return {
+      ok: true,
+      e164: parsed.number,
+      country: parsed.country ?? null,
+      national: parsed.formatNational(),
+      likelyValid: parsed.isValid(),
+    };
+  } catch (error) {
+    const code = error instanceof ParseError ? error.message : 'NOT_A_NUMBER';
+    const reasons: Record<string, string> = {
+      INVALID_COUNTRY: "'to' has no valid country code: start with + and the country code",
+      TOO_SHORT: "'to' is too short to be a fax number",
+      TOO_LONG: "'to' is too long to be a fax number",
+      NOT_A_NUMBER: "'to' is not a phone number",
+    };
+    return { ok: false, reason: reasons[code] ?? "'to' is not a phone number" };
+  }
+}
+
+/** What logs, audit rows and list views show: never the full number. */
+export function maskNumber(value: string | null | undefined): string {
+  if (!value) return '';
+  const digits = value.replace(/\D/g, '');
+  if (digits.length <= 4) return '****';
+  return `****${digits.slice(-4)}`;
+}

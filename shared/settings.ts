@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * The settings file schema (validated on load and on every update). Secrets are NOT here:
+ * they live in the OS keychain and are addressed by SECRET_NAMES.
+ */
+export const BACKENDS = ['simulator', 'phaxio', 'sinch', 'signalwire', 'sip'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const SIMULATOR_OUTCOMES = [
+  'delivered',
+  'busy',
+  'no_answer',
+  'invalid_number',
+  'partial',
+  'busy_then_delivered',
+] as const;
+export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number];
+
+const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
+
+export const SettingsSchema = z.object({
+  backend: z.enum(BACKENDS).default('simulator'),
+  setupCompleted: z.boolean().default(false),
+  defaultRegion: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  pageSize: z.enum(['letter', 'a4']).default('letter'),
+  publicApiUrl: httpUrlOrEmpty.default(''),
+  enforcePublicHttps: z.boolean().default(true),
+  requireApiKey: z.boolean().default(false),
+  maxFileSizeMb: z.number().int().min(1).max(100).default(10),
+  pdfTokenTtlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  maxRequestsPerMinute: z.number().int().min(0).default(0),
+  artifactTtlDays: z.number().int().min(0).default(0),
+  cleanupIntervalMinutes: z.number().int().min(1).default(1440),
+  inboundEnabled: z.boolean().default(true),
+  inboundRetentionDays: z.number().int().min(0).default(30),
+  inboundTokenTtlMinutes: z.number().int().min(1).default(60),
+  inboundListRpm: z.number().int().min(0).default(30),
+  inboundGetRpm: z.number().int().min(0).default(60),
+  audit: z
+    .object({
+      enabled: z.boolean().default(true),
+      format: z.enum(['json', 'text']).default('json'),
+      file: z.string().default(''),
+    })
+    .default({ enabled: true, format: 'json', file: '' }),
+  retry: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(20).default(5),
+      busyDelaySeconds: z.number().int().min(1).default(300),
+      noAnswerDelaySeconds: z.number().int().min(1).default(600),
+      lineErrorDelaySeconds: z.number().int().min(1).default(300),
+      providerDelaySeconds: z.number().int().min(1).default(60),
+    })
+    .default({
+      maxAttempts: 5,
+      busyDelaySeconds: 300,
+      noAnswerDelaySeconds: 600,
+      lineErrorDelaySeconds: 300,
+      providerDelaySeconds: 60,
+    }),
+  simulator: z
+    .object({
+      outcome: z.enum(SIMULATOR_OUTCOMES).default('delivered'),
+      stepDelayMs: z.number().int().min(0).max(600_000).default(1500),
+    })
+    .default({ outcome: 'delivered', stepDelayMs: 1500 }),
+  tunnel: z
+    .object({
+      enabled: z.boolean().default(false),
+      host: z.url({ protocol: /^https?$/ }).default('https://localtunnel.me'),
+      subdomain: z.string().regex(/^[a-z0-9-]{0,63}$/).default(''),
+    })
+    .default({ enabled: false, host: 'https://localtunnel.me', subdomain: '' }),
+  phaxio: z
+    .object({
+      baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.phaxio.com/v2.1'),
+      callbackUrl: httpUrlOrEmpty.default(''),
+      verifySignature: z.boolean().default(true),
+      inboundVerifySignature: z.boolean().default(true),
+      sendMode: z.enum(['upload', 'content_url']).default('upload'),
+    })
+    .default({
+      baseUrl: 'https://api.phaxio.com/v2.1',
+      callbackUrl: '',
+      verifySignature: true,
+      inboundVerifySignature: true,
+      sendMode: 'upload',
+    }),
+  sinch: z
+    .object({
+      projectId: z.string().default(''),
+      baseUrl: z.url({ protocol: /^https?$/ }).default('https://fax.api.sinch.com/v3'),
+      authUrl: z.url({ protocol: /^https?$/ }).default('https://auth.sinch.com'),
+      authMode: z.enum(['basic', 'oauth2']).default('basic'),
+      inboundBasicUser: z.string().default(''),
+    })
+    .default({
+      projectId: '',
+      baseUrl: 'https://fax.api.sinch.com/v3',
+      authUrl: 'https://auth.sinch.com',
+      authMode: 'basic',
+      inboundBasicUser: '',
+    }),
+  signalwire: z
+    .object({
+      spaceUrl: z.string().default(''),
+      projectId: z.string().default(''),
+      faxFrom: z.string().default(''),
+      statusCallbackUrl: httpUrlOrEmpty.default(''),
+    })
+    .default({ spaceUrl: '', projectId: '', faxFrom: '', statusCallbackUrl: '' }),
+  sip: z
+    .object({
+      amiHost: z.string().default('127.0.0.1'),
+      amiPort: z.number().int().min(1).max(65535).default(5038),
+      amiUsername: z.string().default('api'),
+      stationId: z.string().default(''),
+    })
+    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '' }),
+  storage: z
+    .object({
+      backend: z.enum(['local', 's3']).default('local'),
+      s3Bucket: z.string().default(''),
+      s3Prefix: z.string().default('inbound/'),
+      s3Region: z.string().default('us-east-1'),
+      s3EndpointUrl: httpUrlOrEmpty.default(''),
+      s3AccessKeyId: z.string().default(''),
+    })
+    .default({
+      backend: 'local',
+      s3Bucket: '',
+      s3Prefix: 'inbound/',
+      s3Region: 'us-east-1',
+      s3EndpointUrl: '',
+      s3AccessKeyId: '',
+    }),
+  ui: z
+    .object({
+      theme: z.enum(['system', 'light', 'dark']).default('system'),
+      notifyOnDelivered: z.boolean().default(false),
+    })
+    .default({ theme: 'system', notifyOnDelivered: false }),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse({});
+}
+
+/** Deep-partial update accepted by settings:update; validated again against SettingsSchema. */
+export type SettingsPatch = { [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K] };
+
+export const SECRET_NAMES = [
+  'apiKey',
+  'phaxio.apiKey',
+  'phaxio.apiSecret',
+  'phaxio.callbackToken',
+  'sinch.apiKey',
+  'sinch.apiSecret',
+  'sinch.inboundBasicPass',
+  'sinch.inboundHmacSecret',
+  'signalwire.apiToken',
+  'signalwire.signingKey',
+  'sip.amiPassword',
+  'sip.inboundSecret',
+  'storage.s3SecretAccessKey',
+] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+export type ValueSource = 'default' | 'file' | 'env';
