@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { request } from 'undici';
+
+/**
+ * npm run bench: POST /fax (small TXT) and GET /fax/{id}, each with an API key, against the
+ * headless gateway, next to a trivial Node server measured in the same run. Loopback only.
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const API_KEY = 'bench-bootstrap-key';
+const BOUNDARY = 'B';
+const POST_BODY =
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="to"\r\n\r\n+15551230001\r\n` +
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="small.txt"\r\nContent-Type: text/plain\r\n\r\nhello fax world\n\r\n` +
+  `--${BOUNDARY}--\r\n`;
+
+function startChild(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ proc, url: match[1] as string });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  });
+}
+
+interface Figure {
+  name: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(name: string, options: autocannon.Options): Promise<Figure> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  return {
+    name,
+    reqPerSec: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fbd-bench-'));
+  const trivial = await startChild(['e2e/bench/trivial-server.mjs'], {});
+  const gateway = await startChild(['--import', 'tsx', 'electron/gateway/cli.ts', '--port', '0', '--data-dir', dataDir], {
+    HOME: dataDir,
+    API_KEY,
+    REQUIRE_API_KEY: 'true',
+    FAX_BACKEND: 'simulator',
+  });
+  try {
+    const created = await request(`${gateway.url}/admin/api-keys`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', scopes: ['fax:send', 'fax:read'] }),
+    });
+    const { token } = (await created.body.json()) as { token: string };
+    const headers = { 'x-api-key': token };
+    const first = await request(`${gateway.url}/fax`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body: POST_BODY,
+    });
+    const { id } = (await first.body.json()) as { id: string };
+
+    const figures: Figure[] = [];
+    figures.push(await measure('trivial Node server GET /', { url: trivial.url }));
+    figures.push(
+      await measure('gateway POST /fax (small TXT, API key)', {
+        url: `${gateway.url}/fax`,
+        method: 'POST',
+        headers: { ...headers, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        body: POST_BODY,
+      }),
+    );
+    figures.push(await measure('gateway GET /fax/{id} (API key)', { url: `${gateway.url}/fax/${id}`, headers }));
+
+    const [base, post, get] = figures as [Figure, Figure, Figure];
+    console.log(`\nFaxbot Desktop benchmark — ${CONNECTIONS} connections, ${DURATION_S} s each, loopback\n`);
+    console.log('| target | req/s | p50 ms | p99 ms | non-2xx | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const f of figures) console.log(`| ${f.name} | ${f.reqPerSec} | ${f.p50} | ${f.p99} | ${f.non2xx} | ${f.errors} |`);
+    const ratios = {
+      postVsTrivial: post.reqPerSec / base.reqPerSec,
+      getVsTrivial: get.reqPerSec / base.reqPerSec,
+      postVsFaxbot237: post.reqPerSec / 237,
+    };
+    console.log(`\nPOST /fax: ${(ratios.postVsTrivial * 100).toFixed(1)}% of the trivial server; ${ratios.postVsFaxbot237.toFixed(1)}x Faxbot's 237 req/s (goal: >= 2,400 req/s)`);
+    console.log(`GET /fax/{id}: ${(ratios.getVsTrivial * 100).toFixed(1)}% of the trivial server (goal: >= 35%)`);
+    const resultsDir = join('e2e', 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, figures, ratios }, null, 2));
+    console.log(`results written to ${file}`);
+  } finally {
+    trivial.proc.kill('SIGTERM');
+    gateway.proc.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,171 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Settings } from '../../shared/settings';
+import type { GatewayStatus } from '../../shared/types';
+import { processOptions, type SecretStore, type SettingsStore } from './config';
+import { Outbox } from './dispatch/outbox';
+import { publicBaseUrl } from './public-url';
+import { PROVIDER_MODULES } from './providers/catalog';
+import { ProviderRegistry, type ProviderFactory } from './providers/registry';
+import { MediaTokens } from './security/media-tokens';
+import { RateLimiter } from './security/rate-limit';
+import { AuditLog } from './services/audit';
+import { EventBus } from './services/event-bus';
+import { InboundService } from './services/inbound';
+import { IntakeService } from './services/intake';
+import { JobsService } from './services/jobs';
+import { KeysService } from './services/keys';
+import { RetentionSweeper } from './services/retention';
+import { SettingsService } from './services/settings';
+import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
+import { openDatabase, type Db } from './store/db';
+import type { AuthDeps } from './http/auth';
+import { version } from './version';
+
+type Env = Record<string, string | undefined>;
+
+export interface CoreOptions {
+  dataDir: string;
+  env: Env;
+  settingsStore: SettingsStore;
+  secretStore: SecretStore;
+  now?: () => number;
+  newId?: () => string;
+  /** Identifies this process's leases; a new value per start so a crashed process's leases are stale. */
+  workerOwner?: string;
+  providerFactories?: Partial<Record<Settings['backend'], ProviderFactory>>;
+  artifactStore?: (settings: Settings) => ArtifactStore;
+  log?: (message: string) => void;
+  outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
+}
+
+/** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
+export interface GatewayCore {
+  db: Db;
+  dataDir: string;
+  now: () => number;
+  events: EventBus;
+  audit: AuditLog;
+  settings: SettingsService;
+  tokens: MediaTokens;
+  keys: KeysService;
+  jobs: JobsService;
+  intake: IntakeService;
+  inbound: InboundService;
+  providers: ProviderRegistry;
+  outbox: Outbox;
+  retention: RetentionSweeper;
+  auth: AuthDeps;
+  bootstrapApiKey: string | null;
+  /** The gateway's own base URL once listening (set by the server). */
+  localUrl: string;
+  tunnel: { url: () => string | null; state: () => GatewayStatus['tunnel'] };
+  publicUrl(): string | null;
+  status(): GatewayStatus;
+  log: (message: string) => void;
+}
+
+export function createCore(options: CoreOptions): GatewayCore {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => randomUUID().replace(/-/g, ''));
+  const log = options.log ?? ((message: string) => console.log(message));
+  const { bootstrapApiKey } = processOptions(options.env);
+  const db = openDatabase(join(options.dataDir, 'gateway.db'));
+  const events = new EventBus();
+  let settingsRef: SettingsService | null = null;
+  const audit = new AuditLog(db, now, () => {
+    const current = settingsRef?.current.audit ?? { enabled: true, file: '', format: 'json' as const };
+    return { ...current, file: current.file || join(options.dataDir, 'audit.jsonl') };
+  });
+  const settings = new SettingsService(options.settingsStore, options.env, options.secretStore, events, audit, now);
+  settingsRef = settings;
+  const tokens = new MediaTokens(db, now);
+  const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
+  const tunnelState: GatewayStatus['tunnel'] = { state: 'off', url: null, error: null };
+  const core = {} as GatewayCore;
+  const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
+  const jobs = new JobsService(db, now, events, audit, settings, tokens, () => publicUrl() ?? core.localUrl);
+  const localStore = new LocalArtifactStore(join(options.dataDir, 'files'));
+  const artifactStore = options.artifactStore ?? (() => localStore);
+  const inbound = new InboundService(db, now, newId, () => artifactStore(settings.current), tokens, settings, events, audit, () => publicUrl() ?? core.localUrl);
+  const providers = new ProviderRegistry(
+    { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
+    options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
+  );
+  const outbox = new Outbox({
+    db,
+    jobs,
+    now,
+    providerFor: (backend) => providers.forBackend(backend),
+    prepare: (job) => intake.prepare(job),
+    urlsFor: (job, provider) => {
+      const base = publicUrl();
+      if (!base) return { mediaUrl: null, callbackUrl: null };
+      return {
+        mediaUrl: provider.traits.needsPublicMediaUrl ? jobs.mintMediaLink(job.id).url : null,
+        callbackUrl: provider.traits.callbackPath ? `${base}${provider.traits.callbackPath}?job_id=${job.id}` : null,
+      };
+    },
+    owner: options.workerOwner ?? `${process.pid}-${randomBytes(4).toString('hex')}`,
+    log,
+    ...options.outbox,
+  });
+  const intake = new IntakeService({
+    dataDir: options.dataDir,
+    newId,
+    settings,
+    jobs,
+    activeBackend: () => {
+      const backend = settings.current.backend;
+      return { backend, testMode: providers.forBackend(backend)?.traits.testMode ?? backend === 'simulator' };
+    },
+    onAccepted: () => outbox.nudge(),
+  });
+  const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, jobDir: (id) => intake.jobDir(id), log });
+  Object.assign(core, {
+    db,
+    dataDir: options.dataDir,
+    now,
+    events,
+    audit,
+    settings,
+    tokens,
+    keys,
+    jobs,
+    intake,
+    inbound,
+    providers,
+    outbox,
+    retention,
+    bootstrapApiKey,
+    localUrl: '',
+    log,
+    auth: {
+      keys,
+      audit,
+      limiter: new RateLimiter(now),
+      authRequired: () => settings.current.requireApiKey || bootstrapApiKey !== null,
+    },
+    tunnel: { url: () => tunnelState.url, state: () => ({ ...tunnelState }) },
+    publicUrl,
+    status: (): GatewayStatus => {
+      const s = settings.current;
+      const provider = providers.forBackend(s.backend);
+      const base = publicUrl();
+      return {
+        version,
+        url: core.localUrl,
+        backend: s.backend,
+        testMode: provider?.traits.testMode ?? s.backend === 'simulator',
+        setupCompleted: s.setupCompleted,
+        publicUrl: base,
+        publicUrlSource: base === null ? null : s.publicApiUrl ? 'setting' : 'tunnel',
+        callbacksEnabled: base !== null && provider?.traits.callbackPath != null,
+        tunnel: core.tunnel.state(),
+        jobsInFlight: jobs.inFlightCount(),
+        unreadInbound: inbound.unreadCount(),
+      };
+    },
+  } satisfies Partial<GatewayCore>);
+  return core;
+}

@@ -1,0 +1,13 @@
+export type DocumentErrorCode = 'empty_text' | 'no_documents' | 'encrypted' | 'corrupt';
+
+/** A document the gateway cannot fax; `message` is written for the person who sent it. */
+export class DocumentError extends Error {
+  override readonly name = 'DocumentError';
+
+  constructor(
+    readonly code: DocumentErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { maskNumber } from '../../../shared/phone';
+import { statusesForFilter } from '../../../shared/status';
+import type { ApiKeyView } from '../../../shared/types';
+import type { GatewayCore } from '../core';
+import { runDiagnostics, callbackUrls } from '../services/diagnostics';
+import { AppError, badRequest } from '../services/errors';
+import { requireAdmin } from './auth';
+
+/** Faxbot's key list shape (snake_case). */
+function keyOut(key: ApiKeyView) {
+  return {
+    key_id: key.keyId,
+    name: key.name,
+    owner: key.owner,
+    scopes: key.scopes,
+    note: key.note,
+    created_at: key.createdAt,
+    last_used_at: key.lastUsedAt,
+    expires_at: key.expiresAt,
+    revoked_at: key.revokedAt,
+  };
+}
+
+const CreateKey = z.object({
+  name: z.string().max(100).nullish(),
+  owner: z.string().max(100).nullish(),
+  scopes: z.array(z.string().min(1).max(40)).max(20).nullish(),
+  expires_at: z.string().max(40).nullish(),
+  note: z.string().max(500).nullish(),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+export function registerAdminRoutes(app: FastifyInstance, core: GatewayCore): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/admin/')) {
+      reply.headers({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', pragma: 'no-cache' });
+    }
+  });
+
+  app.post('/admin/api-keys', async (request) => {
+    await requireAdmin(core.auth, request);
+    const body = parseBody(CreateKey, request.body);
+    let expiresAt: string | undefined;
+    if (body.expires_at) {
+      const ms = Date.parse(body.expires_at.endsWith('Z') || /[+-]\d\d:\d\d$/.test(body.expires_at) ? body.expires_at : `${body.expires_at}Z`);
+      if (!Number.isFinite(ms)) throw badRequest('expires_at must be an ISO-8601 date');
+      expiresAt = new Date(ms).toISOString();
+    }
+    const { key, token } = await core.keys.create({
+      name: body.name ?? undefined,
+      owner: body.owner ?? undefined,
+      scopes: body.scopes ?? [],
+      expiresAt,
+      note: body.note ?? undefined,
+    });
+    return { key_id: key.keyId, token, name: key.name, owner: key.owner, scopes: key.scopes, expires_at: key.expiresAt };
+  });
+
+  app.get('/admin/api-keys', async (request) => {
+    await requireAdmin(core.auth, request);
+    return core.keys.list().map(keyOut);
+  });
+
+  app.delete<{ Params: { keyId: string } }>('/admin/api-keys/:keyId', async (request) => {
+    await requireAdmin(core.auth, request);
+    core.keys.revoke(request.params.keyId);
+    return { status: 'ok' };
+  });
+
+  app.post<{ Params: { keyId: string } }>('/admin/api-keys/:keyId/rotate', async (request) => {
+    await requireAdmin(core.auth, request);
+    const { key, token } = await core.keys.rotate(request.params.keyId);
+    return { key_id: key.keyId, token };
+  });
+
+  app.get('/admin/config', async (request) => {
+    await requireAdmin(core.auth, request);
+    const s = core.settings.current;
+    const status = core.status();
+    return {
+      backend: s.backend,
+      test_mode: status.testMode,
+      require_api_key: s.requireApiKey || core.bootstrapApiKey !== null,
+      enforce_public_https: s.enforcePublicHttps,
+      public_api_url: status.publicUrl,
+      audit_log_enabled: s.audit.enabled,
+      rate_limits: { global_rpm: s.maxRequestsPerMinute, inbound_list_rpm: s.inboundListRpm, inbound_get_rpm: s.inboundGetRpm },
+      inbound: { enabled: s.inboundEnabled, retention_days: s.inboundRetentionDays, token_ttl_minutes: s.inboundTokenTtlMinutes },
+      storage: { backend: s.storage.backend },
+      version: status.version,
+    };
+  });
+
+  app.get('/admin/health-status', async (request) => {
+    await requireAdmin(core.auth, request);
+    const status = core.status();
+    const count = (sql: string, ...args: unknown[]) => (core.db.prepare(sql).get(...args) as { n: number }).n;
+    return {
+      timestamp: new Date(core.now()).toISOString(),
+      backend: status.backend,
+      backend_healthy: core.providers.problem(status.backend) === null,
+      jobs: {
+        queued: count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued'"),
+        in_progress: count("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('sending','retry_wait')"),
+        recent_failures: count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND updated_at > ?", core.now() - 3_600_000),
+      },
+      inbound_enabled: core.settings.current.inboundEnabled,
+      api_keys_configured: core.bootstrapApiKey !== null || core.keys.activeCount() > 0,
+      require_auth: core.auth.authRequired(),
+    };
+  });
+
+  app.get<{ Querystring: { event?: string; limit?: string } }>('/admin/logs', async (request) => {
+    await requireAdmin(core.auth, request);
+    const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 200) || 200));
+    const items = core.audit.recent(limit, request.query.event || undefined);
+    return { items, count: items.length };
+  });
+
+  app.post('/admin/diagnostics/run', async (request) => {
+    await requireAdmin(core.auth, request);
+    return runDiagnostics(core);
+  });
+
+  app.get('/admin/inbound/callbacks', async (request) => {
+    await requireAdmin(core.auth, request);
+    return { backend: core.settings.current.backend, callbacks: callbackUrls(core) };
+  });
+
+  /** Faxbot's admin job list: numbers masked, errors already free of numbers. */
+  app.get<{ Querystring: { status?: string; limit?: string; cursor?: string } }>('/admin/fax-jobs', async (request) => {
+    await requireAdmin(core.auth, request);
+    const limit = Number(request.query.limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('bad_request', 'limit must be 1-100');
+    const status = request.query.status ? statusesForFilter(request.query.status) : undefined;
+    if (status === null) throw badRequest(`Unknown status filter "${request.query.status}"`);
+    const page = core.jobs.list({ limit, cursor: request.query.cursor, status });
+    return {
+      total: page.total,
+      next_cursor: page.nextCursor,
+      jobs: page.items.map((job) => ({
+        id: job.id,
+        to_number: maskNumber(job.toE164),
+        status: job.faxbotStatus,
+        state: job.status,
+        backend: job.backend,
+        pages: job.pages,
+        error: job.error,
+        created_at: job.createdAt,
+        updated_at: job.updatedAt,
+      })),
+    };
+  });
+}

@@ -1,0 +1,76 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isAllowedOrigin } from '../security/origin';
+import type { RateLimiter } from '../security/rate-limit';
+import { AppError } from '../services/errors';
+import { ANONYMOUS, hasScope, isAdmin, type Caller, type KeysService } from '../services/keys';
+import type { AuditLog } from '../services/audit';
+
+export interface AuthDeps {
+  keys: KeysService;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  /** Faxbot's rule: auth is enforced when REQUIRE_API_KEY is on or API_KEY is set. */
+  authRequired: () => boolean;
+}
+
+function headerKey(request: FastifyRequest): string | null {
+  const value = request.headers['x-api-key'];
+  const key = Array.isArray(value) ? value[0] : value;
+  return key && key.length <= 512 ? key : null;
+}
+
+/** Who is calling: a key holder, or anonymous (only allowed in Faxbot's dev mode). */
+export async function identify(deps: AuthDeps, request: FastifyRequest): Promise<Caller | null> {
+  const key = headerKey(request);
+  if (!key) return null;
+  return deps.keys.authenticate(key);
+}
+
+function refuseForeignOrigin(request: FastifyRequest): void {
+  if (!isAllowedOrigin(request.headers.origin, request.headers.host)) {
+    throw new AppError('forbidden', 'Cross-site requests are not allowed');
+  }
+}
+
+/** Scope check for the public API, with the per-key rate limit for authenticated callers. */
+export async function requireScope(
+  deps: AuthDeps,
+  request: FastifyRequest,
+  scope: string,
+  rate?: { bucket: string; limit: number },
+): Promise<Caller> {
+  const caller = await identify(deps, request);
+  if (!caller) {
+    if (deps.authRequired()) throw new AppError('unauthorized', 'Invalid or missing API key');
+    refuseForeignOrigin(request);
+    return ANONYMOUS;
+  }
+  if (!hasScope(caller, scope)) {
+    deps.audit.record('api_key_denied_scope', { key_id: caller.keyId, reason: scope });
+    throw new AppError('forbidden', `Insufficient scope: ${scope} required`);
+  }
+  if (rate) limit(deps, caller, rate.bucket, rate.limit);
+  return caller;
+}
+
+export function limit(deps: AuthDeps, caller: Caller, bucket: string, perMinute: number): void {
+  const verdict = deps.limiter.check(`${caller.keyId}|${bucket}`, perMinute);
+  if (!verdict.allowed) {
+    deps.audit.record('rate_limited', { key_id: caller.keyId, path: bucket, limit: perMinute });
+    throw new AppError('rate_limited', 'Rate limit exceeded', { 'Retry-After': String(verdict.retryAfterSeconds) });
+  }
+}
+
+/** /admin/*: always authenticated, even in dev mode; failed attempts are rate limited per address. */
+export async function requireAdmin(deps: AuthDeps, request: FastifyRequest): Promise<Caller> {
+  const caller = await identify(deps, request);
+  if (!caller || !isAdmin(caller)) {
+    limit(deps, { kind: 'anonymous', keyId: `ip:${request.ip}`, scopes: new Set() }, 'admin-auth-failures', 30);
+    throw new AppError('unauthorized', 'Admin authentication failed');
+  }
+  return caller;
+}
+
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.headers({ 'cache-control': 'no-cache, no-store, must-revalidate', pragma: 'no-cache', expires: '0' });
+}

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JobView } from '../../../shared/types';
+import { AppError } from '../services/errors';
+import type { GatewayCore } from '../core';
+import type { StagedUpload } from '../services/intake';
+import { noStore, requireScope } from './auth';
+
+/** Faxbot's FaxJobOut field names first (clients read these), then our richer fields. */
+export function faxJobOut(job: JobView) {
+  return {
+    id: job.id,
+    to: job.to,
+    status: job.faxbotStatus,
+    error: job.error,
+    pages: job.pages,
+    backend: job.backend,
+    provider_sid: job.providerId,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    state: job.status,
+    to_e164: job.toE164,
+    test_mode: job.testMode,
+    attempts: job.attempts,
+    max_attempts: job.maxAttempts,
+    next_attempt_at: job.nextAttemptAt,
+    failure_class: job.failureClass,
+    provider_status: job.providerStatus,
+    file_name: job.fileName,
+  };
+}
+
+/**
+ * Reads the multipart form in whatever order the client sent it (curl users often put the file
+ * first). A bad `to` seen before the file is refused before the file is stored.
+ */
+async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: string | null): Promise<JobView> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported_type', "Send multipart/form-data with a 'to' field and a 'file' part");
+  }
+  let to: string | null = null;
+  let staged: StagedUpload | null = null;
+  try {
+    const parts = request.parts({
+      limits: { fields: 20, fieldSize: 64 * 1024, files: 1, parts: 40, headerPairs: 200 },
+    });
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'to' && to === null) {
+          to = String(part.value);
+          if (!staged) core.intake.normalize(to);
+        }
+        continue;
+      }
+      if (part.fieldname !== 'file' || staged) {
+        part.file.resume();
+        continue;
+      }
+      staged = await core.intake.stageUpload({ fileName: part.filename, stream: part.file });
+    }
+  } catch (error) {
+    if (staged) await core.intake.discard(staged);
+    throw error;
+  }
+  if (to === null) {
+    if (staged) await core.intake.discard(staged);
+    throw new AppError('bad_request', "Missing form field 'to'");
+  }
+  if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
+  return core.intake.commitUpload(staged, to, apiKeyId);
+}
+
+export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void {
+  const rate = (bucket: string) => ({ bucket, limit: core.settings.current.maxRequestsPerMinute });
+
+  app.post('/fax', async (request, reply) => {
+    const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));
+    const job = await readUpload(core, request, caller.keyId === 'env' ? null : caller.keyId);
+    return reply.code(202).send(faxJobOut(job));
+  });
+
+  app.get<{ Params: { id: string } }>('/fax/:id', async (request) => {
+    await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
+    return faxJobOut(core.jobs.get(request.params.id));
+  });
+
+  /** The provider's fetch of the document: no API key, a short-lived token instead. */
+  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/fax/:id/pdf', async (request, reply) => {
+    const { token } = request.query;
+    if (!token) throw new AppError('bad_request', 'token query parameter is required');
+    const row = core.jobs.row(request.params.id);
+    const verdict = core.tokens.check('job', row.id, token);
+    if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
+    if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
+    const path = row.pdf_path;
+    if (!path || row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch {
+      throw new AppError('not_found', 'PDF file not found');
+    }
+    core.audit.record('pdf_served', { job_id: row.id });
+    return noStore(reply)
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="fax_${row.id}.pdf"`)
+      .send(bytes);
+  });
+}

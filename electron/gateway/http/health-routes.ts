@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayCore } from '../core';
+
+export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): void {
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  /** Ready = the store answers and the active backend can send. Ghostscript is not required (a Faxbot defect). */
+  app.get('/health/ready', async (_request, reply) => {
+    const backend = core.settings.current.backend;
+    let db = false;
+    try {
+      core.db.prepare('SELECT 1').get();
+      db = true;
+    } catch {
+      db = false;
+    }
+    const problem = core.providers.problem(backend);
+    const warnings = problem ? [`${backend}: ${problem}`] : [];
+    const ready = db && !problem;
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not_ready',
+      backend,
+      test_mode: core.status().testMode,
+      checks: { db, backend_config: !problem },
+      warnings,
+    });
+  });
+
+  /** Faxbot's Node SDK calls GET /plugins on construction; answer harmlessly. */
+  app.get('/plugins', async (_request, reply) => reply.code(404).send({ detail: 'v3 plugins feature disabled' }));
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EVENT_NAMES, HTTP_STATUS_FOR } from '../../../shared/contract';
+import type { GatewayCore } from '../core';
+import { invoke } from '../rpc-handlers';
+import { isAllowedOrigin, isLoopbackHost } from '../security/origin';
+import { tokenDigest } from '../security/api-key-tokens';
+import { AppError } from '../services/errors';
+import { isAdmin, UI_CALLER } from '../services/keys';
+import { limit } from './auth';
+
+const COOKIE = 'fbd_session';
+const SESSION_TTL_MS = 12 * 60 * 60_000;
+const LOGIN_CODE_TTL_MS = 10 * 60_000;
+
+/**
+ * Browser mode's door to the same services IPC reaches: /rpc/<method> and /events (SSE), behind a
+ * session cookie. Sessions start from a one-time login link (printed by the CLI) or an admin key.
+ */
+export class UiSessions {
+  private readonly sessions = new Map<string, number>();
+  private readonly codes = new Map<string, number>();
+
+  constructor(private readonly now: () => number) {}
+
+  mintLoginCode(): string {
+    const code = randomBytes(24).toString('base64url');
+    this.codes.set(tokenDigest(code), this.now() + LOGIN_CODE_TTL_MS);
+    return code;
+  }
+
+  redeem(code: string): string | null {
+    const key = tokenDigest(code);
+    const expires = this.codes.get(key);
+    this.codes.delete(key);
+    return expires !== undefined && expires >= this.now() ? this.open() : null;
+  }
+
+  open(): string {
+    const id = randomBytes(32).toString('base64url');
+    this.sessions.set(tokenDigest(id), this.now() + SESSION_TTL_MS);
+    return id;
+  }
+
+  valid(id: string | undefined): boolean {
+    if (!id) return false;
+    const expires = this.sessions.get(tokenDigest(id));
+    return expires !== undefined && expires >= this.now();
+  }
+
+  close(id: string | undefined): void {
+    if (id) this.sessions.delete(tokenDigest(id));
+  }
+}
+
+function cookieValue(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return rest.join('=');
+  }
+  return undefined;
+}
+
+function setSession(reply: FastifyReply, id: string): FastifyReply {
+  return reply.header('set-cookie', `${COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}`);
+}
+
+/** Loopback Host (no DNS rebinding), same-origin Origin, and a live session or an admin key. */
+async function requireUi(core: GatewayCore, sessions: UiSessions, request: FastifyRequest): Promise<void> {
+  if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
+  if (!isAllowedOrigin(request.headers.origin, request.headers.host)) throw new AppError('forbidden', 'Cross-site requests are not allowed');
+  if (sessions.valid(cookieValue(request))) return;
+  const key = request.headers['x-api-key'];
+  const caller = typeof key === 'string' ? await core.keys.authenticate(key) : null;
+  if (caller && isAdmin(caller)) return;
+  throw new AppError('unauthorized', 'Sign in to Faxbot Desktop first');
+}
+
+export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessions: UiSessions): void {
+  app.get<{ Querystring: { code?: string } }>('/ui/login', async (request, reply) => {
+    if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
+    const session = request.query.code ? sessions.redeem(request.query.code) : null;
+    if (!session) throw new AppError('unauthorized', 'This sign-in link has expired or was already used; restart the app or sign in with an admin key');
+    return setSession(reply, session).redirect('/');
+  });
+
+  app.get('/ui/session', async (request, reply) => {
+    if (!sessions.valid(cookieValue(request))) return reply.code(401).send({ detail: 'Not signed in' });
+    return { authenticated: true };
+  });
+
+  app.post<{ Body: { apiKey?: unknown } }>('/ui/session', async (request, reply) => {
+    if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
+    if (!isAllowedOrigin(request.headers.origin, request.headers.host)) throw new AppError('forbidden', 'Cross-site requests are not allowed');
+    limit(core.auth, { kind: 'anonymous', keyId: `ip:${request.ip}`, scopes: new Set() }, 'ui-login', 20);
+    const apiKey = typeof request.body?.apiKey === 'string' ? request.body.apiKey : '';
+    const caller = apiKey ? await core.keys.authenticate(apiKey) : null;
+    if (!caller || !isAdmin(caller)) throw new AppError('unauthorized', 'That key is not an admin key (it needs keys:manage, or use the bootstrap API_KEY)');
+    return setSession(reply, sessions.open()).send({ authenticated: true });
+  });
+
+  app.delete('/ui/session', async (request, reply) => {
+    sessions.close(cookieValue(request));
+    return reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).send({ authenticated: false });
+  });
+
+  app.post<{ Params: { method: string } }>('/rpc/:method', { bodyLimit: 64 * 1024 * 1024 }, async (request, reply) => {
+    await requireUi(core, sessions, request);
+    const result = await invoke(core, request.params.method, request.body, UI_CALLER);
+    return reply.code(result.ok ? 200 : HTTP_STATUS_FOR[result.error.code]).send(result);
+  });
+
+  app.get('/events', async (request, reply) => {
+    await requireUi(core, sessions, request);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 2000\n\n`);
+    const unsubscribe = core.events.onAny((name, payload) => {
+      if (EVENT_NAMES.includes(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    request.raw.on('close', end);
+    res.on('error', end);
+  });
+}

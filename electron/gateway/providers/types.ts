@@ -1,0 +1,77 @@
+import type { FailureClass } from '../../../shared/status';
+import type { Backend } from '../../../shared/settings';
+import type { CheckResult } from '../../../shared/types';
+
+export interface SubmitRequest {
+  jobId: string;
+  attempt: number;
+  /** Stable per job attempt; providers that support it pass it through (tags, labels). */
+  idempotencyKey: string;
+  toE164: string;
+  pdfPath: string;
+  pages: number | null;
+  /** Tokenised public URL of the document, when the gateway has a public URL. */
+  mediaUrl: string | null;
+  /** Per-job status callback URL, when the gateway has a public URL. */
+  callbackUrl: string | null;
+}
+
+export interface SubmitResult {
+  providerId: string;
+  rawStatus: string;
+}
+
+/** A provider's view of a fax, already mapped onto our vocabulary. */
+export interface ProviderUpdate {
+  providerId: string;
+  rawStatus: string;
+  phase: 'sending' | 'delivered' | 'failed';
+  failureClass?: FailureClass;
+  /** Human-readable reason, free of numbers and secrets. */
+  error?: string;
+  pages?: number | null;
+  /** Progress worth a timeline line (e.g. "ringing"); omitted when nothing new. */
+  detail?: string;
+}
+
+/**
+ * `maybeAccepted` is the difference between "safe to send again" (the provider answered no)
+ * and "must ask the provider first" (timeout or dropped connection after the request left).
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly failureClass: FailureClass,
+    readonly maybeAccepted = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface ProviderTraits {
+  /** The provider can only fetch the document from a public URL (SignalWire). */
+  needsPublicMediaUrl: boolean;
+  /** Outcomes can be learned by polling (no public URL needed). */
+  canPoll: boolean;
+  /** `lookup` can tell authoritatively whether an attempt reached the provider. */
+  canLookup: boolean;
+  canCancel: boolean;
+  pollIntervalMs: number;
+  /** Test mode: nothing is really faxed. */
+  testMode: boolean;
+  /** Path of the status callback route on our gateway, when the provider calls back. */
+  callbackPath: string | null;
+}
+
+export interface FaxProvider {
+  readonly backend: Backend;
+  readonly label: string;
+  readonly traits: ProviderTraits;
+  submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult>;
+  poll?(providerId: string, signal: AbortSignal): Promise<ProviderUpdate>;
+  /** Reconciliation after a crash: what did the provider receive for this attempt? null = nothing. */
+  lookup?(request: Pick<SubmitRequest, 'jobId' | 'attempt' | 'idempotencyKey'>, signal: AbortSignal): Promise<SubmitResult | null>;
+  cancel?(providerId: string, signal: AbortSignal): Promise<void>;
+  /** Live credential check for the wizard and diagnostics. */
+  checkCredentials?(signal: AbortSignal): Promise<CheckResult>;
+}

@@ -1,0 +1,118 @@
+import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Backend } from '../../../shared/settings';
+import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
+import type { GatewayCore } from '../core';
+import { checkPublicUrl } from '../public-url';
+
+const pass = (id: string, label: string, detail: string): CheckResult => ({ id, label, state: 'pass', detail });
+const fail = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'fail', detail, fix });
+const warn = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'warn', detail, fix });
+
+async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
+  const probe = join(core.dataDir, `.probe-${core.now()}`);
+  try {
+    await mkdir(core.dataDir, { recursive: true });
+    await writeFile(probe, 'ok');
+    await rm(probe, { force: true });
+    await access(core.dataDir, constants.W_OK);
+    return pass('data_dir', 'Data folder', 'The data folder is writable.');
+  } catch (error) {
+    return fail('data_dir', 'Data folder', `Cannot write to the data folder (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the folder permissions or set FAX_DATA_DIR to a writable folder.');
+  }
+}
+
+function databaseCheck(core: GatewayCore): CheckResult {
+  try {
+    core.db.prepare('SELECT 1').get();
+    return pass('database', 'Database', 'SQLite answers (WAL mode).');
+  } catch {
+    return fail('database', 'Database', 'The database does not answer.', 'Restart the app; if it persists, check disk space.');
+  }
+}
+
+async function credentialsCheck(core: GatewayCore, backend: Backend): Promise<CheckResult> {
+  const provider = core.providers.forBackend(backend);
+  if (!provider) {
+    return fail('credentials', 'Provider credentials', `The ${backend} backend is not ready: ${core.providers.problem(backend)}.`, 'Open Setup and enter the credentials from the provider console.');
+  }
+  if (!provider.checkCredentials) return pass('credentials', 'Provider credentials', `${provider.label} is configured.`);
+  try {
+    return await provider.checkCredentials(AbortSignal.timeout(15_000));
+  } catch (error) {
+    return fail('credentials', 'Provider credentials', `Could not reach ${provider.label}: ${(error as Error).message}`, 'Check the internet connection and the provider base URL.');
+  }
+}
+
+function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
+  const settings = core.settings.current;
+  const provider = core.providers.forBackend(backend);
+  const raw = settings.publicApiUrl || core.tunnel.url();
+  if (!raw) {
+    if (backend === 'simulator') return pass('public_url', 'Public URL', 'Test mode needs no public URL.');
+    if (provider?.traits.needsPublicMediaUrl) {
+      return fail('public_url', 'Public URL', `${provider.label} fetches documents from a public URL, and none is set.`, 'Turn on the built-in tunnel or enter your own HTTPS URL in Setup.');
+    }
+    return warn('public_url', 'Public URL', 'No public URL: faxes are uploaded directly and their status is polled; provider callbacks and inbound faxes are off.', 'Turn on the built-in tunnel or enter your own HTTPS URL to receive callbacks and inbound faxes.');
+  }
+  const verdict = checkPublicUrl(raw, settings.enforcePublicHttps);
+  return verdict.ok
+    ? pass('public_url', 'Public URL', `Providers reach this gateway at ${verdict.url}.`)
+    : fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
+}
+
+function securityCheck(core: GatewayCore): CheckResult {
+  const s = core.settings.current;
+  if (s.requireApiKey || core.bootstrapApiKey) return pass('api_keys', 'API access', 'The REST API requires an API key.');
+  return warn('api_keys', 'API access', 'The REST API accepts calls without a key from this computer (Faxbot dev mode).', 'Set REQUIRE_API_KEY=true, or create keys and turn on "Require API key" in Settings, before exposing the gateway on a network.');
+}
+
+async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
+  const view = await core.settings.view();
+  return view.secretStoreKind.includes('encrypted-file')
+    ? warn('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind} (no OS keychain reachable).`, 'Run a keychain service (e.g. gnome-keyring) so credentials are stored in the OS keychain.')
+    : pass('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind}.`);
+}
+
+export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  return [await credentialsCheck(core, backend), publicUrlCheck(core, backend)];
+}
+
+export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
+  const backend = core.settings.current.backend;
+  const checks = [
+    databaseCheck(core),
+    await dataDirCheck(core),
+    await credentialsCheck(core, backend),
+    publicUrlCheck(core, backend),
+    securityCheck(core),
+    await secretsCheck(core),
+  ];
+  core.audit.record('diagnostics_run', { backend, count: checks.filter((c) => c.state === 'fail').length });
+  return { at: new Date(core.now()).toISOString(), backend, checks };
+}
+
+/** The URLs an admin pastes into the provider console. */
+export function callbackUrls(core: GatewayCore): CallbackUrl[] {
+  const base = core.publicUrl();
+  if (!base) return [];
+  switch (core.settings.current.backend) {
+    case 'phaxio':
+      return [
+        { label: 'Phaxio send callback (set per fax automatically)', url: `${base}/phaxio-callback` },
+        { label: 'Phaxio receive webhook URL', url: `${base}/phaxio-inbound`, note: 'Paste into the Phaxio console: Settings → Webhooks → Receive.' },
+      ];
+    case 'sinch':
+      return [
+        { label: 'Sinch fax callback (set per fax automatically)', url: `${base}/sinch-callback` },
+        { label: 'Sinch incoming webhook URL', url: `${base}/sinch-inbound`, note: 'Set as the service incomingWebhookUrl; add user:pass@ if inbound Basic auth is configured.' },
+      ];
+    case 'signalwire':
+      return [
+        { label: 'SignalWire status callback (set per fax automatically)', url: `${base}/signalwire-callback` },
+        { label: 'SignalWire fax number LaML webhook', url: `${base}/signalwire-inbound`, note: 'Number settings: Accept incoming calls as Fax, handle with LaML webhooks.' },
+      ];
+    default:
+      return [];
+  }
+}

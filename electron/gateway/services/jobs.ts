@@ -1,0 +1,350 @@
+import { rmSync } from 'node:fs';
+import { decideTransition, canCancel, isTerminal, toFaxbotStatus, FAILURE_ADVICE, RETRYABLE_FAILURES, type FailureClass, type JobStatus } from '../../../shared/status';
+import type { Backend } from '../../../shared/settings';
+import type { JobListQuery } from '../../../shared/contract';
+import type { JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
+import { decideRetry } from '../dispatch/retry-policy';
+import type { ProviderUpdate } from '../providers/types';
+import type { MediaTokens } from '../security/media-tokens';
+import type { Db } from '../store/db';
+import type { AuditLog } from './audit';
+import { badRequest, conflict, notFound } from './errors';
+import type { EventBus } from './event-bus';
+import type { SettingsService } from './settings';
+
+export interface JobRow {
+  id: string;
+  to_input: string;
+  to_e164: string;
+  status: JobStatus;
+  backend: Backend;
+  test_mode: number;
+  file_name: string | null;
+  source_kind: 'pdf' | 'txt';
+  upload_path: string;
+  pdf_path: string | null;
+  pages: number | null;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: number;
+  next_poll_at: number | null;
+  failure_class: FailureClass | null;
+  error: string | null;
+  provider_id: string | null;
+  provider_status: string | null;
+  submit_state: 'submitting' | 'submitted' | 'unknown' | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  api_key_id: string | null;
+  resent_from: string | null;
+  artifacts_deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewJob {
+  id: string;
+  toInput: string;
+  toE164: string;
+  backend: Backend;
+  testMode: boolean;
+  fileName: string | null;
+  sourceKind: 'pdf' | 'txt';
+  uploadPath: string;
+  pdfPath: string | null;
+  pages: number | null;
+  apiKeyId: string | null;
+  resentFrom?: string | null;
+}
+
+export function formatDelay(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function jobView(row: JobRow): JobView {
+  return {
+    id: row.id,
+    to: row.to_input,
+    toE164: row.to_e164,
+    status: row.status,
+    faxbotStatus: toFaxbotStatus(row.status),
+    backend: row.backend,
+    testMode: row.test_mode === 1,
+    pages: row.pages,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: row.status === 'retry_wait' ? iso(row.next_attempt_at) : null,
+    failureClass: row.failure_class,
+    error: row.error,
+    providerId: row.provider_id,
+    providerStatus: row.provider_status,
+    fileName: row.file_name,
+    resentFrom: row.resent_from,
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+  };
+}
+
+/** Opaque keyset cursor over (created_at, id), newest first: paging is done by the store. */
+function encodeCursor(row: { created_at: number; id: string }): string {
+  return Buffer.from(`${row.created_at}:${row.id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const [ts, id] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const createdAt = Number(ts);
+  if (!id || !Number.isFinite(createdAt)) throw badRequest('Invalid cursor');
+  return { createdAt, id };
+}
+
+export class JobsService {
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+    private readonly events: EventBus,
+    private readonly audit: AuditLog,
+    private readonly settings: SettingsService,
+    private readonly tokens: MediaTokens,
+    private readonly publicUrl: () => string | null,
+  ) {
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO jobs (id, to_input, to_e164, status, backend, test_mode, file_name, source_kind, upload_path, pdf_path,
+           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, created_at, updated_at)
+         VALUES (@id, @toInput, @toE164, 'queued', @backend, @testMode, @fileName, @sourceKind, @uploadPath, @pdfPath,
+           @pages, 0, @maxAttempts, @now, @apiKeyId, @resentFrom, @now, @now)`,
+      ),
+      get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      byProvider: db.prepare('SELECT * FROM jobs WHERE backend = ? AND provider_id = ?'),
+      event: db.prepare('INSERT INTO job_events (job_id, at, kind, status, message) VALUES (?, ?, ?, ?, ?)'),
+      events: db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY id'),
+      inFlight: db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued','sending','retry_wait')"),
+    };
+  }
+
+  create(job: NewJob): JobView {
+    const now = this.now();
+    const row = this.db.transaction(() => {
+      this.stmt.insert.run({
+        ...job,
+        testMode: job.testMode ? 1 : 0,
+        maxAttempts: this.settings.current.retry.maxAttempts,
+        resentFrom: job.resentFrom ?? null,
+        now,
+      });
+      this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? 'Queued (test mode: no real fax is sent)' : 'Queued');
+      this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
+      return this.stmt.get.get(job.id) as JobRow;
+    })();
+    const view = jobView(row);
+    this.events.emit('job:updated', view);
+    return view;
+  }
+
+  row(id: string): JobRow {
+    const row = this.stmt.get.get(id) as JobRow | undefined;
+    if (!row) throw notFound('Job not found');
+    return row;
+  }
+
+  get(id: string): JobView {
+    return jobView(this.row(id));
+  }
+
+  detail(id: string): JobDetail {
+    const job = this.get(id);
+    const events = (this.stmt.events.all(id) as { id: number; job_id: string; at: number; kind: JobEventKind; status: JobStatus | null; message: string }[]).map(
+      (e): JobEventView => ({ id: e.id, jobId: e.job_id, at: iso(e.at) as string, kind: e.kind, status: e.status, message: e.message }),
+    );
+    return { job, events };
+  }
+
+  list(query: JobListQuery): JobPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status?.length) {
+      where.push(`status IN (${query.status.map(() => '?').join(',')})`);
+      params.push(...query.status);
+    }
+    const search = query.search?.trim();
+    if (search) {
+      const digits = search.replace(/\D/g, '');
+      const clauses = ['id LIKE ?', 'file_name LIKE ?'];
+      params.push(`${search.toLowerCase()}%`, `%${search}%`);
+      if (digits.length >= 3) {
+        clauses.push('to_e164 LIKE ?');
+        params.push(`%${digits}%`);
+      }
+      where.push(`(${clauses.join(' OR ')})`);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs ${filter}`).get(...params) as { n: number }).n;
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor);
+      pageWhere.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      pageParams.push(c.createdAt, c.createdAt, c.id);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM jobs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .all(...pageParams, query.limit + 1) as JobRow[];
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(jobView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null, total };
+  }
+
+  inFlightCount(): number {
+    return (this.stmt.inFlight.get() as { n: number }).n;
+  }
+
+  addEvent(id: string, kind: JobEventKind, message: string, status: JobStatus | null = null): void {
+    this.stmt.event.run(id, this.now(), kind, status, message);
+  }
+
+  /**
+   * The only way a job's status changes. Applies the shared state machine, writes the timeline row
+   * and the fields in one transaction, then tells every door.
+   */
+  transition(
+    id: string,
+    to: JobStatus,
+    message: string,
+    fields: Partial<Pick<JobRow, 'failure_class' | 'error' | 'pages' | 'provider_id' | 'provider_status' | 'submit_state' | 'next_attempt_at' | 'next_poll_at' | 'attempts' | 'lease_owner' | 'lease_expires_at'>> = {},
+    eventKind: JobEventKind = 'status',
+  ): { applied: boolean; job: JobView } {
+    const result = this.db.transaction(() => {
+      const row = this.row(id);
+      const decision = decideTransition(row.status, to);
+      if (decision !== 'apply') return { applied: false, row };
+      const now = this.now();
+      const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
+      this.db
+        .prepare(`UPDATE jobs SET status = @status, updated_at = @now${assignments.length ? `, ${assignments.join(', ')}` : ''} WHERE id = @id`)
+        .run({ ...fields, status: to, now, id });
+      this.stmt.event.run(id, now, eventKind, to, message);
+      this.audit.record('job_status', { job_id: id, status: to, failure_class: fields.failure_class ?? undefined });
+      return { applied: true, row: this.row(id) };
+    })();
+    const job = jobView(result.row);
+    if (result.applied) this.events.emit('job:updated', job);
+    return { applied: result.applied, job };
+  }
+
+  /** Updates fields that are not a status change (provider progress, pages), with an optional timeline line. */
+  patch(id: string, fields: Partial<JobRow>, timeline?: { kind: JobEventKind; message: string }): JobView {
+    const now = this.now();
+    const row = this.db.transaction(() => {
+      const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
+      this.db.prepare(`UPDATE jobs SET updated_at = @now, ${assignments.join(', ')} WHERE id = @id`).run({ ...fields, now, id });
+      if (timeline) this.stmt.event.run(id, now, timeline.kind, null, timeline.message);
+      return this.row(id);
+    })();
+    const view = jobView(row);
+    this.events.emit('job:updated', view);
+    return view;
+  }
+
+  /**
+   * A provider's report (callback or poll). Only the current attempt, and only while the job is
+   * sending, can move it: duplicates, stale attempts and late reports after a terminal state are no-ops.
+   */
+  applyProviderUpdate(job: JobRow, update: ProviderUpdate): { applied: boolean; job: JobView } {
+    if (job.status !== 'sending' || (job.provider_id !== null && job.provider_id !== update.providerId)) {
+      return { applied: false, job: jobView(job) };
+    }
+    const pages = update.pages ?? job.pages;
+    if (update.phase === 'sending') {
+      if (update.rawStatus === job.provider_status) return { applied: false, job: jobView(job) };
+      const view = this.patch(
+        job.id,
+        { provider_status: update.rawStatus, provider_id: update.providerId },
+        update.detail ? { kind: 'provider', message: update.detail } : undefined,
+      );
+      return { applied: true, job: view };
+    }
+    const base = { provider_status: update.rawStatus, provider_id: update.providerId, pages, lease_owner: null, lease_expires_at: null };
+    if (update.phase === 'delivered') {
+      return this.transition(job.id, 'delivered', `Delivered${pages ? ` (${pages} page${pages === 1 ? '' : 's'})` : ''}`, {
+        ...base,
+        failure_class: null,
+        error: null,
+        next_poll_at: null,
+      });
+    }
+    return this.fail(job, update.failureClass ?? 'unknown', update.error ?? FAILURE_ADVICE[update.failureClass ?? 'unknown'].reason, base);
+  }
+
+  /** Routes a failure through the retry policy: retry_wait with a due time, or failed for good. */
+  fail(
+    job: JobRow,
+    failureClass: FailureClass,
+    reason: string,
+    extra: Partial<JobRow> = {},
+  ): { applied: boolean; job: JobView } {
+    const decision = decideRetry(failureClass, job.attempts, this.settings.current.retry);
+    const advice = FAILURE_ADVICE[failureClass];
+    if (decision.retry) {
+      const at = this.now() + decision.delayMs;
+      return this.transition(
+        job.id,
+        'retry_wait',
+        `${reason} Retrying in ${formatDelay(decision.delayMs)} (attempt ${job.attempts + 1} of ${job.max_attempts}).`,
+        { ...extra, failure_class: failureClass, error: reason, next_attempt_at: at, next_poll_at: null, submit_state: null } as never,
+      );
+    }
+    const tail = RETRYABLE_FAILURES.has(failureClass) ? `Gave up after ${job.attempts} attempts.` : advice.action;
+    return this.transition(job.id, 'failed', `${reason} ${tail}`, {
+      ...extra,
+      failure_class: failureClass,
+      error: reason,
+      next_poll_at: null,
+    } as never);
+  }
+
+  findByProviderId(backend: Backend, providerId: string): JobRow | null {
+    return (this.stmt.byProvider.get(backend, providerId) as JobRow | undefined) ?? null;
+  }
+
+  cancel(id: string, cancelAtProvider?: (providerId: string) => Promise<void>): JobView {
+    const row = this.row(id);
+    if (!canCancel(row.status)) {
+      throw conflict(
+        isTerminal(row.status) ? `The fax is already ${row.status}.` : 'The fax is being sent right now and can no longer be canceled.',
+      );
+    }
+    if (row.lease_owner) throw conflict('The fax is being handed to the provider right now; try again in a moment.');
+    const { job } = this.transition(id, 'canceled', 'Canceled by user', { next_poll_at: null });
+    if (row.provider_id && cancelAtProvider) void cancelAtProvider(row.provider_id).catch(() => undefined);
+    this.audit.record('job_canceled', { job_id: id });
+    return job;
+  }
+
+  retryNow(id: string): JobView {
+    const row = this.row(id);
+    if (row.status !== 'retry_wait') throw conflict('Only a fax waiting to retry can be retried now; use resend for a finished fax.');
+    return this.patch(id, { next_attempt_at: this.now() }, { kind: 'note', message: 'Retry requested now' });
+  }
+
+  mintMediaLink(id: string): { url: string; expiresAt: string; token: string } {
+    const row = this.row(id);
+    if (row.artifacts_deleted_at) throw notFound('The document was removed by the retention policy');
+    const { token, expiresAt } = this.tokens.mint('job', id, this.settings.current.pdfTokenTtlMinutes);
+    this.addEvent(id, 'media', 'New document link created');
+    this.audit.record('media_token_minted', { job_id: id });
+    const base = this.publicUrl() ?? '';
+    return { url: `${base}/fax/${id}/pdf?token=${token}`, expiresAt: new Date(expiresAt).toISOString(), token };
+  }
+
+  /** Removes a finished job's files; the row and its timeline stay (retention sweep). */
+  deleteArtifacts(row: JobRow, jobDir: string): void {
+    rmSync(jobDir, { recursive: true, force: true });
+    this.patch(row.id, { artifacts_deleted_at: this.now() }, { kind: 'note', message: 'Document removed by retention policy' });
+  }
+}

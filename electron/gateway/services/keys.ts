@@ -1,0 +1,177 @@
+import type { KeyCreateInput } from '../../../shared/contract';
+import type { ApiKeyView, CreatedApiKey } from '../../../shared/types';
+import { generateToken, hashSecret, parseToken, safeEqualStrings, tokenDigest, verifySecret } from '../security/api-key-tokens';
+import type { Db } from '../store/db';
+import type { AuditLog } from './audit';
+import { notFound } from './errors';
+import type { EventBus } from './event-bus';
+
+export interface Caller {
+  kind: 'env' | 'key' | 'anonymous' | 'ui';
+  keyId: string | null;
+  scopes: ReadonlySet<string>;
+}
+
+export const ANONYMOUS: Caller = { kind: 'anonymous', keyId: null, scopes: new Set() };
+export const UI_CALLER: Caller = { kind: 'ui', keyId: 'ui', scopes: new Set(['*', 'keys:manage']) };
+
+/** Faxbot's rule: a caller passes with "*" or the named scope. */
+export function hasScope(caller: Caller, scope: string): boolean {
+  return caller.scopes.has('*') || caller.scopes.has(scope);
+}
+
+/** Admin is the env key, the desktop UI, or a key that literally holds keys:manage (not "*"). */
+export function isAdmin(caller: Caller): boolean {
+  return caller.kind === 'env' || caller.kind === 'ui' || caller.scopes.has('keys:manage');
+}
+
+interface KeyRow {
+  key_id: string;
+  key_hash: string;
+  name: string | null;
+  owner: string | null;
+  scopes: string;
+  note: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function view(row: KeyRow): ApiKeyView {
+  return {
+    keyId: row.key_id,
+    name: row.name,
+    owner: row.owner,
+    scopes: JSON.parse(row.scopes) as string[],
+    note: row.note,
+    createdAt: iso(row.created_at) as string,
+    lastUsedAt: iso(row.last_used_at),
+    expiresAt: iso(row.expires_at),
+    revokedAt: iso(row.revoked_at),
+  };
+}
+
+interface CachedKey {
+  keyId: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: number | null;
+}
+
+/** Only so often is last_used_at written, so a busy key does not turn every read into a write. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export class KeysService {
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly digestsByKey = new Map<string, Set<string>>();
+  private readonly lastUsedWritten = new Map<string, number>();
+  private readonly sql;
+
+  constructor(
+    db: Db,
+    private readonly now: () => number,
+    private readonly audit: AuditLog,
+    private readonly events: EventBus,
+    private readonly bootstrapKey: () => string | null,
+  ) {
+    this.sql = {
+      insert: db.prepare(
+        'INSERT INTO api_keys (key_id, key_hash, name, owner, scopes, note, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      get: db.prepare('SELECT * FROM api_keys WHERE key_id = ?'),
+      list: db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC'),
+      revoke: db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?'),
+      rotate: db.prepare('UPDATE api_keys SET key_hash = ?, last_used_at = NULL WHERE key_id = ?'),
+      used: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE key_id = ?'),
+      count: db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL'),
+    };
+  }
+
+  async create(input: KeyCreateInput): Promise<CreatedApiKey> {
+    const { keyId, secret, token } = generateToken();
+    const hash = await hashSecret(secret);
+    const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
+    const scopes = [...new Set(input.scopes.map((s) => s.trim()).filter(Boolean))];
+    this.sql.insert.run(keyId, hash, input.name ?? null, input.owner ?? null, JSON.stringify(scopes), input.note ?? null, this.now(), expiresAt);
+    this.audit.record('api_key_created', { key_id: keyId, scopes: scopes.join(',') });
+    this.events.emit('keys:changed', { keyId });
+    return { key: this.get(keyId), token };
+  }
+
+  get(keyId: string): ApiKeyView {
+    const row = this.sql.get.get(keyId) as KeyRow | undefined;
+    if (!row) throw notFound('Key not found');
+    return view(row);
+  }
+
+  list(): ApiKeyView[] {
+    return (this.sql.list.all() as KeyRow[]).map(view);
+  }
+
+  activeCount(): number {
+    return (this.sql.count.get() as { n: number }).n;
+  }
+
+  revoke(keyId: string): ApiKeyView {
+    this.get(keyId);
+    this.sql.revoke.run(this.now(), keyId);
+    this.forget(keyId);
+    this.audit.record('api_key_revoked', { key_id: keyId });
+    this.events.emit('keys:changed', { keyId });
+    return this.get(keyId);
+  }
+
+  /** Same key id, new secret; a revoked key stays revoked (Faxbot's rule). */
+  async rotate(keyId: string): Promise<CreatedApiKey> {
+    this.get(keyId);
+    const { secret } = generateToken();
+    const token = `fbk_live_${keyId}_${secret}`;
+    this.sql.rotate.run(await hashSecret(secret), keyId);
+    this.forget(keyId);
+    this.audit.record('api_key_rotated', { key_id: keyId });
+    this.events.emit('keys:changed', { keyId });
+    return { key: this.get(keyId), token };
+  }
+
+  /** null = not a valid key. Pays scrypt once per token; later calls hit the digest cache. */
+  async authenticate(token: string): Promise<Caller | null> {
+    const bootstrap = this.bootstrapKey();
+    if (bootstrap && safeEqualStrings(token, bootstrap)) return { kind: 'env', keyId: 'env', scopes: new Set(['*']) };
+    const digest = tokenDigest(token);
+    const cached = this.cache.get(digest);
+    const now = this.now();
+    if (cached) {
+      if (cached.expiresAt !== null && now > cached.expiresAt) return null;
+      this.touch(cached.keyId, now);
+      return { kind: 'key', keyId: cached.keyId, scopes: cached.scopes };
+    }
+    const parsed = parseToken(token);
+    if (!parsed) return null;
+    const row = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && now > row.expires_at)) return null;
+    if (!(await verifySecret(parsed.secret, row.key_hash))) return null;
+    // Re-read: the key may have been revoked or rotated while scrypt ran.
+    const fresh = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
+    if (!fresh || fresh.revoked_at !== null || fresh.key_hash !== row.key_hash) return null;
+    const entry: CachedKey = { keyId: row.key_id, scopes: new Set(JSON.parse(row.scopes) as string[]), expiresAt: row.expires_at };
+    this.cache.set(digest, entry);
+    let digests = this.digestsByKey.get(row.key_id);
+    if (!digests) this.digestsByKey.set(row.key_id, (digests = new Set()));
+    digests.add(digest);
+    this.touch(row.key_id, now);
+    return { kind: 'key', keyId: row.key_id, scopes: entry.scopes };
+  }
+
+  private touch(keyId: string, now: number): void {
+    if (now - (this.lastUsedWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWritten.set(keyId, now);
+    this.sql.used.run(now, keyId);
+  }
+
+  private forget(keyId: string): void {
+    for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
+    this.digestsByKey.delete(keyId);
+  }
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../store/db';
+import type { MediaTokens } from '../security/media-tokens';
+import type { AuditLog } from './audit';
+import type { InboundService } from './inbound';
+import type { JobRow, JobsService } from './jobs';
+import type { SettingsService } from './settings';
+
+export interface RetentionDeps {
+  db: Db;
+  now: () => number;
+  jobs: JobsService;
+  inbound: InboundService;
+  tokens: MediaTokens;
+  settings: SettingsService;
+  audit: AuditLog;
+  jobDir: (id: string) => string;
+  log: (message: string) => void;
+}
+
+const BATCH = 500;
+const MAX_BATCHES = 20;
+
+/**
+ * ARTIFACT_TTL_DAYS removes finished outbound documents; INBOUND_RETENTION_DAYS removes inbound
+ * ones. They are independent (in Faxbot inbound retention silently needed the outbound TTL too).
+ * Rows and timelines are kept; every run is logged with its counts.
+ */
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly finished;
+
+  constructor(private readonly deps: RetentionDeps) {
+    this.finished = deps.db.prepare(
+      `SELECT * FROM jobs WHERE status IN ('delivered','failed','canceled') AND artifacts_deleted_at IS NULL
+       AND updated_at < ? ORDER BY updated_at LIMIT ${BATCH}`,
+    );
+  }
+
+  start(): void {
+    this.stop();
+    const schedule = () => {
+      const minutes = this.deps.settings.current.cleanupIntervalMinutes;
+      this.timer = setTimeout(() => {
+        void this.runOnce()
+          .catch((error) => this.deps.log(`retention sweep failed: ${(error as Error).message}`))
+          .finally(schedule);
+      }, minutes * 60_000);
+      this.timer.unref();
+    };
+    schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  async runOnce(): Promise<{ outbound: number; inbound: number; tokens: number }> {
+    let outbound = 0;
+    const ttlDays = this.deps.settings.current.artifactTtlDays;
+    if (ttlDays > 0) {
+      const cutoff = this.deps.now() - ttlDays * 86_400_000;
+      for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
+        const rows = this.finished.all(cutoff) as JobRow[];
+        for (const row of rows) this.deps.jobs.deleteArtifacts(row, this.deps.jobDir(row.id));
+        outbound += rows.length;
+        if (rows.length < BATCH) break;
+      }
+    }
+    const inbound = await this.deps.inbound.sweepRetention();
+    const tokens = this.deps.tokens.sweep();
+    this.deps.audit.record('retention_sweep', { count: outbound + inbound, reason: `outbound=${outbound},inbound=${inbound}` });
+    if (outbound + inbound > 0) this.deps.log(`retention: removed ${outbound} outbound and ${inbound} inbound documents`);
+    return { outbound, inbound, tokens };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Electron entry (bundled to dist-electron/main.cjs by build/build-electron.mjs). Wires the real
+ * Electron modules into the composition root; all logic lives in app.main.ts and is tested there.
+ */
+import { join } from 'node:path';
+import ElectronStore from 'electron-store';
+import { createGateway } from '../gateway/server';
+import { startDesktopApp } from './app.main';
+import type { AutoUpdaterLike, ElectronMain } from './electron-api';
+
+// Electron's typings ship only with its binary; electron-api.ts types the subset we use.
+const electron = require('electron') as ElectronMain;
+
+const appDir = electron.app.getAppPath();
+const iconDir = join(appDir, 'build', 'icons');
+
+const log = {
+  info: (message: string) => console.log(message),
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => electron.app.quit());
+
+startDesktopApp({
+  electron,
+  createGateway,
+  ElectronStore,
+  autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
+  paths: {
+    preload: join(__dirname, 'preload.cjs'),
+    renderer: join(appDir, 'dist'),
+    windowIcon: join(iconDir, 'icon.png'),
+    trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
+  },
+  argv: process.argv,
+  cwd: process.cwd(),
+  env: process.env,
+  platform: process.platform,
+  log,
+}).catch((error: unknown) => {
+  console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
+  electron.app.exit(1);
+});

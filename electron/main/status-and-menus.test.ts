@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { JobView } from '../../shared/types';
+import type { GatewayStatus, InboundView } from '../../shared/types';
+import { applicationMenu, trayMenu, type MenuActions } from './menu';
+import { FaxNotifier } from './notifications';
+import { trayView } from './tray-status';
+import type { MenuItemOptions } from './electron-api';
+
+const status: GatewayStatus = {
+  version: '0.1.0',
+  url: 'http://127.0.0.1:8080',
+  backend: 'simulator',
+  testMode: false,
+  setupCompleted: true,
+  publicUrl: null,
+  publicUrlSource: null,
+  callbacksEnabled: false,
+  tunnel: { state: 'off', url: null, error: null },
+  jobsInFlight: 0,
+  unreadInbound: 0,
+};
+
+const job = (over: Partial<JobView>): JobView => ({
+  id: 'j1',
+  to: '+1 555 123 4567',
+  toE164: '+15551234567',
+  status: 'queued',
+  faxbotStatus: 'queued',
+  backend: 'simulator',
+  testMode: false,
+  pages: 2,
+  attempts: 1,
+  maxAttempts: 5,
+  nextAttemptAt: null,
+  failureClass: null,
+  error: null,
+  providerId: null,
+  providerStatus: null,
+  fileName: 'a.pdf',
+  resentFrom: null,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+describe('trayView', () => {
+  it('shows gateway, tunnel and jobs in flight', () => {
+    const view = trayView('running', { ...status, jobsInFlight: 3, unreadInbound: 1, tunnel: { state: 'up', url: 'https://x.loca.lt', error: null } });
+    expect(view.lines).toEqual([
+      'Gateway: up at http://127.0.0.1:8080',
+      'Tunnel: up (https://x.loca.lt)',
+      'Jobs in flight: 3',
+      'Unread inbound: 1',
+    ]);
+    expect(view.title).toBe('3');
+    expect(view.tooltip).toBe('Faxbot Desktop: 3 in flight, 1 unread');
+  });
+
+  it('flags a broken tunnel and test mode, and covers the other phases', () => {
+    const view = trayView('running', { ...status, testMode: true, tunnel: { state: 'error', url: null, error: 'x' } });
+    expect(view.lines[0]).toContain('(test mode)');
+    expect(view.tooltip).toContain('tunnel error');
+    expect(view.title).toBe('');
+    expect(trayView('starting', null).lines).toEqual(['Gateway: starting…']);
+    expect(trayView('stopping', status).lines).toEqual(['Gateway: finishing work and stopping…']);
+    expect(trayView('failed', null).tooltip).toContain('not running');
+  });
+});
+
+describe('FaxNotifier', () => {
+  it('announces failures always, deliveries on request, each once', () => {
+    let wantDelivered = false;
+    const notifier = new FaxNotifier(() => wantDelivered);
+    expect(notifier.forJob(job({ status: 'sending' }))).toBeNull();
+    expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
+    wantDelivered = true;
+    expect(notifier.forJob(job({ status: 'delivered' }))).toEqual({
+      title: 'Fax delivered',
+      body: 'To +1 555 123 4567 (2 pages)',
+      target: { kind: 'job', id: 'j1' },
+    });
+    expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
+    expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))?.body).toBe('To +1 555 123 4567: Busy');
+    expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toBeNull();
+  });
+
+  it('announces each inbound fax once', () => {
+    const notifier = new FaxNotifier(() => false);
+    const fax = { id: 'i1', from: '+15550001111', pages: 1 } as InboundView;
+    expect(notifier.forInbound(fax)).toEqual({ title: 'Fax received', body: 'From +15550001111, 1 page', target: { kind: 'inbound', id: 'i1' } });
+    expect(notifier.forInbound(fax)).toBeNull();
+  });
+
+  it('forgets the oldest keys so memory stays bounded', () => {
+    const notifier = new FaxNotifier(() => true);
+    for (let i = 0; i < 2100; i += 1) notifier.forJob(job({ id: `j${i}`, status: 'failed' }));
+    expect(notifier.forJob(job({ id: 'j0', status: 'failed' }))).not.toBeNull();
+    expect(notifier.forJob(job({ id: 'j2099', status: 'failed' }))).toBeNull();
+  });
+});
+
+const labels = (items: MenuItemOptions[]): string[] => items.flatMap((i) => [i.label ?? i.role ?? i.type ?? '', ...labels(i.submenu ?? [])]);
+const noop: MenuActions = {
+  newFax() {},
+  openDocument() {},
+  openInBrowser() {},
+  openDocs() {},
+  reportIssue() {},
+  showWindow() {},
+  quit() {},
+};
+
+describe('menus', () => {
+  it('has the expected items; dev tools only when unpackaged', () => {
+    const packaged = labels(applicationMenu('linux', noop, true));
+    for (const item of ['File', 'New Fax', 'Open Document…', 'Open in Web Browser', 'Quit', 'Edit', 'copy', 'paste', 'View', 'windowMenu', 'Help', 'Faxbot Documentation', 'Report an Issue']) {
+      expect(packaged).toContain(item);
+    }
+    expect(packaged).not.toContain('toggleDevTools');
+    expect(labels(applicationMenu('linux', noop, false))).toContain('toggleDevTools');
+    const mac = labels(applicationMenu('darwin', noop, true));
+    expect(mac[0]).toBe('appMenu');
+    expect(mac).not.toContain('Quit');
+  });
+
+  it('tray menu lists status rows disabled, then actions', () => {
+    const menu = trayMenu(['Gateway: up'], true, { ...noop, toggleTunnel() {} });
+    expect(menu[0]).toEqual({ label: 'Gateway: up', enabled: false });
+    expect(labels(menu)).toEqual(['Gateway: up', 'separator', 'Open Faxbot Desktop', 'New Fax', 'Stop Tunnel', 'separator', 'Quit Faxbot Desktop']);
+    expect(labels(trayMenu([], false, { ...noop, toggleTunnel() {} }))).toContain('Start Tunnel');
+  });
+});

@@ -1,0 +1,267 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { FaxBridge, MethodInput } from '../shared/contract';
+import { maskNumber } from '../shared/phone';
+import { createBridge, isBrowserMode } from './api/client';
+import { BridgeContext, useBridge, useCall, useEvent, useInvoke } from './api/hooks';
+import { hasSession } from './api/session';
+import { base64ToBytes, readFiles, type IncomingFile } from './lib/files';
+import { href, navigate, useRoute, type PageName } from './lib/route';
+import { ShellContext, type Shell } from './lib/shell-context';
+import { useSendDocuments } from './lib/use-send-documents';
+import { LoginPage } from './pages/LoginPage';
+import { SendPage } from './pages/SendPage';
+import { JobsPage } from './pages/JobsPage';
+import { InboxPage } from './pages/InboxPage';
+import { SetupWizard } from './pages/SetupWizard';
+import { SettingsPage } from './pages/SettingsPage';
+import { KeysPage } from './pages/KeysPage';
+import { DiagnosticsPage } from './pages/DiagnosticsPage';
+import { LogsPage } from './pages/LogsPage';
+
+type SessionState = 'checking' | 'login' | 'ready';
+
+/** Picks the bridge and, in a browser, makes sure there is a session before showing anything. */
+export function App({ bridge: given }: { bridge?: FaxBridge }) {
+  const [session, setSession] = useState<SessionState>(given || !isBrowserMode() ? 'ready' : 'checking');
+  const bridge = useMemo(() => given ?? createBridge({ onUnauthorized: () => setSession('login') }), [given]);
+
+  useEffect(() => {
+    if (session !== 'checking') return;
+    void hasSession().then((ok) => setSession(ok ? 'ready' : 'login'));
+  }, [session]);
+
+  if (session === 'checking') return <p className="splash">Connecting to the fax gateway…</p>;
+  if (session === 'login') return <LoginPage onLoggedIn={() => setSession('ready')} />;
+  return (
+    <BridgeContext.Provider value={bridge}>
+      <AppShell />
+    </BridgeContext.Provider>
+  );
+}
+
+const NAV: { page: PageName; label: string }[] = [
+  { page: 'send', label: 'Send' },
+  { page: 'jobs', label: 'Jobs' },
+  { page: 'inbox', label: 'Inbox' },
+  { page: 'keys', label: 'API keys' },
+  { page: 'diagnostics', label: 'Diagnostics' },
+  { page: 'logs', label: 'Logs' },
+  { page: 'settings', label: 'Settings' },
+];
+
+interface Toast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+}
+
+function AppShell() {
+  const invoke = useInvoke();
+  const route = useRoute();
+  const status = useCall('gateway:status', {});
+  const settings = useCall('settings:get', {});
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const preflight = useCallback((input: MethodInput<'jobs:preflight'>) => invoke('jobs:preflight', input), [invoke]);
+  const documents = useSendDocuments(preflight, settings.data?.settings.maxFileSizeMb ?? 10);
+  const { addFiles } = documents;
+  const wizardShown = useRef(false);
+
+  const toast = useCallback((message: string, tone: 'info' | 'error' = 'info') => {
+    const id = Date.now() + Math.random();
+    setToasts((list) => [...list, { id, message, tone }]);
+    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), tone === 'error' ? 8000 : 4000);
+  }, []);
+
+  useEvent('gateway:status', status.setData);
+  useEvent('settings:changed', settings.reload);
+  useEvent('inbound:updated', status.reload);
+  useEvent('inbound:received', (fax) => {
+    status.reload();
+    toast(`New fax received from ${maskNumber(fax.from)}.`);
+    if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+      // Masked number only: notifications can show on a locked screen.
+      const note = new Notification('New fax received', {
+        body: `From ${maskNumber(fax.from)}${fax.pages ? ` · ${fax.pages} pages` : ''}`,
+        tag: `inbound-${fax.id}`,
+      });
+      note.onclick = () => {
+        window.focus();
+        navigate('inbox', fax.id);
+      };
+    }
+  });
+
+  // First launch: open the wizard once per session until setup is completed.
+  useEffect(() => {
+    if (!status.data || status.data.setupCompleted || wizardShown.current) return;
+    wizardShown.current = true;
+    if (sessionStorage.getItem('setup-dismissed') !== '1') navigate('setup');
+  }, [status.data]);
+
+  const theme = settings.data?.settings.ui.theme ?? 'system';
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const unread = status.data?.unreadInbound ?? 0;
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Faxbot` : 'Faxbot';
+  }, [unread]);
+
+  // Files dropped anywhere on the window, or handed over by the OS, go to the Send screen.
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const onEnter = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth++;
+      setDragging(true);
+    };
+    const onLeave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const onOver = (event: DragEvent) => {
+      if (hasFiles(event)) event.preventDefault();
+    };
+    const onDrop = (event: DragEvent) => {
+      event.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const files = event.dataTransfer?.files;
+      if (!files || files.length === 0) return;
+      void readFiles(files).then((list) => {
+        addFiles(list);
+        navigate('send');
+      });
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [addFiles]);
+
+  const shell: Shell = {
+    status: status.data,
+    settings: settings.data,
+    reloadStatus: status.reload,
+    reloadSettings: settings.reload,
+    setSettings: settings.setData,
+    documents,
+    toast,
+  };
+
+  return (
+    <ShellContext.Provider value={shell}>
+      <OpenFilesListener onFiles={addFiles} />
+      <div className="app">
+        <a className="skip-link" href="#main" onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}>
+          Skip to content
+        </a>
+        <header className="sidebar">
+          <a className="brand" href={href('send')}>
+            <span className="brand-mark" aria-hidden="true">
+              ⎙
+            </span>
+            Faxbot
+          </a>
+          <nav aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.page}>
+                  <a href={href(item.page)} aria-current={route.page === item.page ? 'page' : undefined}>
+                    {item.label}
+                    {item.page === 'inbox' && unread > 0 && (
+                      <span className="badge" aria-label={`${unread} unread`} data-testid="inbox-badge">
+                        {unread}
+                      </span>
+                    )}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {status.data && (
+            <p className="sidebar-status">
+              <span className={`dot ${status.data.testMode ? 'dot-warn' : 'dot-ok'}`} aria-hidden="true" />
+              {status.data.testMode ? 'Test mode' : `Backend: ${status.data.backend}`}
+            </p>
+          )}
+        </header>
+        <div className="main-col">
+          {status.data?.testMode && route.page !== 'setup' && (
+            <p className="banner banner-test" role="note">
+              <strong>Test mode.</strong> Faxes are simulated; nothing is sent to a real fax line.{' '}
+              <a href={href('setup')}>Choose a fax service</a>
+            </p>
+          )}
+          {status.error && (
+            <p className="banner banner-error" role="alert">
+              {status.error}
+            </p>
+          )}
+          <main id="main" tabIndex={-1}>
+            <Page page={route.page} id={route.id} />
+          </main>
+        </div>
+        {dragging && (
+          <div className="drop-overlay" aria-hidden="true">
+            <p>Drop PDF or text files to fax them</p>
+          </div>
+        )}
+        <div className="toasts" role="status" aria-live="polite">
+          {toasts.map((t) => (
+            <p key={t.id} className={`toast toast-${t.tone}`}>
+              {t.message}
+            </p>
+          ))}
+        </div>
+      </div>
+    </ShellContext.Provider>
+  );
+}
+
+function OpenFilesListener({ onFiles }: { onFiles: (files: IncomingFile[]) => void }) {
+  const bridge = useBridge();
+  useEffect(
+    () =>
+      bridge.onOpenFiles((files) => {
+        onFiles(files.map((f) => ({ name: f.name, bytes: base64ToBytes(f.contentBase64) })));
+        navigate('send');
+      }),
+    [bridge, onFiles],
+  );
+  return null;
+}
+
+function Page({ page, id }: { page: PageName; id: string | null }): ReactNode {
+  switch (page) {
+    case 'send':
+      return <SendPage />;
+    case 'jobs':
+      return <JobsPage selectedId={id} />;
+    case 'inbox':
+      return <InboxPage selectedId={id} />;
+    case 'setup':
+      return <SetupWizard />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'keys':
+      return <KeysPage />;
+    case 'diagnostics':
+      return <DiagnosticsPage />;
+    case 'logs':
+      return <LogsPage />;
+  }
+}

@@ -1,0 +1,57 @@
+/** Bytes to base64 in chunks (String.fromCharCode on a whole file overflows the stack). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export type DocumentKind = 'pdf' | 'txt' | 'unsupported';
+
+/** Sniffs the type from the bytes, as the gateway does; the name is never trusted. */
+export function sniffKind(bytes: Uint8Array): DocumentKind {
+  const head = String.fromCharCode(...bytes.subarray(0, 1024));
+  if (head.includes('%PDF-')) return 'pdf';
+  // Text: no NUL bytes and decodes as UTF-8.
+  if (bytes.subarray(0, 4096).includes(0)) return 'unsupported';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 4096));
+    return 'txt';
+  } catch {
+    return 'unsupported';
+  }
+}
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(0)} KB`;
+  return `${(size / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export interface IncomingFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+function readBytes(file: File): Promise<Uint8Array> {
+  // FileReader rather than Blob.arrayBuffer(): the same code runs in every Chromium and in jsdom.
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error(`Could not read ${file.name}`));
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+export function readFiles(files: FileList | File[]): Promise<IncomingFile[]> {
+  return Promise.all(Array.from(files).map(async (file) => ({ name: file.name, bytes: await readBytes(file) })));
+}

@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { classifyPageSize, mergeWarnings, thresholdToFax, tinyTextShare, warningsFor, type PageFacts } from './page-analysis';
+
+function pixels(...rgba: number[][]): Uint8ClampedArray {
+  return new Uint8ClampedArray(rgba.flat());
+}
+
+describe('thresholdToFax', () => {
+  it('turns every pixel black or white and counts colour and ink', () => {
+    const data = pixels([255, 255, 255, 255], [20, 20, 20, 255], [220, 30, 30, 255], [120, 120, 120, 0]);
+    const stats = thresholdToFax(data);
+    expect(Array.from(data)).toEqual([255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
+    expect(stats.colourFraction).toBe(0.25);
+    expect(stats.inkFraction).toBe(0.5);
+  });
+});
+
+describe('classifyPageSize', () => {
+  it('knows Letter, A4 and landscape', () => {
+    expect(classifyPageSize(612, 792)).toEqual({ kind: 'ok', paper: 'Letter' });
+    expect(classifyPageSize(595, 842)).toEqual({ kind: 'ok', paper: 'A4' });
+    expect(classifyPageSize(842, 595)).toEqual({ kind: 'landscape', paper: 'A4' });
+    expect(classifyPageSize(300, 300)).toEqual({ kind: 'odd' });
+  });
+});
+
+describe('tinyTextShare', () => {
+  it('measures font size from the text matrix', () => {
+    const share = tinyTextShare([
+      { str: 'Big heading', transform: [24, 0, 0, 24, 0, 0] },
+      { str: 'fine print', transform: [5, 0, 0, 5, 0, 0] },
+      { str: '   ', transform: [3, 0, 0, 3, 0, 0] },
+    ]);
+    expect(share).toEqual({ chars: 21, tiny: 10 });
+  });
+});
+
+describe('warningsFor', () => {
+  const page = (over: Partial<PageFacts>): PageFacts => ({
+    page: 1,
+    widthPt: 612,
+    heightPt: 792,
+    colourFraction: 0,
+    inkFraction: 0.05,
+    chars: 500,
+    tinyChars: 0,
+    ...over,
+  });
+
+  it('is quiet for a plain Letter text page', () => {
+    expect(warningsFor([page({})])).toEqual([]);
+  });
+
+  it('names the pages with tiny text, photos and odd sizes', () => {
+    const warnings = warningsFor([
+      page({ page: 1, tinyChars: 300 }),
+      page({ page: 2, colourFraction: 0.3 }),
+      page({ page: 3, widthPt: 400, heightPt: 400 }),
+      page({ page: 4, widthPt: 792, heightPt: 612 }),
+    ]);
+    expect(warnings.map((w) => [w.code, w.pages])).toEqual([
+      ['tiny_text', [1]],
+      ['colour_image', [2]],
+      ['page_size', [3]],
+      ['landscape', [4]],
+    ]);
+    expect(warnings[0]?.message).toMatch(/^Page 1 has text smaller than 7 pt/);
+  });
+
+  it('lets the gateway win when both report the same thing', () => {
+    const merged = mergeWarnings([{ code: 'page_size', message: 'from gateway' }], [
+      { code: 'page_size', message: 'local' },
+      { code: 'tiny_text', message: 'local tiny' },
+    ]);
+    expect(merged.map((w) => w.message)).toEqual(['from gateway', 'local tiny']);
+  });
+});

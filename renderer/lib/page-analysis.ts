@@ -1,0 +1,145 @@
+/**
+ * Pure checks behind the Send screen's pre-flight warnings and 1-bit preview. They work on
+ * plain numbers and pixel arrays so they can be tested without pdf.js or a canvas.
+ */
+
+export interface Warning {
+  code: string;
+  message: string;
+  pages?: number[];
+}
+
+/** Luminance at or below this prints black; a threshold, not dithering, keeps text crisp. */
+export const INK_THRESHOLD = 160;
+/** A channel spread above this is a coloured (not grey) pixel. */
+const COLOUR_SPREAD = 60;
+
+export interface PixelStats {
+  /** Share of pixels that are clearly coloured (photos, logos, highlights). */
+  colourFraction: number;
+  /** Share of pixels that print black after thresholding. */
+  inkFraction: number;
+}
+
+/** Thresholds RGBA pixels in place to black or white and reports what was there before. */
+export function thresholdToFax(rgba: Uint8ClampedArray): PixelStats {
+  let colour = 0;
+  let ink = 0;
+  const count = rgba.length / 4;
+  for (let i = 0; i < rgba.length; i += 4) {
+    const r = rgba[i] ?? 255;
+    const g = rgba[i + 1] ?? 255;
+    const b = rgba[i + 2] ?? 255;
+    const alpha = (rgba[i + 3] ?? 255) / 255;
+    // Transparent areas are paper.
+    const lum = 255 - alpha * (255 - (0.299 * r + 0.587 * g + 0.114 * b));
+    if (alpha > 0.5 && Math.max(r, g, b) - Math.min(r, g, b) > COLOUR_SPREAD) colour++;
+    const black = lum <= INK_THRESHOLD;
+    if (black) ink++;
+    const value = black ? 0 : 255;
+    rgba[i] = value;
+    rgba[i + 1] = value;
+    rgba[i + 2] = value;
+    rgba[i + 3] = 255;
+  }
+  return { colourFraction: count ? colour / count : 0, inkFraction: count ? ink / count : 0 };
+}
+
+const PAPER = [
+  { name: 'Letter', w: 612, h: 792 },
+  { name: 'A4', w: 595.28, h: 841.89 },
+  { name: 'Legal', w: 612, h: 1008 },
+] as const;
+
+export type PageFit = { kind: 'ok'; paper: string } | { kind: 'landscape'; paper: string } | { kind: 'odd' };
+
+/** Whether a page (in PDF points) is a size a fax machine prints without scaling. */
+export function classifyPageSize(widthPt: number, heightPt: number): PageFit {
+  const near = (a: number, b: number) => Math.abs(a - b) / b < 0.03;
+  for (const paper of PAPER) {
+    if (near(widthPt, paper.w) && near(heightPt, paper.h)) return { kind: 'ok', paper: paper.name };
+    if (near(widthPt, paper.h) && near(heightPt, paper.w)) return { kind: 'landscape', paper: paper.name };
+  }
+  return { kind: 'odd' };
+}
+
+/** Text below this size (points) blurs into blobs at fax resolution. */
+export const TINY_TEXT_PT = 7;
+
+/** Share of a page's characters set below TINY_TEXT_PT, from pdf.js text items. */
+export function tinyTextShare(items: { str: string; transform: number[] }[]): { chars: number; tiny: number } {
+  let chars = 0;
+  let tiny = 0;
+  for (const item of items) {
+    const length = item.str.trim().length;
+    if (length === 0) continue;
+    const [, , c = 0, d = 0] = item.transform;
+    const size = Math.hypot(c, d);
+    chars += length;
+    if (size > 0 && size < TINY_TEXT_PT) tiny += length;
+  }
+  return { chars, tiny };
+}
+
+export interface PageFacts {
+  page: number;
+  widthPt: number;
+  heightPt: number;
+  colourFraction: number;
+  inkFraction: number;
+  chars: number;
+  tinyChars: number;
+}
+
+function listPages(pages: number[]): string {
+  return pages.length === 1 ? `Page ${pages[0]}` : `Pages ${pages.join(', ')}`;
+}
+
+/** Turns per-page facts into the warnings a person reads before sending. */
+export function warningsFor(facts: PageFacts[]): Warning[] {
+  const warnings: Warning[] = [];
+  const tiny = facts.filter((f) => f.tinyChars >= 20 && f.tinyChars / Math.max(f.chars, 1) > 0.2).map((f) => f.page);
+  if (tiny.length) {
+    warnings.push({
+      code: 'tiny_text',
+      message: `${listPages(tiny)} ${tiny.length === 1 ? 'has' : 'have'} text smaller than ${TINY_TEXT_PT} pt, which may be unreadable on the other end.`,
+      pages: tiny,
+    });
+  }
+  const colour = facts.filter((f) => f.colourFraction > 0.05 || f.inkFraction > 0.45).map((f) => f.page);
+  if (colour.length) {
+    warnings.push({
+      code: 'colour_image',
+      message: `${listPages(colour)} ${colour.length === 1 ? 'has' : 'have'} colour or photo areas; a fax prints them in black and white, so check the preview is still readable.`,
+      pages: colour,
+    });
+  }
+  const odd: number[] = [];
+  const landscape: number[] = [];
+  for (const f of facts) {
+    const fit = classifyPageSize(f.widthPt, f.heightPt);
+    if (fit.kind === 'odd') odd.push(f.page);
+    if (fit.kind === 'landscape') landscape.push(f.page);
+  }
+  if (odd.length) {
+    warnings.push({
+      code: 'page_size',
+      message: `${listPages(odd)} ${odd.length === 1 ? 'is not' : 'are not'} Letter or A4 and will be scaled to fit.`,
+      pages: odd,
+    });
+  }
+  if (landscape.length) {
+    warnings.push({
+      code: 'landscape',
+      message: `${listPages(landscape)} ${landscape.length === 1 ? 'is' : 'are'} landscape and will be rotated or shrunk to fit portrait paper.`,
+      pages: landscape,
+    });
+  }
+  return warnings;
+}
+
+/** Gateway warnings win; local ones add what only a renderer can see (pixels, text sizes). */
+export function mergeWarnings(gateway: Warning[], local: Warning[]): Warning[] {
+  const codes = new Set(gateway.map((w) => w.code));
+  return [...gateway, ...local.filter((w) => !codes.has(w.code))];
+}

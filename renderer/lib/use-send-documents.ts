@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MethodInput, MethodOutput } from '../../shared/contract';
+import { errorMessage } from '../api/client';
+import { bytesToBase64, sniffKind, type DocumentKind, type IncomingFile } from './files';
+import { mergeWarnings, warningsFor, type PageFacts, type Warning } from './page-analysis';
+
+/** Past this many pages the preview shows a count instead of more thumbnails (memory). */
+export const MAX_THUMBNAILS = 60;
+
+export interface SendDocument {
+  key: string;
+  name: string;
+  size: number;
+  kind: DocumentKind;
+  base64: string;
+  state: 'checking' | 'ready' | 'error';
+  pages: number | null;
+  /** Object URLs of 1-bit page previews, in page order. */
+  thumbs: string[];
+  textPreview: string | null;
+  warnings: Warning[];
+  error: string | null;
+}
+
+type Preflight = (input: MethodInput<'jobs:preflight'>) => Promise<MethodOutput<'jobs:preflight'>>;
+
+let counter = 0;
+
+/**
+ * The documents waiting on the Send screen. Lives above the pages so files dropped on any
+ * screen land here, and so previews keep rendering while the user looks elsewhere.
+ */
+export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
+  const [docs, setDocs] = useState<SendDocument[]>([]);
+  const docsRef = useRef(docs);
+  docsRef.current = docs;
+
+  const patch = useCallback((key: string, change: (doc: SendDocument) => Partial<SendDocument>) => {
+    setDocs((list) => list.map((doc) => (doc.key === key ? { ...doc, ...change(doc) } : doc)));
+  }, []);
+
+  const process = useCallback(
+    async (doc: SendDocument, bytes: Uint8Array) => {
+      const localFacts: PageFacts[] = [];
+      let localWarnings: Warning[] = [];
+      let localError: string | null = null;
+      const render = async () => {
+        if (doc.kind !== 'pdf') return;
+        const { openPdf, renderPage } = await import('./pdf-render');
+        // pdf.js takes ownership of (detaches) the buffer it is given.
+        const opened = await openPdf(bytes.slice());
+        if (!opened.ok) {
+          localError = opened.message;
+          return;
+        }
+        if (opened.encrypted) {
+          localWarnings.push({
+            code: 'encrypted',
+            message: 'This PDF is encrypted. Some fax services refuse encrypted files; print it to a new PDF if sending fails.',
+          });
+        }
+        patch(doc.key, () => ({ pages: opened.pages }));
+        const last = Math.min(opened.pages, MAX_THUMBNAILS);
+        for (let n = 1; n <= last; n++) {
+          if (!docsRef.current.some((d) => d.key === doc.key)) break; // Removed meanwhile.
+          const page = await renderPage(opened.doc, n);
+          localFacts.push(page.facts);
+          patch(doc.key, (current) => ({ thumbs: [...current.thumbs, page.url] }));
+        }
+        await opened.doc.destroy();
+        localWarnings = [...localWarnings, ...warningsFor(localFacts)];
+      };
+      const [gateway] = await Promise.allSettled([
+        preflight({ documents: [{ name: doc.name, contentBase64: doc.base64 }] }),
+        render().catch((error: unknown) => {
+          localError = `The preview could not be drawn: ${errorMessage(error)}`;
+        }),
+      ]);
+      if (gateway.status === 'rejected') {
+        patch(doc.key, () => ({ state: 'error', error: errorMessage(gateway.reason) }));
+        return;
+      }
+      const result = gateway.value;
+      const error = result.ok ? localError : (result.error ?? 'The gateway cannot fax this document.');
+      patch(doc.key, () => ({
+        state: error ? 'error' : 'ready',
+        error,
+        pages: result.pages,
+        warnings: mergeWarnings(result.warnings, localWarnings),
+      }));
+    },
+    [patch, preflight],
+  );
+
+  const addFiles = useCallback(
+    (files: IncomingFile[]) => {
+      for (const file of files) {
+        const kind = sniffKind(file.bytes);
+        const base: SendDocument = {
+          key: `doc-${++counter}`,
+          name: file.name,
+          size: file.bytes.length,
+          kind,
+          base64: '',
+          state: 'checking',
+          pages: null,
+          thumbs: [],
+          textPreview: null,
+          warnings: [],
+          error: null,
+        };
+        if (file.bytes.length > maxFileSizeMb * 1024 * 1024) {
+          setDocs((list) => [...list, { ...base, state: 'error', error: `This file is larger than the ${maxFileSizeMb} MB limit.` }]);
+          continue;
+        }
+        if (kind === 'unsupported') {
+          setDocs((list) => [
+            ...list,
+            { ...base, state: 'error', error: 'Only PDF and plain-text files can be faxed. Save it as PDF and add it again.' },
+          ]);
+          continue;
+        }
+        const doc: SendDocument = {
+          ...base,
+          base64: bytesToBase64(file.bytes),
+          textPreview: kind === 'txt' ? new TextDecoder().decode(file.bytes.subarray(0, 4000)) : null,
+        };
+        setDocs((list) => [...list, doc]);
+        void process(doc, file.bytes);
+      }
+    },
+    [maxFileSizeMb, process],
+  );
+
+  const remove = useCallback((key: string) => {
+    setDocs((list) => {
+      for (const url of list.find((d) => d.key === key)?.thumbs ?? []) URL.revokeObjectURL(url);
+      return list.filter((d) => d.key !== key);
+    });
+  }, []);
+
+  const move = useCallback((key: string, delta: -1 | 1) => {
+    setDocs((list) => {
+      const from = list.findIndex((d) => d.key === key);
+      const to = from + delta;
+      if (from < 0 || to < 0 || to >= list.length) return list;
+      const next = [...list];
+      const [doc] = next.splice(from, 1);
+      if (doc) next.splice(to, 0, doc);
+      return next;
+    });
+  }, []);
+
+  const clear = useCallback(() => {
+    setDocs((list) => {
+      for (const doc of list) for (const url of doc.thumbs) URL.revokeObjectURL(url);
+      return [];
+    });
+  }, []);
+
+  // Free the previews when the app goes away.
+  useEffect(() => () => docsRef.current.forEach((doc) => doc.thumbs.forEach((url) => URL.revokeObjectURL(url))), []);
+
+  return { docs, addFiles, remove, move, clear };
+}
+
+export type SendDocuments = ReturnType<typeof useSendDocuments>;

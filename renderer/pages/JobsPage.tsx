@@ -1,0 +1,193 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { JOB_STATUSES, type JobStatus } from '../../shared/status';
+import type { JobView } from '../../shared/types';
+import { errorMessage } from '../api/client';
+import { useEvent, useInvoke, useNow } from '../api/hooks';
+import { StatusChip } from '../components/StatusChip';
+import { formatWhen, plural } from '../lib/format';
+import { EMPTY_LIST, appendPage, upsertJob, type JobFilter, type JobListState } from '../lib/job-list';
+import { STATUS_LABELS } from '../lib/job-status';
+import { href, navigate } from '../lib/route';
+import { JobDetailPanel } from './JobDetailPanel';
+
+const PAGE_SIZE = 100;
+const ROW_HEIGHT = 56;
+
+export function JobsPage({ selectedId }: { selectedId: string | null }) {
+  const invoke = useInvoke();
+  const now = useNow();
+  const [search, setSearch] = useState('');
+  const [filter, setFilter] = useState<JobFilter>({ statuses: [], search: '' });
+  const [list, setList] = useState<JobListState>(EMPTY_LIST);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const generation = useRef(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // The store does the searching; wait for the user to stop typing.
+  useEffect(() => {
+    const timer = setTimeout(() => setFilter((f) => (f.search === search ? f : { ...f, search })), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const load = useCallback(
+    async (cursor: string | null) => {
+      const mine = cursor === null ? ++generation.current : generation.current;
+      setLoading(true);
+      try {
+        const page = await invoke('jobs:list', {
+          cursor,
+          limit: PAGE_SIZE,
+          status: filter.statuses.length ? filter.statuses : undefined,
+          search: filter.search.trim() || undefined,
+        });
+        if (mine !== generation.current) return; // A newer filter replaced this request.
+        setList((state) => appendPage(cursor === null ? EMPTY_LIST : state, page));
+        setError(null);
+      } catch (failure) {
+        if (mine === generation.current) setError(errorMessage(failure));
+      } finally {
+        if (mine === generation.current) setLoading(false);
+      }
+    },
+    [invoke, filter],
+  );
+
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+    void load(null);
+  }, [load]);
+
+  useEvent('job:updated', (job) => setList((state) => upsertJob(state, job, filter)));
+
+  const virtualizer = useVirtualizer({
+    count: list.ids.length + (list.nextCursor ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (list.nextCursor && !loading && lastIndex >= list.ids.length - 1) void load(list.nextCursor);
+  }, [lastIndex, list.ids.length, list.nextCursor, loading, load]);
+
+  function toggleStatus(status: JobStatus) {
+    setFilter((f) => ({
+      ...f,
+      statuses: f.statuses.includes(status) ? f.statuses.filter((s) => s !== status) : [...f.statuses, status],
+    }));
+  }
+
+  /** Arrow keys move between rows, as in a mail list. */
+  function onRowKey(event: KeyboardEvent, index: number) {
+    const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const next = Math.min(Math.max(index + step, 0), list.ids.length - 1);
+    virtualizer.scrollToIndex(next);
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"] a`)?.focus());
+  }
+
+  return (
+    <div className={`page split ${selectedId ? 'has-detail' : ''}`}>
+      <section className="split-list" aria-labelledby="jobs-heading">
+        <div className="page-head">
+          <h1 id="jobs-heading">Jobs</h1>
+          <span className="muted" data-testid="jobs-total" aria-live="polite">
+            {plural(list.total, 'fax', 'faxes')}
+          </span>
+        </div>
+        <div className="toolbar">
+          <label className="visually-hidden" htmlFor="jobs-search">
+            Search jobs
+          </label>
+          <input
+            id="jobs-search"
+            type="search"
+            placeholder="Search number, file or job id"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <fieldset className="filter-chips">
+            <legend className="visually-hidden">Show only</legend>
+            {JOB_STATUSES.map((s) => (
+              <label key={s} className={`filter-chip ${filter.statuses.includes(s) ? 'on' : ''}`}>
+                <input type="checkbox" checked={filter.statuses.includes(s)} onChange={() => toggleStatus(s)} />
+                {STATUS_LABELS[s]}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        {error && (
+          <p className="banner banner-error" role="alert">
+            {error} <button type="button" onClick={() => void load(null)}>Try again</button>
+          </p>
+        )}
+        <div className="job-scroll" ref={scrollRef} data-testid="job-list">
+          {list.ids.length === 0 && !loading ? (
+            <p className="empty">
+              {filter.search || filter.statuses.length ? 'No faxes match.' : <>No faxes yet. <a href={href('send')}>Send one</a>.</>}
+            </p>
+          ) : (
+            <ul role="list" className="job-rows" style={{ height: virtualizer.getTotalSize() }} aria-label="Faxes, newest first">
+              {items.map((row) => {
+                const id = list.ids[row.index];
+                const job = id ? list.byId.get(id) : undefined;
+                return (
+                  <li
+                    key={row.key}
+                    data-index={row.index}
+                    className="job-row-slot"
+                    style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
+                  >
+                    {job ? (
+                      <JobRow job={job} now={now} selected={job.id === selectedId} onKeyDown={(e) => onRowKey(e, row.index)} />
+                    ) : (
+                      <p className="muted job-row-loading">Loading more…</p>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      </section>
+      {selectedId && (
+        <section className="split-detail" aria-label="Fax details">
+          <JobDetailPanel id={selectedId} now={now} onClose={() => navigate('jobs')} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown: (e: KeyboardEvent) => void }) {
+  const { job } = props;
+  return (
+    <a
+      className={`job-row ${props.selected ? 'selected' : ''}`}
+      href={href('jobs', job.id)}
+      aria-current={props.selected ? 'true' : undefined}
+      onKeyDown={props.onKeyDown}
+      data-testid="job-row"
+      data-job-id={job.id}
+    >
+      <span className="job-row-status">
+        <StatusChip job={job} now={props.now} />
+      </span>
+      <span className="job-row-main">
+        <span className="job-row-to mono">{job.to}</span>
+        <span className="job-row-file muted">
+          {job.fileName ?? 'Document'}
+          {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
+        </span>
+      </span>
+      <time className="job-row-time muted" dateTime={job.createdAt}>
+        {formatWhen(job.createdAt, props.now)}
+      </time>
+    </a>
+  );
+}

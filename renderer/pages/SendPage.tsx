@@ -1,0 +1,249 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { normalizeFaxNumber } from '../../shared/phone';
+import { errorMessage } from '../api/client';
+import { useInvoke } from '../api/hooks';
+import { TestTag } from '../components/StatusChip';
+import { formatBytes, readFiles } from '../lib/files';
+import { countryName, plural } from '../lib/format';
+import { navigate } from '../lib/route';
+import { useShell } from '../lib/shell-context';
+import { MAX_THUMBNAILS, type SendDocument } from '../lib/use-send-documents';
+
+export function SendPage() {
+  const { documents, settings, status, toast } = useShell();
+  const invoke = useInvoke();
+  const [to, setTo] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const region = settings?.settings.defaultRegion ?? 'US';
+  const number = normalizeFaxNumber(to, region);
+  const { docs } = documents;
+
+  const checking = docs.some((d) => d.state === 'checking');
+  const broken = docs.filter((d) => d.state === 'error');
+  const pages = docs.reduce((sum, d) => sum + (d.pages ?? 0), 0);
+  const blocker =
+    docs.length === 0
+      ? 'Add a document to fax.'
+      : broken.length > 0
+        ? 'Remove the documents that cannot be faxed.'
+        : checking
+          ? 'Checking documents…'
+          : !number.ok
+            ? 'Enter a valid fax number.'
+            : null;
+
+  async function onPick(files: FileList | null) {
+    if (!files) return;
+    documents.addFiles(await readFiles(files));
+    if (fileInput.current) fileInput.current.value = '';
+  }
+
+  async function send(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (blocker || !number.ok) return;
+    setSending(true);
+    setSendError(null);
+    try {
+      const job = await invoke('jobs:send', {
+        to: number.e164,
+        documents: docs.map((d) => ({ name: d.name, contentBase64: d.base64 })),
+      });
+      toast(job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
+      documents.clear();
+      setTo('');
+      setTouched(false);
+      navigate('jobs', job.id);
+    } catch (error) {
+      setSendError(errorMessage(error));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Send a fax</h1>
+        {status?.testMode && <TestTag />}
+      </div>
+      <form className="send-grid" onSubmit={(e) => void send(e)} noValidate>
+        <section className="send-docs" aria-labelledby="docs-heading">
+          <h2 id="docs-heading" className="visually-hidden">
+            Documents
+          </h2>
+          <div className={`dropzone ${docs.length ? 'dropzone-compact' : ''}`}>
+            <p>
+              <strong>Drop PDF or text files anywhere in this window</strong>
+              <span className="muted"> — several files are sent as one fax, in this order.</span>
+            </p>
+            <button type="button" onClick={() => fileInput.current?.click()}>
+              Choose files…
+            </button>
+            <input
+              ref={fileInput}
+              className="visually-hidden"
+              type="file"
+              multiple
+              accept=".pdf,.txt,application/pdf,text/plain"
+              aria-label="Choose files to fax"
+              data-testid="file-input"
+              tabIndex={-1}
+              onChange={(e) => void onPick(e.target.files)}
+            />
+          </div>
+          <ol className="doc-list">
+            {docs.map((doc, index) => (
+              <DocumentCard
+                key={doc.key}
+                doc={doc}
+                first={index === 0}
+                last={index === docs.length - 1}
+                onMove={(delta) => documents.move(doc.key, delta)}
+                onRemove={() => documents.remove(doc.key)}
+              />
+            ))}
+          </ol>
+        </section>
+
+        <aside className="send-panel card">
+          <NumberField value={to} onChange={setTo} touched={touched} onBlur={() => setTouched(true)} region={region} />
+          <p className="send-summary" data-testid="send-summary">
+            {docs.length === 0
+              ? 'No documents yet.'
+              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}`}
+          </p>
+          {status?.testMode && (
+            <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>
+          )}
+          {sendError && (
+            <p className="field-error" role="alert">
+              {sendError}
+            </p>
+          )}
+          <button type="submit" className="primary big" disabled={sending || (blocker !== null && blocker !== 'Enter a valid fax number.')}>
+            {sending ? 'Sending…' : status?.testMode ? 'Send test fax' : 'Send fax'}
+          </button>
+          {blocker && <p className="muted small">{blocker}</p>}
+        </aside>
+      </form>
+    </div>
+  );
+}
+
+function NumberField(props: {
+  value: string;
+  onChange: (value: string) => void;
+  onBlur: () => void;
+  touched: boolean;
+  region: string;
+}) {
+  const id = useId();
+  const result = normalizeFaxNumber(props.value, props.region);
+  const showError = !result.ok && (props.touched || props.value.replace(/\D/g, '').length >= 6);
+  return (
+    <div className="field">
+      <label htmlFor={id}>Fax number</label>
+      <input
+        id={id}
+        type="tel"
+        inputMode="tel"
+        autoComplete="off"
+        placeholder={props.region === 'US' ? '(555) 123-4567 or +44 20 7946 0000' : '+1 555 123 4567'}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        onBlur={props.onBlur}
+        aria-invalid={showError ? true : undefined}
+        aria-describedby={`${id}-help`}
+      />
+      <p id={`${id}-help`} className={showError ? 'field-error' : 'field-help'} aria-live="polite" data-testid="number-help">
+        {result.ok ? (
+          <>
+            <span className="ok-mark" aria-hidden="true">
+              ✓
+            </span>{' '}
+            {countryName(result.country)} · <span className="mono">{result.e164}</span>
+            {!result.likelyValid && (
+              <span className="warn-text"> — not a known number range in {countryName(result.country)}; check it.</span>
+            )}
+          </>
+        ) : showError ? (
+          result.reason.replace(/^'to'/, 'The number')
+        ) : (
+          `National numbers are read as ${countryName(props.region)}; start with + for other countries.`
+        )}
+      </p>
+    </div>
+  );
+}
+
+function DocumentCard(props: {
+  doc: SendDocument;
+  first: boolean;
+  last: boolean;
+  onMove: (delta: -1 | 1) => void;
+  onRemove: () => void;
+}) {
+  const { doc } = props;
+  const hidden = doc.pages !== null && doc.pages > MAX_THUMBNAILS ? doc.pages - MAX_THUMBNAILS : 0;
+  return (
+    <li className={`card doc-card ${doc.state === 'error' ? 'doc-error' : ''}`} data-testid="doc-card">
+      <div className="doc-head">
+        <div>
+          <h3 className="doc-name">{doc.name}</h3>
+          <p className="muted small">
+            {doc.kind === 'txt' ? 'Text' : doc.kind === 'pdf' ? 'PDF' : 'Unsupported'} · {formatBytes(doc.size)}
+            {doc.pages !== null && <> · <span data-testid="doc-pages">{plural(doc.pages, 'page')}</span></>}
+            {doc.state === 'checking' && ' · checking…'}
+          </p>
+        </div>
+        <div className="doc-actions">
+          <button type="button" className="icon" onClick={() => props.onMove(-1)} disabled={props.first} aria-label={`Move ${doc.name} up`}>
+            ↑
+          </button>
+          <button type="button" className="icon" onClick={() => props.onMove(1)} disabled={props.last} aria-label={`Move ${doc.name} down`}>
+            ↓
+          </button>
+          <button type="button" className="icon" onClick={props.onRemove} aria-label={`Remove ${doc.name}`}>
+            ✕
+          </button>
+        </div>
+      </div>
+      {doc.error && (
+        <p className="field-error" role="alert">
+          {doc.error}
+        </p>
+      )}
+      {doc.warnings.length > 0 && (
+        <ul className="warnings" aria-label={`Pre-flight warnings for ${doc.name}`}>
+          {doc.warnings.map((w) => (
+            <li key={w.code} data-code={w.code}>
+              <span aria-hidden="true">⚠</span> {w.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {doc.thumbs.length > 0 && (
+        <ol className="thumbs" aria-label={`Pages of ${doc.name} as they will print`}>
+          {doc.thumbs.map((url, i) => (
+            <li key={url}>
+              <a href={url} target="_blank" rel="noreferrer" title="Open this page at full size">
+                <img src={url} alt={`Page ${i + 1} as it will print`} loading="lazy" />
+              </a>
+              <span className="thumb-label">{i + 1}</span>
+            </li>
+          ))}
+          {hidden > 0 && <li className="thumb-more">+{hidden} more pages</li>}
+        </ol>
+      )}
+      {doc.textPreview !== null && (
+        <pre className="text-preview" aria-label={`Text of ${doc.name}`}>
+          {doc.textPreview}
+        </pre>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretName } from '../../shared/settings';
+import { App } from '../App';
+import { fakeBridge, gatewayStatus, settingsView } from '../test/fake-bridge';
+
+afterEach(cleanup);
+
+describe('Setup wizard', () => {
+  it('configures Phaxio: secrets are write-only, each step is checked, callbacks can be copied', async () => {
+    window.location.hash = '#/setup';
+    const saved: SecretName[] = [];
+    const bridge = fakeBridge({
+      'gateway:status': () => gatewayStatus({ setupCompleted: false }),
+      'settings:get': () => settingsView(),
+      'settings:setSecret': ({ name }) => {
+        saved.push(name);
+        return settingsView(saved);
+      },
+      'settings:update': () => settingsView(saved),
+      'setup:check': () => [
+        { id: 'creds', label: 'Phaxio accepts the credentials', state: 'pass', detail: 'Account OK' },
+        { id: 'public', label: 'Public address', state: 'fail', detail: 'Not set', fix: 'Start a tunnel or enter an https address.' },
+      ],
+      'setup:callbackUrls': () => [{ label: 'Fax status callback', url: 'https://fax.example.com/phaxio-callback' }],
+      'setup:complete': () => gatewayStatus({ backend: 'phaxio', testMode: false, setupCompleted: true }),
+    });
+    render(<App bridge={bridge} />);
+    fireEvent.click(await screen.findByRole('radio', { name: /Phaxio/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+
+    fireEvent.change(screen.getByLabelText(/^API key/), { target: { value: 'key-value-123' } });
+    fireEvent.change(screen.getByLabelText(/^API secret/), { target: { value: 'secret-value-456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and check' }));
+    expect(await screen.findByText('Start a tunnel or enter an https address.')).toBeTruthy();
+    expect(bridge.calls.filter((c) => c.method === 'settings:setSecret').map((c) => c.input)).toEqual([
+      { name: 'phaxio.apiKey', value: 'key-value-123' },
+      { name: 'phaxio.apiSecret', value: 'secret-value-456' },
+    ]);
+    // Saved secrets are never shown back: the fields are empty and say "saved".
+    expect((screen.getByLabelText(/^API key/) as HTMLInputElement).value).toBe('');
+    expect(screen.getAllByText('(saved ✓)')).toHaveLength(2);
+    expect(document.body.innerHTML).not.toContain('secret-value-456');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByLabelText(/Public address of this gateway/);
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(((await screen.findByLabelText('Fax status callback')) as HTMLInputElement).value).toBe(
+      'https://fax.example.com/phaxio-callback',
+    );
+    expect(screen.getByRole('button', { name: 'Copy' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Finish: use Phaxio' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/send'));
+    expect(bridge.calls.some((c) => c.method === 'setup:complete')).toBe(true);
+    expect(bridge.calls.find((c) => c.method === 'settings:update' && JSON.stringify(c.input).includes('"backend"'))?.input).toEqual({
+      patch: { backend: 'phaxio' },
+    });
+  });
+});

@@ -1,0 +1,310 @@
+import { useEffect, useState } from 'react';
+import type { Backend, SecretName } from '../../shared/settings';
+import type { CallbackUrl, CheckResult } from '../../shared/types';
+import { errorMessage } from '../api/client';
+import { useInvoke } from '../api/hooks';
+import { CheckList } from '../components/CheckList';
+import { CopyButton } from '../components/CopyButton';
+import { FieldInput } from '../components/FieldInput';
+import { SecretInput } from '../components/SecretInput';
+import { BACKEND_INFO, backendInfo, sectionValues, type SectionValues } from '../lib/backend-fields';
+import { navigate } from '../lib/route';
+import { useShell } from '../lib/shell-context';
+
+const STEPS = ['Fax service', 'Credentials', 'Public address', 'Check and finish'] as const;
+
+export function SetupWizard() {
+  const { settings, status, setSettings, reloadStatus, toast } = useShell();
+  const invoke = useInvoke();
+  const [step, setStep] = useState(0);
+  const [backend, setBackend] = useState<Backend | null>(null);
+  const [values, setValues] = useState<SectionValues>({});
+  const [secrets, setSecrets] = useState<Partial<Record<SecretName, string>>>({});
+  const [publicUrl, setPublicUrl] = useState<string | null>(null);
+  const [checks, setChecks] = useState<CheckResult[] | null>(null);
+  const [callbacks, setCallbacks] = useState<CallbackUrl[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const chosen = backend ?? settings?.settings.backend ?? 'simulator';
+  const info = backendInfo(chosen);
+  const url = publicUrl ?? settings?.settings.publicApiUrl ?? '';
+
+  useEffect(() => {
+    if (settings && backend === null) setValues(sectionValues(settings.settings, settings.settings.backend));
+  }, [settings, backend]);
+
+  if (!settings) return <p className="page muted">Loading settings…</p>;
+  const view = settings;
+
+  function choose(id: Backend) {
+    setBackend(id);
+    setValues(sectionValues(view.settings, id));
+    setSecrets({});
+    setChecks(null);
+  }
+
+  /** Runs one step's work with a busy state; false when it failed (the error is shown). */
+  async function run(task: () => Promise<void>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await task();
+      return true;
+    } catch (failure) {
+      setError(errorMessage(failure));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const check = async () => setChecks(await invoke('setup:check', { backend: chosen }));
+
+  /** "Save and check": the live pass/fail for what this step just changed. */
+  function saveAndCheck(save: () => Promise<void>) {
+    void run(async () => {
+      await save();
+      await check();
+    });
+  }
+
+  async function saveCredentials() {
+    let latest = view;
+    for (const [name, value] of Object.entries(secrets) as [SecretName, string][]) {
+      if (value) latest = await invoke('settings:setSecret', { name, value });
+    }
+    if (info.fields.length) latest = await invoke('settings:update', { patch: { [chosen]: values } });
+    setSecrets({});
+    setSettings(latest);
+  }
+
+  async function savePublicUrl() {
+    if (view.sources.publicApiUrl === 'env' || url.trim() === view.settings.publicApiUrl) return;
+    setSettings(await invoke('settings:update', { patch: { publicApiUrl: url.trim() } }));
+  }
+
+  function toggleTunnel(on: boolean) {
+    void run(async () => {
+      await invoke(on ? 'tunnel:start' : 'tunnel:stop', {});
+      reloadStatus();
+    });
+  }
+
+  async function next() {
+    if (step === 0) {
+      setChecks(null);
+      setStep(1);
+      return;
+    }
+    const saved = await run(step === 1 ? saveCredentials : savePublicUrl);
+    if (!saved) return;
+    // Test mode needs no public address, so it skips that step.
+    if (step === 1 && chosen !== 'simulator') {
+      setChecks(null);
+      setStep(2);
+      return;
+    }
+    setStep(3);
+    await run(async () => {
+      setCallbacks(await invoke('setup:callbackUrls', {}));
+      await check();
+    });
+  }
+
+  function finish() {
+    void run(async () => {
+      setSettings(await invoke('settings:update', { patch: { backend: chosen } }));
+      await invoke('setup:complete', {});
+      reloadStatus();
+      toast(chosen === 'simulator' ? 'Setup complete: test mode is on.' : `Setup complete: faxes now go through ${info.name}.`);
+      navigate('send');
+    });
+  }
+
+  const failing = checks?.some((c) => c.state === 'fail') ?? false;
+
+  return (
+    <div className="page wizard">
+      <div className="page-head">
+        <h1>Set up faxing</h1>
+        {!settings.settings.setupCompleted && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              sessionStorage.setItem('setup-dismissed', '1');
+              navigate('send');
+            }}
+          >
+            Not now — stay in test mode
+          </button>
+        )}
+      </div>
+      <ol className="stepper" aria-label="Setup steps">
+        {STEPS.map((name, i) => (
+          <li key={name} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
+            <span className="step-number" aria-hidden="true">
+              {i < step ? '✓' : i + 1}
+            </span>
+            {name}
+          </li>
+        ))}
+      </ol>
+
+      <section className="card wizard-body" aria-labelledby="wizard-step-heading">
+        <h2 id="wizard-step-heading">
+          Step {step + 1} of {STEPS.length}: {STEPS[step]}
+        </h2>
+
+        {step === 0 && (
+          <fieldset className="backend-choices">
+            <legend>Which fax service will send and receive your faxes?</legend>
+            {BACKEND_INFO.map((b) => (
+              <label key={b.id} className={`backend-choice ${chosen === b.id ? 'on' : ''}`}>
+                <input type="radio" name="backend" value={b.id} checked={chosen === b.id} onChange={() => choose(b.id)} />
+                <span>
+                  <strong>{b.name}</strong>
+                  <span className="muted small">{b.blurb}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+
+        {step === 1 && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              saveAndCheck(saveCredentials);
+            }}
+          >
+            <p className="muted">{info.blurb}</p>
+            {info.secrets.map((s) => (
+              <SecretInput
+                key={s.name}
+                label={s.label}
+                hint={s.hint}
+                value={secrets[s.name] ?? ''}
+                status={settings.secrets[s.name]}
+                onChange={(value) => setSecrets((prev) => ({ ...prev, [s.name]: value }))}
+              />
+            ))}
+            {info.fields.filter((f) => !f.advanced).map((f) => (
+              <FieldInput key={f.key} spec={f} value={values[f.key]} onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))} />
+            ))}
+            {info.fields.some((f) => f.advanced) && (
+              <details className="advanced">
+                <summary>Advanced</summary>
+                {info.fields.filter((f) => f.advanced).map((f) => (
+                  <FieldInput key={f.key} spec={f} value={values[f.key]} onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))} />
+                ))}
+              </details>
+            )}
+            <button type="submit" disabled={busy}>
+              {busy ? 'Checking…' : 'Save and check'}
+            </button>
+          </form>
+        )}
+
+        {step === 2 && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              saveAndCheck(savePublicUrl);
+            }}
+          >
+            <p>{info.publicUrlNeed}</p>
+            <div className="field">
+              <label htmlFor="public-url">Public address of this gateway (https)</label>
+              <input
+                id="public-url"
+                type="url"
+                placeholder="https://fax.example.com"
+                value={url}
+                onChange={(e) => setPublicUrl(e.target.value)}
+                disabled={settings.sources.publicApiUrl === 'env'}
+              />
+              <p className="field-help">Leave empty to use a tunnel or no public address.</p>
+            </div>
+            <div className="tunnel-row">
+              <p>
+                Tunnel:{' '}
+                <strong data-testid="tunnel-state">{status?.tunnel.state ?? 'off'}</strong>
+                {status?.tunnel.url && <span className="mono"> {status.tunnel.url}</span>}
+                {status?.tunnel.error && <span className="field-error"> {status.tunnel.error}</span>}
+              </p>
+              <button type="button" disabled={busy} onClick={() => toggleTunnel(status?.tunnel.state === 'off' || status?.tunnel.state === 'error')}>
+                {status?.tunnel.state === 'off' || status?.tunnel.state === 'error' ? 'Start a tunnel' : 'Stop the tunnel'}
+              </button>
+            </div>
+            <button type="submit" disabled={busy}>
+              {busy ? 'Checking…' : 'Save and check'}
+            </button>
+          </form>
+        )}
+
+        {step === 3 && (
+          <div>
+            {callbacks.length > 0 && (
+              <>
+                <h3>Paste these into the {info.name} console</h3>
+                <ul className="callbacks">
+                  {callbacks.map((c) => (
+                    <li key={c.label}>
+                      <p className="check-label">{c.label}</p>
+                      <div className="copy-row">
+                        <input readOnly value={c.url} aria-label={c.label} className="mono" />
+                        <CopyButton text={c.url} label="Copy" />
+                      </div>
+                      {c.note && <p className="muted small">{c.note}</p>}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            <p>{failing ? 'Some checks failed. You can finish anyway and fix them later from Diagnostics.' : 'Everything needed is in place.'}</p>
+          </div>
+        )}
+
+        {checks && (
+          <div className="wizard-checks" aria-live="polite">
+            <h3>Checks for {info.name}</h3>
+            <CheckList checks={checks} label={`Checks for ${info.name}`} />
+            <button type="button" className="link-button" disabled={busy} onClick={() => void run(check)}>
+              Check again
+            </button>
+          </div>
+        )}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+
+      <div className="wizard-nav">
+        <button
+          type="button"
+          disabled={step === 0 || busy}
+          onClick={() => {
+            setChecks(null);
+            setStep(step === 3 && chosen === 'simulator' ? 1 : step - 1);
+          }}
+        >
+          Back
+        </button>
+        {step < 3 && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void next()}>
+            Next
+          </button>
+        )}
+        {step === 3 && (
+          <button type="button" className="primary" disabled={busy} onClick={finish}>
+            {busy ? 'Applying…' : `Finish: use ${info.name}`}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

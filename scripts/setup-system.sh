@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: Chromium for the window's e2e tests, poppler to render PDFs to
+# PNG, gnome-keyring + D-Bus for the real Secret Service tests. Idempotent; installs only what is missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus dbus-x11)
+command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages: ${need[*]}. Install them with: sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskNumber, normalizeFaxNumber } from './phone';
+
+describe('normalizeFaxNumber', () => {
+  it.each([
+    ['+15551234567', 'US', '+15551234567'],
+    ['5551234567', 'US', '+15551234567'],
+    ['(555) 123-4567', 'US', '+15551234567'],
+    ['1-555-123-4567', 'US', '+15551234567'],
+    ['555.123.4567', 'US', '+15551234567'],
+    ['0044 20 7946 0958', 'US', '+442079460958'],
+    ['020 7946 0958', 'GB', '+442079460958'],
+    ['+49 30 901820', 'US', '+4930901820'],
+  ])('%s in %s → %s', (input, region, e164) => {
+    const result = normalizeFaxNumber(input, region);
+    expect(result).toMatchObject({ ok: true, e164 });
+  });
+
+  it.each([
+    ['', /required/],
+    ['abc', /only digits/],
+    ['+1 555', /not a possible number|too short/],
+    ['1234567', /not a possible|too short/],
+    ['+999 1234567', /country code/],
+    ['5551234567x99', /only digits/],
+    ['1'.repeat(50), /too long/],
+  ])('rejects %j with a reason that says what is wrong', (input, reason) => {
+    const result = normalizeFaxNumber(input, 'US');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it('never throws on arbitrary input (property)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 60 }), fc.constantFrom('US', 'GB', 'DE', 'XX'), (input, region) => {
+      const result = normalizeFaxNumber(input, region);
+      if (result.ok) expect(result.e164).toMatch(/^\+\d{6,16}$/);
+    }));
+  });
+
+  it('masks numbers to the last four digits', () => {
+    expect(maskNumber('+15551234567')).toBe('****4567');
+    expect(maskNumber('12')).toBe('****');
+    expect(maskNumber(null)).toBe('');
+  });
+});
