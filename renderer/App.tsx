@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FaxBridge, MethodInput } from '../shared/contract';
 import { maskNumber } from '../shared/phone';
+import { FAILURE_ADVICE } from '../shared/status';
 import { createBridge, isBrowserMode } from './api/client';
 import { BridgeContext, useBridge, useCall, useEvent, useInvoke } from './api/hooks';
 import { hasSession } from './api/session';
@@ -8,6 +9,7 @@ import { base64ToBytes, readFiles, type IncomingFile } from './lib/files';
 import { href, navigate, useRoute, type PageName } from './lib/route';
 import { ShellContext, type Shell } from './lib/shell-context';
 import { useSendDocuments } from './lib/use-send-documents';
+import { Icon } from './components/Icon';
 import { LoginPage } from './pages/LoginPage';
 import { SendPage } from './pages/SendPage';
 import { JobsPage } from './pages/JobsPage';
@@ -79,17 +81,17 @@ function AppShell() {
   useEvent('inbound:received', (fax) => {
     status.reload();
     toast(`New fax received from ${maskNumber(fax.from)}.`);
-    if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-      // Masked number only: notifications can show on a locked screen.
-      const note = new Notification('New fax received', {
-        body: `From ${maskNumber(fax.from)}${fax.pages ? ` · ${fax.pages} pages` : ''}`,
-        tag: `inbound-${fax.id}`,
-      });
-      note.onclick = () => {
-        window.focus();
-        navigate('inbox', fax.id);
-      };
-    }
+    notify('New fax received', `From ${maskNumber(fax.from)}${fax.pages ? ` · ${fax.pages} pages` : ''}`, `inbound-${fax.id}`, () =>
+      navigate('inbox', fax.id),
+    );
+  });
+  // Failures always alert; successes only when the user asked for it (office-fax.md §3.3).
+  const notifyDelivered = settings.data?.settings.ui.notifyOnDelivered ?? false;
+  useEvent('job:updated', (job) => {
+    if (job.status !== 'failed' && !(job.status === 'delivered' && notifyDelivered)) return;
+    const title = job.status === 'failed' ? `Fax to ${maskNumber(job.toE164)} failed` : `Fax to ${maskNumber(job.toE164)} delivered`;
+    const body = job.status === 'failed' ? FAILURE_ADVICE[job.failureClass ?? 'unknown'].reason : job.pages ? `${job.pages} pages sent` : 'Confirmed by the fax service';
+    notify(title, body, `job-${job.id}-${job.status}`, () => navigate('jobs', job.id));
   });
 
   // First launch: open the wizard once per session until setup is completed.
@@ -171,8 +173,8 @@ function AppShell() {
         </a>
         <header className="sidebar">
           <a className="brand" href={href('send')}>
-            <span className="brand-mark" aria-hidden="true">
-              ⎙
+            <span className="brand-mark">
+              <Icon name="fax" />
             </span>
             Faxbot
           </a>
@@ -230,6 +232,16 @@ function AppShell() {
       </div>
     </ShellContext.Provider>
   );
+}
+
+/** A desktop notification when allowed. Masked numbers only: it may show on a locked screen. */
+function notify(title: string, body: string, tag: string, onClick: () => void): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const note = new Notification(title, { body, tag });
+  note.onclick = () => {
+    window.focus();
+    onClick();
+  };
 }
 
 function OpenFilesListener({ onFiles }: { onFiles: (files: IncomingFile[]) => void }) {

@@ -18,8 +18,12 @@ import { KeysService } from './services/keys';
 import { RetentionSweeper } from './services/retention';
 import { SettingsService } from './services/settings';
 import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
+import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
 import type { AuthDeps } from './http/auth';
+import { connectLocaltunnel } from './tunnel/localtunnel-connect';
+import { TunnelManager, type TunnelDeps } from './tunnel/manager';
+import { probeHealth } from './tunnel/probe';
 import { version } from './version';
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +39,8 @@ export interface CoreOptions {
   workerOwner?: string;
   providerFactories?: Partial<Record<Settings['backend'], ProviderFactory>>;
   artifactStore?: (settings: Settings) => ArtifactStore;
+  /** Tests inject the localtunnel connect function, the probe and the clock. */
+  tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
 }
@@ -59,10 +65,42 @@ export interface GatewayCore {
   bootstrapApiKey: string | null;
   /** The gateway's own base URL once listening (set by the server). */
   localUrl: string;
-  tunnel: { url: () => string | null; state: () => GatewayStatus['tunnel'] };
+  tunnel: TunnelManager;
+  /** Counts HTTP requests so background work can yield to intake under load. */
+  load: RequestLoad;
   publicUrl(): string | null;
   status(): GatewayStatus;
   log: (message: string) => void;
+}
+
+/** Requests seen in the current and previous 250 ms window: cheap, no timers. */
+export class RequestLoad {
+  private window = 0;
+  private current = 0;
+  private previous = 0;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly busyAbovePerSecond = 200,
+  ) {}
+
+  hit(): void {
+    this.roll();
+    this.current += 1;
+  }
+
+  busy(): boolean {
+    this.roll();
+    return (this.current + this.previous) * 2 > this.busyAbovePerSecond;
+  }
+
+  private roll(): void {
+    const window = Math.floor(this.now() / 250);
+    if (window === this.window) return;
+    this.previous = window === this.window + 1 ? this.current : 0;
+    this.current = 0;
+    this.window = window;
+  }
 }
 
 export function createCore(options: CoreOptions): GatewayCore {
@@ -81,19 +119,30 @@ export function createCore(options: CoreOptions): GatewayCore {
   settingsRef = settings;
   const tokens = new MediaTokens(db, now);
   const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
-  const tunnelState: GatewayStatus['tunnel'] = { state: 'off', url: null, error: null };
+  const tunnel = new TunnelManager({
+    connect: connectLocaltunnel,
+    probe: probeHealth,
+    ...options.tunnel,
+    log,
+    onChange: () => events.emit('gateway:status', core.status()),
+  });
   const core = {} as GatewayCore;
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
   const jobs = new JobsService(db, now, events, audit, settings, tokens, () => publicUrl() ?? core.localUrl);
   const localStore = new LocalArtifactStore(join(options.dataDir, 'files'));
-  const artifactStore = options.artifactStore ?? (() => localStore);
+  const artifactStore =
+    options.artifactStore ??
+    ((s: Settings) =>
+      s.storage.backend === 's3' ? s3StoreFromSettings(s, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null) : localStore);
   const inbound = new InboundService(db, now, newId, () => artifactStore(settings.current), tokens, settings, events, audit, () => publicUrl() ?? core.localUrl);
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
   );
+  const load = new RequestLoad(Date.now);
   const outbox = new Outbox({
     db,
+    busy: () => load.busy(),
     jobs,
     now,
     providerFor: (backend) => providers.forBackend(backend),
@@ -121,7 +170,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     onAccepted: () => outbox.nudge(),
   });
-  const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, jobDir: (id) => intake.jobDir(id), log });
+  const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
     dataDir: options.dataDir,
@@ -138,6 +187,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     outbox,
     retention,
     bootstrapApiKey,
+    load,
     localUrl: '',
     log,
     auth: {
@@ -146,7 +196,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       limiter: new RateLimiter(now),
       authRequired: () => settings.current.requireApiKey || bootstrapApiKey !== null,
     },
-    tunnel: { url: () => tunnelState.url, state: () => ({ ...tunnelState }) },
+    tunnel,
     publicUrl,
     status: (): GatewayStatus => {
       const s = settings.current;

@@ -85,6 +85,8 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'gateway:status': (core) => core.status(),
   'tunnel:start': async (core) => {
     await core.settings.update({ tunnel: { enabled: true } });
+    // The caller (tray, wizard) wants the outcome: up, or the reason it is not.
+    await core.tunnel.settled(20_000);
     return core.status();
   },
   'tunnel:stop': async (core) => {

@@ -92,12 +92,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
   if (options.rendererDir) registerStaticRoutes(app, options.rendererDir);
 
+  app.server.on('request', () => core.load.hit());
   await app.listen({ port: proc.port, host: proc.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : proc.port;
   const urlHost = proc.host === '0.0.0.0' || proc.host === '::' ? '127.0.0.1' : proc.host.includes(':') ? `[${proc.host}]` : proc.host;
   const url = `http://${urlHost}:${port}`;
   core.localUrl = url;
+  const syncTunnel = () => core.tunnel.apply({ ...core.settings.current.tunnel, localPort: port, localHost: proc.host });
+  syncTunnel();
+  const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
   if (options.startWorkers !== false) {
     core.outbox.start();
@@ -116,6 +120,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       if (closed) return;
       closed = true;
+      stopSyncingTunnel();
+      core.tunnel.stop();
       core.retention.stop();
       await core.outbox.stop();
       await app.close();

@@ -42,11 +42,12 @@ export interface DesktopDeps {
 }
 
 export interface DesktopApp {
-  gateway: GatewayHandle;
-  window(): BrowserWindowLike | null;
   /** Resolves once the gateway has closed (or the grace period ran out) and quit was handed to Electron. */
   stopped: Promise<void>;
 }
+
+/** electron-builder's appId: Windows shows notifications only for an app that names it. */
+export const APP_USER_MODEL_ID = 'io.faxbot.desktop';
 
 const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
@@ -71,6 +72,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     app.quit();
     return null;
   }
+  if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
   ]);
@@ -117,7 +119,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
         created.hide();
       }
     });
-    created.webContents.on('did-start-loading', () => queue.deaf());
+    // A main-frame navigation (a reload) drops the page's listeners until it subscribes again.
+    created.webContents.on('did-navigate', () => queue.deaf());
     created.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error(`[window] UI failed to load: ${errorName(error)}`));
     return created;
   }
@@ -291,5 +294,5 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   stopUpdates = wireAutoUpdates(deps.autoUpdater, { isPackaged: app.isPackaged, env, warn: log.warn });
   log.info(`[app] gateway listening on ${gw.url}`);
 
-  return { gateway: gw, window: () => win, stopped };
+  return { stopped };
 }

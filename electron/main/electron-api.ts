@@ -34,7 +34,7 @@ export interface WebContentsLike {
   setWindowOpenHandler(handler: (details: WindowOpenDetails) => { action: 'deny' }): void;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: ElectronEvent, url: string) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: ElectronEvent) => void): unknown;
-  on(event: 'did-start-loading', listener: () => void): unknown;
+  on(event: 'did-navigate', listener: () => void): unknown;
 }
 
 export interface BrowserWindowOptions {
@@ -57,6 +57,7 @@ export interface BrowserWindowOptions {
     allowRunningInsecureContent: boolean;
     webviewTag: boolean;
     experimentalFeatures: boolean;
+    disableBlinkFeatures: string;
     navigateOnDragDrop: boolean;
     safeDialogs: boolean;
     spellcheck: boolean;
@@ -85,6 +86,7 @@ export interface AppLike {
   getAppPath(): string;
   getVersion(): string;
   requestSingleInstanceLock(): boolean;
+  setAppUserModelId(id: string): void;
   whenReady(): Promise<void>;
   quit(): void;
   exit(exitCode?: number): void;

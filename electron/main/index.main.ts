@@ -29,7 +29,7 @@ startDesktopApp({
   autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
   paths: {
     preload: join(__dirname, 'preload.cjs'),
-    renderer: join(appDir, 'dist'),
+    renderer: join(appDir, 'dist', 'renderer'),
     windowIcon: join(iconDir, 'icon.png'),
     trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
   },

@@ -3,8 +3,6 @@ import type { EventPayloads } from '../../shared/contract';
 export interface NotificationContent {
   title: string;
   body: string;
-  /** What a click should open. */
-  target: { kind: 'job' | 'inbound'; id: string };
 }
 
 const REMEMBERED = 2000;
@@ -25,18 +23,14 @@ export class FaxNotifier {
     if (!this.remember(`job:${job.id}:${job.status}`)) return null;
     const pages = job.pages ? ` (${job.pages} page${job.pages === 1 ? '' : 's'})` : '';
     return job.status === 'delivered'
-      ? { title: 'Fax delivered', body: `To ${job.to}${pages}`, target: { kind: 'job', id: job.id } }
-      : {
-          title: 'Fax failed',
-          body: `To ${job.to}: ${job.error ?? 'the provider reported a failure'}`,
-          target: { kind: 'job', id: job.id },
-        };
+      ? { title: 'Fax delivered', body: `To ${job.to}${pages}` }
+      : { title: 'Fax failed', body: `To ${job.to}: ${job.error ?? 'the provider reported a failure'}` };
   }
 
   forInbound(fax: EventPayloads['inbound:received']): NotificationContent | null {
     if (!this.remember(`inbound:${fax.id}`)) return null;
     const pages = fax.pages ? `, ${fax.pages} page${fax.pages === 1 ? '' : 's'}` : '';
-    return { title: 'Fax received', body: `From ${fax.from || 'unknown sender'}${pages}`, target: { kind: 'inbound', id: fax.id } };
+    return { title: 'Fax received', body: `From ${fax.from || 'unknown sender'}${pages}` };
   }
 
   private remember(key: string): boolean {

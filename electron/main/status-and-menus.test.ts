@@ -77,7 +77,6 @@ describe('FaxNotifier', () => {
     expect(notifier.forJob(job({ status: 'delivered' }))).toEqual({
       title: 'Fax delivered',
       body: 'To +1 555 123 4567 (2 pages)',
-      target: { kind: 'job', id: 'j1' },
     });
     expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
     expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))?.body).toBe('To +1 555 123 4567: Busy');
@@ -87,7 +86,7 @@ describe('FaxNotifier', () => {
   it('announces each inbound fax once', () => {
     const notifier = new FaxNotifier(() => false);
     const fax = { id: 'i1', from: '+15550001111', pages: 1 } as InboundView;
-    expect(notifier.forInbound(fax)).toEqual({ title: 'Fax received', body: 'From +15550001111, 1 page', target: { kind: 'inbound', id: 'i1' } });
+    expect(notifier.forInbound(fax)).toEqual({ title: 'Fax received', body: 'From +15550001111, 1 page' });
     expect(notifier.forInbound(fax)).toBeNull();
   });
 

@@ -26,6 +26,8 @@ export function createMainWindow(BrowserWindow: BrowserWindowCtor, paths: { prel
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
+      // Middle-click would otherwise try to open a new window (denied anyway); don't even raise it.
+      disableBlinkFeatures: 'Auxclick',
       // Dropping a file onto the window must reach the page's drop handler, never navigate to the file.
       navigateOnDragDrop: false,
       safeDialogs: true,

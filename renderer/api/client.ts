@@ -28,6 +28,9 @@ export interface HttpBridgeOptions {
   createEventSource?: (url: string) => EventSource;
 }
 
+/** EventSource.CLOSED, spelled out so tests can pass a stand-in without the global. */
+const CLOSED = 2;
+
 function isEnvelope(body: unknown): body is RpcResult<unknown> {
   return typeof body === 'object' && body !== null && 'ok' in body && typeof body.ok === 'boolean';
 }
@@ -40,7 +43,8 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): FaxBridge {
   let source: EventSource | null = null;
 
   function ensureSource(): void {
-    if (source) return;
+    // A stream the server closed (e.g. 401 after the session expired) is replaced after sign-in.
+    if (source && source.readyState !== CLOSED) return;
     source = createEventSource('/events');
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (event) => {

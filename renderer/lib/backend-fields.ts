@@ -61,7 +61,12 @@ export const BACKEND_INFO: BackendInfo[] = [
     ],
     secrets: [
       { name: 'phaxio.apiKey', label: 'API key' },
-      { name: 'phaxio.apiSecret', label: 'API secret', hint: 'Also used to verify Phaxio callback signatures.' },
+      { name: 'phaxio.apiSecret', label: 'API secret' },
+      {
+        name: 'phaxio.callbackToken',
+        label: 'Webhook token',
+        hint: 'From the Phaxio console’s webhook settings; proves that status callbacks really come from Phaxio.',
+      },
     ],
     publicUrlNeed: 'Phaxio reports delivery by calling back a public address. Without one, status is polled instead.',
   },

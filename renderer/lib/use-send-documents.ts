@@ -62,8 +62,11 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
         patch(doc.key, () => ({ pages: opened.pages }));
         const last = Math.min(opened.pages, MAX_THUMBNAILS);
         for (let n = 1; n <= last; n++) {
-          if (!docsRef.current.some((d) => d.key === doc.key)) break; // Removed meanwhile.
           const page = await renderPage(opened.doc, n);
+          if (!docsRef.current.some((d) => d.key === doc.key)) {
+            URL.revokeObjectURL(page.url); // Removed while rendering.
+            break;
+          }
           localFacts.push(page.facts);
           patch(doc.key, (current) => ({ thumbs: [...current.thumbs, page.url] }));
         }

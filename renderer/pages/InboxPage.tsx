@@ -65,7 +65,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
         <div className="page-head">
           <h1 id="inbox-heading">Inbox</h1>
           <span className="muted" aria-live="polite">
-            {page ? `${plural(page.total, 'fax', 'faxes')} · ${page.unread} unread` : ''}
+            {page ? `${plural(page.total, 'fax', 'faxes')} · ${status?.unreadInbound ?? page.unread} unread` : ''}
           </span>
         </div>
         <div className="toolbar">
@@ -132,6 +132,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
       {selectedId && (
         <section className="split-detail" aria-label="Fax viewer">
           <InboundViewer
+            key={selectedId}
             id={selectedId}
             fax={selected}
             testMode={status?.testMode ?? false}
@@ -159,9 +160,6 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
   useEffect(() => {
     let live = true;
     const made: string[] = [];
-    setPages([]);
-    setLink(null);
-    setViewError(null);
     void (async () => {
       try {
         let current = await invoke('inbound:get', { id });

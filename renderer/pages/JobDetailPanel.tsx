@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { normalizeFaxNumber } from '../../shared/phone';
-import { canCancel, isTerminal } from '../../shared/status';
+import { canCancel, isTerminal, RETRYABLE_FAILURES } from '../../shared/status';
 import type { JobDetail } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
@@ -21,12 +21,11 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
   const [actionError, setActionError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
+  // Keyboard and screen-reader users land on the fax they opened (the panel remounts per job).
+  const loaded = detail.data !== undefined;
   useEffect(() => {
-    setLink(null);
-    setResendTo(null);
-    setActionError(null);
-    heading.current?.focus();
-  }, [id]);
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
 
   // The event list only grows through the store, so refetch on any change to this job.
   useEvent('job:updated', (job) => {
@@ -87,7 +86,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
       )}
 
       <div className="actions">
-        {(job.status === 'retry_wait' || job.status === 'failed') && (
+        {(job.status === 'retry_wait' || (job.status === 'failed' && job.failureClass !== null && RETRYABLE_FAILURES.has(job.failureClass))) && (
           <button
             type="button"
             className="primary"

@@ -107,6 +107,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
           <input
             id="jobs-search"
             type="search"
+            maxLength={64}
             placeholder="Search number, file or job id"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
@@ -157,7 +158,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
       </section>
       {selectedId && (
         <section className="split-detail" aria-label="Fax details">
-          <JobDetailPanel id={selectedId} now={now} onClose={() => navigate('jobs')} />
+          <JobDetailPanel key={selectedId} id={selectedId} now={now} onClose={() => navigate('jobs')} />
         </section>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { login } from '../api/session';
+import { Icon } from '../components/Icon';
 
 /** Browser mode only: trade an admin API key for an HttpOnly session cookie. */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
@@ -24,9 +25,9 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
     <main className="login" id="main">
       <form className="card login-card" onSubmit={(e) => void submit(e)}>
         <h1>
-          <span className="brand-mark" aria-hidden="true">
-            ⎙
-          </span>{' '}
+          <span className="brand-mark">
+            <Icon name="fax" size={22} />
+          </span>
           Faxbot
         </h1>
         <p className="muted">

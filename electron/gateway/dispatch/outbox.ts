@@ -19,6 +19,11 @@ export interface OutboxDeps {
   /** Media URL and callback URL for a job, or null when there is no public URL. */
   urlsFor: (job: JobRow, provider: FaxProvider) => { mediaUrl: string | null; callbackUrl: string | null };
   owner: string;
+  /**
+   * True while the HTTP side is under heavy load. Background dispatch then yields to intake
+   * (accepting a fax durably comes first) but still runs at least one batch a second.
+   */
+  busy?: () => boolean;
   leaseMs?: number;
   batchSize?: number;
   tickMs?: number;
@@ -38,6 +43,7 @@ export class Outbox {
   private ticking: Promise<void> | null = null;
   private rerun = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private lastWorkAt = 0;
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly tickMs: number;
@@ -114,6 +120,9 @@ export class Outbox {
     }
     this.ticking = (async () => {
       try {
+        const now = this.deps.now();
+        if (this.deps.busy?.() && now - this.lastWorkAt < 1000) return;
+        this.lastWorkAt = now;
         await this.reconcileStale();
         for (const row of this.leaseDue()) void this.track(this.process(row));
         await this.pollDue();

@@ -37,13 +37,17 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-export function registerAdminRoutes(app: FastifyInstance, core: GatewayCore): void {
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/admin/')) {
+/** Faxbot's headers on every /admin response, scoped to these routes so other routes pay nothing. */
+export function registerAdminRoutes(root: FastifyInstance, core: GatewayCore): void {
+  void root.register(async (app) => {
+    app.addHook('onSend', async (_request, reply) => {
       reply.headers({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', pragma: 'no-cache' });
-    }
+    });
+    adminRoutes(app, core);
   });
+}
 
+function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.post('/admin/api-keys', async (request) => {
     await requireAdmin(core.auth, request);
     const body = parseBody(CreateKey, request.body);

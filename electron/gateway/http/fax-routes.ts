@@ -41,8 +41,10 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   let to: string | null = null;
   let staged: StagedUpload | null = null;
   try {
+    // One byte over the cap lets intake see the overflow and answer Faxbot's 413 text itself.
+    const fileSize = core.settings.current.maxFileSizeMb * 1024 * 1024 + 1;
     const parts = request.parts({
-      limits: { fields: 20, fieldSize: 64 * 1024, files: 1, parts: 40, headerPairs: 200 },
+      limits: { fields: 20, fieldSize: 64 * 1024, files: 1, parts: 40, headerPairs: 200, fileSize },
     });
     for await (const part of parts) {
       if (part.type === 'field') {

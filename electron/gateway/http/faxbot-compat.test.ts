@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
@@ -148,7 +150,8 @@ describe('uploads: limits and types decided from bytes', () => {
     const res = await gw.post('/fax', faxForm('+15551230001', { name: 'big.txt', bytes: 'a'.repeat(1024 * 1024 + 10) }));
     expect(res.status).toBe(413);
     expect(res.body.detail).toBe('File exceeds 1 MB limit');
-    expect((await gw.json('GET', '/fax/x')).status).toBe(404);
+    expect(existsSync(join(gw.dataDir, 'jobs')) ? readdirSync(join(gw.dataDir, 'jobs')) : []).toEqual([]);
+    expect((gw.core.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(0);
   });
 
   it('415 for a PNG named .pdf; a text file named .pdf is sniffed as text and accepted', async () => {

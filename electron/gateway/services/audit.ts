@@ -50,6 +50,9 @@ export class AuditLog {
   private readonly tail;
   private stream: WriteStream | null = null;
   private streamPath = '';
+  /** File lines are flushed every 100 ms: the database row is the durable copy, the file is for tail/syslog tools. */
+  private lines: string[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     db: Db,
@@ -80,6 +83,7 @@ export class AuditLog {
   }
 
   close(): Promise<void> {
+    this.flush();
     const stream = this.stream;
     this.stream = null;
     return new Promise((resolve) => (stream ? stream.end(resolve) : resolve()));
@@ -92,12 +96,25 @@ export class AuditLog {
   }
 
   private appendLine(file: string, line: string): void {
-    if (!this.stream || this.streamPath !== file) {
+    if (this.streamPath !== file) {
+      this.flush();
       this.stream?.end();
       mkdirSync(dirname(file), { recursive: true });
       this.stream = createWriteStream(file, { flags: 'a' });
       this.streamPath = file;
     }
-    this.stream.write(`${line}\n`);
+    this.lines.push(line);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), 100);
+      this.flushTimer.unref();
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.lines.length === 0 || !this.stream) return;
+    this.stream.write(`${this.lines.join('\n')}\n`);
+    this.lines = [];
   }
 }

@@ -4,6 +4,7 @@ import type { Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { checkPublicUrl } from '../public-url';
+import { probeHealth } from '../tunnel/probe';
 
 const pass = (id: string, label: string, detail: string): CheckResult => ({ id, label, state: 'pass', detail });
 const fail = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'fail', detail, fix });
@@ -61,6 +62,29 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
     : fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
 }
 
+/** The self-test: GET {publicUrl}/health from here, out through the public URL and back in. */
+async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> {
+  const id = 'public_url_reachable';
+  const label = 'Public URL reachable from outside';
+  const base = core.publicUrl();
+  if (!base) return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
+  const started = performance.now();
+  try {
+    await probeHealth(base, AbortSignal.timeout(8_000));
+    return pass(id, label, `${base}/health answered through the public URL in ${Math.round(performance.now() - started)} ms.`);
+  } catch (error) {
+    const viaTunnel = !core.settings.current.publicApiUrl;
+    return fail(
+      id,
+      label,
+      `${base}/health did not reach this gateway: ${(error as Error).message}.`,
+      viaTunnel
+        ? 'The tunnel is down or not forwarding: turn the tunnel off and on again, or check TUNNEL_HOST.'
+        : `Your URL does not reach this computer: check port forwarding or the reverse proxy (it must forward to ${core.localUrl || 'this gateway'}).`,
+    );
+  }
+}
+
 function securityCheck(core: GatewayCore): CheckResult {
   const s = core.settings.current;
   if (s.requireApiKey || core.bootstrapApiKey) return pass('api_keys', 'API access', 'The REST API requires an API key.');
@@ -75,7 +99,7 @@ async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
 }
 
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
-  return [await credentialsCheck(core, backend), publicUrlCheck(core, backend)];
+  return [await credentialsCheck(core, backend), publicUrlCheck(core, backend), await publicReachabilityCheck(core)];
 }
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
@@ -85,6 +109,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
     await dataDirCheck(core),
     await credentialsCheck(core, backend),
     publicUrlCheck(core, backend),
+    await publicReachabilityCheck(core),
     securityCheck(core),
     await secretsCheck(core),
   ];

@@ -99,8 +99,15 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   return { createdAt, id };
 }
 
+interface PendingCreate {
+  job: NewJob;
+  resolve: (view: JobView) => void;
+  reject: (error: Error) => void;
+}
+
 export class JobsService {
   private readonly stmt;
+  private pending: PendingCreate[] = [];
 
   constructor(
     private readonly db: Db,
@@ -126,23 +133,56 @@ export class JobsService {
     };
   }
 
-  create(job: NewJob): JobView {
+  /**
+   * Group commit: jobs accepted in the same event-loop turn share one transaction, so a burst pays
+   * one WAL commit instead of one per fax. Each promise resolves only after its row is committed,
+   * so a 202 is never sent for a job that is not durable.
+   */
+  create(job: NewJob): Promise<JobView> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flushCreates());
+    });
+  }
+
+  private insertJob(job: NewJob, now: number): JobRow {
+    this.stmt.insert.run({
+      ...job,
+      testMode: job.testMode ? 1 : 0,
+      maxAttempts: this.settings.current.retry.maxAttempts,
+      resentFrom: job.resentFrom ?? null,
+      now,
+    });
+    this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? 'Queued (test mode: no real fax is sent)' : 'Queued');
+    this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
+    return this.stmt.get.get(job.id) as JobRow;
+  }
+
+  private flushCreates(): void {
+    const batch = this.pending;
+    this.pending = [];
     const now = this.now();
-    const row = this.db.transaction(() => {
-      this.stmt.insert.run({
-        ...job,
-        testMode: job.testMode ? 1 : 0,
-        maxAttempts: this.settings.current.retry.maxAttempts,
-        resentFrom: job.resentFrom ?? null,
-        now,
-      });
-      this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? 'Queued (test mode: no real fax is sent)' : 'Queued');
-      this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
-      return this.stmt.get.get(job.id) as JobRow;
-    })();
+    let rows: JobRow[];
+    try {
+      rows = this.db.transaction(() => batch.map((entry) => this.insertJob(entry.job, now)))();
+    } catch {
+      // One bad row must not fail its neighbours: retry each on its own.
+      for (const entry of batch) {
+        try {
+          this.settle(entry, this.db.transaction(() => this.insertJob(entry.job, now))());
+        } catch (error) {
+          entry.reject(error as Error);
+        }
+      }
+      return;
+    }
+    rows.forEach((row, i) => this.settle(batch[i] as PendingCreate, row));
+  }
+
+  private settle(entry: PendingCreate, row: JobRow): void {
     const view = jobView(row);
     this.events.emit('job:updated', view);
-    return view;
+    entry.resolve(view);
   }
 
   row(id: string): JobRow {
@@ -343,8 +383,8 @@ export class JobsService {
   }
 
   /** Removes a finished job's files; the row and its timeline stay (retention sweep). */
-  deleteArtifacts(row: JobRow, jobDir: string): void {
-    rmSync(jobDir, { recursive: true, force: true });
+  deleteArtifacts(row: JobRow): void {
+    for (const path of new Set([row.upload_path, row.pdf_path])) if (path) rmSync(path, { force: true });
     this.patch(row.id, { artifacts_deleted_at: this.now() }, { kind: 'note', message: 'Document removed by retention policy' });
   }
 }

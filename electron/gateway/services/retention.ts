@@ -13,7 +13,6 @@ export interface RetentionDeps {
   tokens: MediaTokens;
   settings: SettingsService;
   audit: AuditLog;
-  jobDir: (id: string) => string;
   log: (message: string) => void;
 }
 
@@ -62,7 +61,7 @@ export class RetentionSweeper {
       const cutoff = this.deps.now() - ttlDays * 86_400_000;
       for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
         const rows = this.finished.all(cutoff) as JobRow[];
-        for (const row of rows) this.deps.jobs.deleteArtifacts(row, this.deps.jobDir(row.id));
+        for (const row of rows) this.deps.jobs.deleteArtifacts(row);
         outbound += rows.length;
         if (rows.length < BATCH) break;
       }

@@ -166,6 +166,10 @@ export class FakeApp extends EventEmitter {
   requestSingleInstanceLock(): boolean {
     return this.lockAvailable;
   }
+  appUserModelId: string | null = null;
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
   whenReady(): Promise<void> {
     return this.ready;
   }

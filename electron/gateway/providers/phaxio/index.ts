@@ -1,0 +1,2 @@
+export { createPhaxioFactory, phaxioFactory, PhaxioProvider, type PhaxioProviderOptions } from './provider';
+export { registerPhaxioRoutes } from './routes';

@@ -1,0 +1,2 @@
+export { createSinchFactory, sinchFactory, SinchProvider, type SinchOptions } from './provider';
+export { registerSinchRoutes } from './routes';
