@@ -73,7 +73,9 @@ const trusted = { senderFrame: { url: 'app://faxbot/index.html', parent: null } 
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'faxbot-bundle-'));
-  await Promise.all((electronBuildOptions(join(dir, 'dist-electron')) as Parameters<typeof build>[0][]).map((o) => build({ ...o, logLevel: 'silent' })));
+  await Promise.all(
+    (electronBuildOptions(join(dir, 'dist-electron')) as Parameters<typeof build>[0][]).map((o) => build({ ...o, logLevel: 'silent' })),
+  );
   mkdirSync(join(dir, 'app', 'dist', 'renderer'), { recursive: true });
   writeFileSync(join(dir, 'app', 'dist', 'renderer', 'index.html'), '<!doctype html><title>Faxbot Desktop</title>');
   writeFileSync(join(dir, 'runner.cjs'), FAKE_ELECTRON_RUNNER);
@@ -108,7 +110,10 @@ describe('the Electron bundle', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const reports = stdout.split('\n').filter((l) => l.startsWith('@@')).map((l) => JSON.parse(l.slice(2)));
+    const reports = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('@@'))
+      .map((l) => JSON.parse(l.slice(2)));
     const result = reports.find((r) => 'windows' in r);
     expect(result, `${stdout}\n${stderr}`).toBeDefined();
     expect(code).toBe(0);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { APP_USER_MODEL_ID } from '../electron/main/app.main';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
@@ -22,6 +23,10 @@ describe('electron-builder config', () => {
     expect(config.electronVersion).toBe(pkg.optionalDependencies.electron);
   });
 
+  it('uses the appId the app names as its Windows AppUserModelID', () => {
+    expect(config.appId).toBe(APP_USER_MODEL_ID);
+  });
+
   it('targets dmg (+zip for updates), nsis, AppImage and deb', () => {
     expect(config.mac.target.map((t: { target: string }) => t.target)).toEqual(['dmg', 'zip']);
     expect(config.win.target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
@@ -29,7 +34,9 @@ describe('electron-builder config', () => {
   });
 
   it('associates PDFs without taking them over; per-machine NSIS so Windows honours it', () => {
-    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'pdf', mimeType: 'application/pdf', role: 'Viewer', rank: 'Alternate' })]);
+    expect(config.fileAssociations).toEqual([
+      expect.objectContaining({ ext: 'pdf', mimeType: 'application/pdf', role: 'Viewer', rank: 'Alternate' }),
+    ]);
     expect(config.linux.mimeTypes).toContain('application/pdf');
     expect(config.linux.desktop.entry.MimeType).toBe('application/pdf;');
     expect(config.nsis.perMachine).toBe(true);

@@ -37,13 +37,17 @@ for (const issue of result.issues) {
   const severity = issue.severity.name;
   bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
   const where = `${issue.file}:${issue.location.line}:${issue.location.column}`;
-  console.log(`${severity.padEnd(13)} ${issue.confidence.name.padEnd(9)} ${issue.id.padEnd(40)} ${where}${issue.manualReview ? '  (review)' : ''}`);
+  console.log(
+    `${severity.padEnd(13)} ${issue.confidence.name.padEnd(9)} ${issue.id.padEnd(40)} ${where}${issue.manualReview ? '  (review)' : ''}`,
+  );
 }
 const fatal = result.errors.filter((error) => !error.tolerable);
 for (const error of fatal) console.error(`could not parse ${error.file}: ${error.message}`);
 console.log(
   `electronegativity: ${result.globalChecks + result.atomicChecks} checks; ` +
-    Object.entries(bySeverity).map(([name, count]) => `${count} ${name.toLowerCase()}`).join(', ') +
+    Object.entries(bySeverity)
+      .map(([name, count]) => `${count} ${name.toLowerCase()}`)
+      .join(', ') +
     `; ${fatal.length} parse errors`,
 );
 process.exit(bySeverity.HIGH > 0 || fatal.length > 0 ? 1 : 0);

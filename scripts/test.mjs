@@ -40,6 +40,7 @@ mkdirSync('test-results', { recursive: true });
 
 step('system packages (Debian)', 'bash', ['scripts/setup-system.sh']);
 step('type-check', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+step('lint (boundary rules)', npx, ['eslint', '.']);
 step('unit + integration (vitest, real Secret Service)', 'bash', [
   'scripts/with-keyring.sh',
   npx,

@@ -52,7 +52,10 @@ export async function launchApp(fileArgs: string[] = []): Promise<LaunchedApp> {
     if (!existsSync(join(ROOT, built))) throw new Error(`Build first (npm run build): ${built} is missing`);
   }
   const userData = mkdtempSync(join(tmpdir(), 'faxbot-electron-e2e-'));
-  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ setupCompleted: true, simulator: { outcome: 'delivered', stepDelayMs: 200 } }));
+  writeFileSync(
+    join(userData, 'settings.json'),
+    JSON.stringify({ setupCompleted: true, simulator: { outcome: 'delivered', stepDelayMs: 200 } }),
+  );
   const app = await _electron.launch({
     executablePath: binary,
     args: [ROOT, ...fileArgs],

@@ -8,9 +8,16 @@ test('launches one window on app:// with window.fax and the gateway running', as
   try {
     expect(page.url()).toMatch(/^app:\/\/faxbot\//);
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
-    expect(await page.evaluate(() => Object.keys((window as unknown as { fax: object }).fax).sort())).toEqual(['call', 'on', 'onOpenFiles']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { fax: object }).fax).sort())).toEqual([
+      'call',
+      'on',
+      'onOpenFiles',
+    ]);
     const status = await page.evaluate(() =>
-      (window as unknown as { fax: { call(m: string, i: unknown): Promise<{ ok: boolean; value?: { url: string } }> } }).fax.call('gateway:status', {}),
+      (window as unknown as { fax: { call(m: string, i: unknown): Promise<{ ok: boolean; value?: { url: string } }> } }).fax.call(
+        'gateway:status',
+        {},
+      ),
     );
     expect(status.ok).toBe(true);
     expect(status.value?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -35,7 +35,6 @@ test('the CSP blocks inline script and eval', async () => {
   try {
     const blocked = await page.evaluate(() => {
       try {
-        // eslint-disable-next-line no-eval
         eval('1');
         return false;
       } catch {

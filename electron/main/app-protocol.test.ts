@@ -99,7 +99,7 @@ describe('contentSecurityPolicy', () => {
     expect(csp).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);
     expect(csp).toContain(`object-src 'none'`);
     expect(csp).toContain(`frame-ancestors 'none'`);
-    expect(csp).toContain('connect-src \'self\' http://127.0.0.1:8080;');
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:8080;");
   });
 
   it('cannot be widened through the gateway URL', () => {

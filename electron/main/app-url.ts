@@ -1,7 +1,7 @@
 /** The UI's own origin: a privileged standard scheme, so relative URLs and `'self'` work as on https. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'faxbot';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 const MAX_URL_LENGTH = 2048;
@@ -35,7 +35,7 @@ export function isAppUrl(raw: unknown): boolean {
  * Sites the app may hand to the system browser (provider consoles and docs). Exact host names:
  * no wildcards, so a look-alike subdomain cannot ride along.
  */
-export const EXTERNAL_HOSTS: ReadonlySet<string> = new Set([
+const EXTERNAL_HOSTS: ReadonlySet<string> = new Set([
   'www.phaxio.com',
   'console.phaxio.com',
   'www.sinch.com',

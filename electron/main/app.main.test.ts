@@ -7,11 +7,19 @@ import { METHOD_NAMES, type EventName, type EventPayloads, type MethodName, type
 import { defaultSettings } from '../../shared/settings';
 import type { GatewayStatus } from '../../shared/types';
 import type { ConfLike } from '../gateway/settings-store';
-import { startDesktopApp, type DesktopDeps } from './app.main';
+import { APP_USER_MODEL_ID, startDesktopApp, type DesktopDeps } from './app.main';
 import { APP_ENTRY_URL } from './app-url';
 import { OPEN_FILES_CHANNEL, OPEN_FILES_READY_CHANNEL } from './channels';
 import type { GatewayFactory, GatewayHandle, GatewayOptions } from './gateway-handle';
-import { appFrame, FakeBrowserWindow, FakeEvent, fakeElectron, FakeNotification, FakeTray, type FakeElectron } from './testing/fake-electron';
+import {
+  appFrame,
+  FakeBrowserWindow,
+  FakeEvent,
+  fakeElectron,
+  FakeNotification,
+  FakeTray,
+  type FakeElectron,
+} from './testing/fake-electron';
 
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 
@@ -92,7 +100,12 @@ function deps(over: Partial<DesktopDeps> = {}): DesktopDeps {
     autoUpdater: () => {
       throw new Error('updater must not load in these tests');
     },
-    paths: { preload: '/app/dist-electron/preload.cjs', renderer: join(dir, 'dist'), windowIcon: '/app/icon.png', trayIcon: '/app/tray.png' },
+    paths: {
+      preload: '/app/dist-electron/preload.cjs',
+      renderer: join(dir, 'dist'),
+      windowIcon: '/app/icon.png',
+      trayIcon: '/app/tray.png',
+    },
     argv: ['/opt/faxbot/faxbot'],
     cwd: dir,
     env: { FAXBOT_DISABLE_AUTO_UPDATE: '1' },
@@ -112,7 +125,10 @@ async function start(over: Partial<DesktopDeps> = {}) {
 }
 
 const mainWindow = () => FakeBrowserWindow.created[0] as FakeBrowserWindow;
-const sentOn = (channel: string) => mainWindow().webContents.sent.filter((s) => s.channel === channel).map((s) => s.args[0]);
+const sentOn = (channel: string) =>
+  mainWindow()
+    .webContents.sent.filter((s) => s.channel === channel)
+    .map((s) => s.args[0]);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'faxbot-app-'));
@@ -165,7 +181,7 @@ describe('startDesktopApp', () => {
     const handler = electron.protocol.handlers.get('app');
     const response = await handler?.(new Request('app://faxbot/index.html'));
     expect(response?.status).toBe(200);
-    expect(response?.headers.get('content-security-policy')).toContain('connect-src \'self\' http://127.0.0.1:45678');
+    expect(response?.headers.get('content-security-policy')).toContain("connect-src 'self' http://127.0.0.1:45678");
     expect((await handler?.(new Request('app://faxbot/index.html', { method: 'POST' })))?.status).toBe(405);
   });
 
@@ -181,7 +197,10 @@ describe('startDesktopApp', () => {
     await start();
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...METHOD_NAMES].sort());
     gateway.invoked = [];
-    expect(await electron.ipcMain.invoke('jobs:list', appFrame(), { status: ['queued'] })).toEqual({ ok: true, value: { method: 'jobs:list' } });
+    expect(await electron.ipcMain.invoke('jobs:list', appFrame(), { status: ['queued'] })).toEqual({
+      ok: true,
+      value: { method: 'jobs:list' },
+    });
     expect(gateway.invoked).toEqual([{ method: 'jobs:list', input: { status: ['queued'], limit: 50 } }]);
     const foreign = { url: 'http://127.0.0.1:45678/ui', parent: null };
     expect(await electron.ipcMain.invoke('keys:list', foreign, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -210,7 +229,11 @@ describe('startDesktopApp', () => {
   it('shows gateway, tunnel and jobs in flight in the tray', async () => {
     await start();
     const tray = FakeTray.created[0] as FakeTray;
-    expect(tray.menu.slice(0, 3).map((i) => i.label)).toEqual(['Gateway: up at http://127.0.0.1:45678', 'Tunnel: off', 'Jobs in flight: 0']);
+    expect(tray.menu.slice(0, 3).map((i) => i.label)).toEqual([
+      'Gateway: up at http://127.0.0.1:45678',
+      'Tunnel: off',
+      'Jobs in flight: 0',
+    ]);
     gateway.emit('gateway:status', { ...baseStatus, jobsInFlight: 2, tunnel: { state: 'up', url: 'https://a.loca.lt', error: null } });
     expect(tray.menu.slice(1, 3).map((i) => i.label)).toEqual(['Tunnel: up (https://a.loca.lt)', 'Jobs in flight: 2']);
     expect(tray.tooltip).toBe('Faxbot Desktop: 2 in flight, 0 unread');
@@ -249,11 +272,30 @@ describe('startDesktopApp', () => {
     await vi.waitFor(() => expect(sentOn(OPEN_FILES_CHANNEL)).toHaveLength(2));
   });
 
+  it('holds files again after the page reloads, until it re-subscribes', async () => {
+    await start();
+    const ready = () => electron.ipcMain.listeners.get(OPEN_FILES_READY_CHANNEL)?.({ senderFrame: appFrame() });
+    ready();
+    mainWindow().webContents.emit('did-navigate');
+    electron.app.emit('second-instance', new FakeEvent(), ['/opt/faxbot/faxbot', 'letter.pdf'], dir);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sentOn(OPEN_FILES_CHANNEL)).toEqual([]);
+    ready();
+    expect(sentOn(OPEN_FILES_CHANNEL)).toHaveLength(1);
+  });
+
+  it('names its AppUserModelID on Windows so notifications show', async () => {
+    await start({ platform: 'win32' });
+    expect(electron.app.appUserModelId).toBe(APP_USER_MODEL_ID);
+  });
+
   it('tells the user about a refused file instead of attaching it', async () => {
     writeFileSync(join(dir, 'big.pdf'), Buffer.concat([PDF, Buffer.alloc(2 * 1024 * 1024)]));
     await start();
     electron.app.emit('second-instance', new FakeEvent(), ['/opt/faxbot/faxbot', 'big.pdf'], dir);
-    await vi.waitFor(() => expect(FakeNotification.shown).toEqual([{ title: 'Could not open document', body: 'big.pdf is larger than 1 MB' }]));
+    await vi.waitFor(() =>
+      expect(FakeNotification.shown).toEqual([{ title: 'Could not open document', body: 'big.pdf is larger than 1 MB' }]),
+    );
   });
 
   it('hides to the tray when the window is closed', async () => {
@@ -299,7 +341,13 @@ describe('startDesktopApp', () => {
   it('reports a gateway that cannot start and exits', async () => {
     const showErrorBox = vi.fn();
     electron.dialog.showErrorBox = showErrorBox;
-    const started = startDesktopApp(deps({ createGateway: async () => { throw new Error('port 8080 is in use'); } }));
+    const started = startDesktopApp(
+      deps({
+        createGateway: async () => {
+          throw new Error('port 8080 is in use');
+        },
+      }),
+    );
     electron.app.fireReady();
     expect(await started).toBeNull();
     expect(showErrorBox).toHaveBeenCalledWith('Faxbot Desktop could not start', 'port 8080 is in use');

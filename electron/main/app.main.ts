@@ -93,7 +93,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   // Electron drops click handlers of notifications that were garbage-collected; keep the last few alive.
   const liveNotifications: unknown[] = [];
 
-  const notify = (content: Pick<NotificationContent, 'title' | 'body'>) => {
+  const notify = (content: NotificationContent) => {
     if (!electron.Notification.isSupported()) return;
     const notification = new electron.Notification({ title: content.title, body: content.body, icon: deps.paths.windowIcon });
     notification.on('click', showWindow);
@@ -188,7 +188,12 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     void intake(filePathsFromArgv(argv, { cwd: workingDirectory, skip: argvSkip }));
   });
   app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, shell, () => externalOrigins, (what) => log.warn(`[security] refused ${what}`)),
+    hardenWebContents(
+      contents,
+      shell,
+      () => externalOrigins,
+      (what) => log.warn(`[security] refused ${what}`),
+    ),
   );
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
@@ -243,8 +248,11 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   externalOrigins = [new URL(gw.url).origin];
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: contentSecurityPolicy(gw.url) }));
-  registerIpcGate(electron.ipcMain, (method, input) => gw.invoke(method, input), isTrustedSenderFrame, (method, error) =>
-    log.error(`[ipc] ${method} failed: ${errorName(error)}`),
+  registerIpcGate(
+    electron.ipcMain,
+    (method, input) => gw.invoke(method, input),
+    isTrustedSenderFrame,
+    (method, error) => log.error(`[ipc] ${method} failed: ${errorName(error)}`),
   );
   electron.ipcMain.on(OPEN_FILES_READY_CHANNEL, (event) => {
     if (!isTrustedSenderFrame(event.senderFrame)) return;

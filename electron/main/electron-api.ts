@@ -103,9 +103,7 @@ export interface PermissionRequestHandler {
 
 export interface SessionLike {
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void;
-  setPermissionCheckHandler(
-    handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null,
-  ): void;
+  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null): void;
   setDevicePermissionHandler(handler: ((details: unknown) => boolean) | null): void;
 }
 
@@ -125,9 +123,11 @@ export interface ShellLike {
 
 export interface DialogLike {
   showErrorBox(title: string, content: string): void;
-  showOpenDialog(
-    options: { title: string; properties: ('openFile' | 'multiSelections')[]; filters: { name: string; extensions: string[] }[] },
-  ): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showOpenDialog(options: {
+    title: string;
+    properties: ('openFile' | 'multiSelections')[];
+    filters: { name: string; extensions: string[] }[];
+  }): Promise<{ canceled: boolean; filePaths: string[] }>;
 }
 
 export type MenuRole =

@@ -57,7 +57,10 @@ describe('readIntakeFiles', () => {
 
   it('refuses what is not a document, too big, empty, missing or not a file', async () => {
     const names = ['fake.pdf', 'binary.txt', 'empty.pdf', 'big.pdf', 'missing.pdf', 'folder.pdf'];
-    const result = await readIntakeFiles(names.map((n) => join(dir, n)), 1024);
+    const result = await readIntakeFiles(
+      names.map((n) => join(dir, n)),
+      1024,
+    );
     expect(result.files).toEqual([]);
     expect(Object.fromEntries(result.rejected.map((r) => [r.name, r.reason]))).toEqual({
       'fake.pdf': 'is not a PDF or text file',

@@ -19,8 +19,6 @@ export function registerIpcGate(
   onError: (method: string, error: unknown) => void,
 ): void {
   for (const method of METHOD_NAMES) {
-    ipcMain.handle(method, (event, ...args) =>
-      gatedCall(method, args, isTrustedSender(event.senderFrame), invoke, onError),
-    );
+    ipcMain.handle(method, (event, ...args) => gatedCall(method, args, isTrustedSender(event.senderFrame), invoke, onError));
   }
 }

@@ -47,7 +47,15 @@ describe('gatedCall', () => {
 
   it('turns a thrown error into internal, reporting it out of band', async () => {
     const onError = vi.fn();
-    const result = await gatedCall('gateway:status', [{}], true, async () => { throw new Error('db path /home/x leaked'); }, onError);
+    const result = await gatedCall(
+      'gateway:status',
+      [{}],
+      true,
+      async () => {
+        throw new Error('db path /home/x leaked');
+      },
+      onError,
+    );
     expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error' } });
     expect(onError).toHaveBeenCalledWith('gateway:status', expect.any(Error));
   });

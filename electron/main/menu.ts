@@ -62,7 +62,11 @@ export function applicationMenu(platform: NodeJS.Platform, actions: MenuActions,
 }
 
 /** The tray menu: status rows (disabled), then the few things worth doing from the tray. */
-export function trayMenu(statusLines: readonly string[], tunnelUp: boolean, actions: MenuActions & { toggleTunnel(): void }): MenuItemOptions[] {
+export function trayMenu(
+  statusLines: readonly string[],
+  tunnelUp: boolean,
+  actions: MenuActions & { toggleTunnel(): void },
+): MenuItemOptions[] {
   return [
     ...statusLines.map((label): MenuItemOptions => ({ label, enabled: false })),
     { type: 'separator' },

@@ -8,7 +8,12 @@ function harden(origins: string[] = ['http://127.0.0.1:8080']) {
   const contents = new FakeWebContents();
   const opened: string[] = [];
   const refused: string[] = [];
-  hardenWebContents(contents, { openExternal: async (url) => void opened.push(url) }, () => origins, (what) => refused.push(what));
+  hardenWebContents(
+    contents,
+    { openExternal: async (url) => void opened.push(url) },
+    () => origins,
+    (what) => refused.push(what),
+  );
   return { contents, opened, refused };
 }
 

@@ -45,7 +45,12 @@ const job = (over: Partial<JobView>): JobView => ({
 
 describe('trayView', () => {
   it('shows gateway, tunnel and jobs in flight', () => {
-    const view = trayView('running', { ...status, jobsInFlight: 3, unreadInbound: 1, tunnel: { state: 'up', url: 'https://x.loca.lt', error: null } });
+    const view = trayView('running', {
+      ...status,
+      jobsInFlight: 3,
+      unreadInbound: 1,
+      tunnel: { state: 'up', url: 'https://x.loca.lt', error: null },
+    });
     expect(view.lines).toEqual([
       'Gateway: up at http://127.0.0.1:8080',
       'Tunnel: up (https://x.loca.lt)',
@@ -98,7 +103,8 @@ describe('FaxNotifier', () => {
   });
 });
 
-const labels = (items: MenuItemOptions[]): string[] => items.flatMap((i) => [i.label ?? i.role ?? i.type ?? '', ...labels(i.submenu ?? [])]);
+const labels = (items: MenuItemOptions[]): string[] =>
+  items.flatMap((i) => [i.label ?? i.role ?? i.type ?? '', ...labels(i.submenu ?? [])]);
 const noop: MenuActions = {
   newFax() {},
   openDocument() {},
@@ -112,7 +118,21 @@ const noop: MenuActions = {
 describe('menus', () => {
   it('has the expected items; dev tools only when unpackaged', () => {
     const packaged = labels(applicationMenu('linux', noop, true));
-    for (const item of ['File', 'New Fax', 'Open Document…', 'Open in Web Browser', 'Quit', 'Edit', 'copy', 'paste', 'View', 'windowMenu', 'Help', 'Faxbot Documentation', 'Report an Issue']) {
+    for (const item of [
+      'File',
+      'New Fax',
+      'Open Document…',
+      'Open in Web Browser',
+      'Quit',
+      'Edit',
+      'copy',
+      'paste',
+      'View',
+      'windowMenu',
+      'Help',
+      'Faxbot Documentation',
+      'Report an Issue',
+    ]) {
       expect(packaged).toContain(item);
     }
     expect(packaged).not.toContain('toggleDevTools');
@@ -125,7 +145,15 @@ describe('menus', () => {
   it('tray menu lists status rows disabled, then actions', () => {
     const menu = trayMenu(['Gateway: up'], true, { ...noop, toggleTunnel() {} });
     expect(menu[0]).toEqual({ label: 'Gateway: up', enabled: false });
-    expect(labels(menu)).toEqual(['Gateway: up', 'separator', 'Open Faxbot Desktop', 'New Fax', 'Stop Tunnel', 'separator', 'Quit Faxbot Desktop']);
+    expect(labels(menu)).toEqual([
+      'Gateway: up',
+      'separator',
+      'Open Faxbot Desktop',
+      'New Fax',
+      'Stop Tunnel',
+      'separator',
+      'Quit Faxbot Desktop',
+    ]);
     expect(labels(trayMenu([], false, { ...noop, toggleTunnel() {} }))).toContain('Start Tunnel');
   });
 });

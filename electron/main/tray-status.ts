@@ -32,7 +32,8 @@ export function trayView(phase: GatewayPhase, status: GatewayStatus | null): Tra
     `Unread inbound: ${status.unreadInbound}`,
   ];
   const summary = [`${status.jobsInFlight} in flight`, `${status.unreadInbound} unread`];
-  if (status.tunnel.state === 'error' || status.tunnel.state === 'reconnecting') summary.push(`tunnel ${TUNNEL_WORDS[status.tunnel.state]}`);
+  if (status.tunnel.state === 'error' || status.tunnel.state === 'reconnecting')
+    summary.push(`tunnel ${TUNNEL_WORDS[status.tunnel.state]}`);
   return {
     tooltip: `Faxbot Desktop: ${summary.join(', ')}`,
     title: status.jobsInFlight > 0 ? String(status.jobsInFlight) : '',

@@ -71,6 +71,14 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
   },
 ];
 
+/** Plain words for the gateway's secret store kinds; unknown kinds are shown as they are. */
+const STORE_NAMES: Record<string, string> = {
+  keychain: 'the OS keychain',
+  'encrypted-file': 'an encrypted file in the data folder (no OS keychain found)',
+  'safe-storage': 'the system’s protected storage',
+  env: 'environment variables',
+};
+
 export function SettingsPage() {
   const { settings, setSettings, toast } = useShell();
   const invoke = useInvoke();
@@ -135,7 +143,9 @@ export function SettingsPage() {
           Open the setup wizard
         </a>
         <h3>Saved secrets</h3>
-        <p className="muted small">Secrets are kept in {view.secretStoreKind}. They can be replaced or removed, never shown.</p>
+        <p className="muted small">
+          Secrets are kept in {STORE_NAMES[view.secretStoreKind] ?? view.secretStoreKind}. They can be replaced or removed, never shown.
+        </p>
         {configuredSecrets.length === 0 ? (
           <p className="muted">None saved.</p>
         ) : (

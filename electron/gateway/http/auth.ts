@@ -23,7 +23,8 @@ function headerKey(request: FastifyRequest): string | null {
 export async function identify(deps: AuthDeps, request: FastifyRequest): Promise<Caller | null> {
   const key = headerKey(request);
   if (!key) return null;
-  return deps.keys.authenticate(key);
+  const hit = deps.keys.cached(key);
+  return hit !== undefined ? hit : deps.keys.authenticate(key);
 }
 
 function refuseForeignOrigin(request: FastifyRequest): void {

@@ -72,16 +72,42 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   return core.intake.commitUpload(staged, to, apiKeyId);
 }
 
+const nullable = (type: string) => ({ type: [type, 'null'] });
+/** Compiled serializer for the hot routes (fastify's fast-json-stringify instead of JSON.stringify). */
+const FAX_JOB_OUT_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    to: { type: 'string' },
+    status: { type: 'string' },
+    error: nullable('string'),
+    pages: nullable('integer'),
+    backend: { type: 'string' },
+    provider_sid: nullable('string'),
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+    state: { type: 'string' },
+    to_e164: { type: 'string' },
+    test_mode: { type: 'boolean' },
+    attempts: { type: 'integer' },
+    max_attempts: { type: 'integer' },
+    next_attempt_at: nullable('string'),
+    failure_class: nullable('string'),
+    provider_status: nullable('string'),
+    file_name: nullable('string'),
+  },
+} as const;
+
 export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void {
   const rate = (bucket: string) => ({ bucket, limit: core.settings.current.maxRequestsPerMinute });
 
-  app.post('/fax', async (request, reply) => {
+  app.post('/fax', { schema: { response: { 202: FAX_JOB_OUT_SCHEMA } } }, async (request, reply) => {
     const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));
     const job = await readUpload(core, request, caller.keyId === 'env' ? null : caller.keyId);
     return reply.code(202).send(faxJobOut(job));
   });
 
-  app.get<{ Params: { id: string } }>('/fax/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/fax/:id', { schema: { response: { 200: FAX_JOB_OUT_SCHEMA } } }, async (request) => {
     await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
     return faxJobOut(core.jobs.get(request.params.id));
   });

@@ -135,11 +135,14 @@ describe('KeyringSecretStore (entry faked)', () => {
 describe('createDefaultSecretStore', () => {
   it('uses the keychain when reachable, with env overlay', async () => {
     const warnings: string[] = [];
-    const store = await createDefaultSecretStore({ PHAXIO_API_KEY: 'e' }, {
-      dataDir: dir,
-      warn: (m) => warnings.push(m),
-      probe: async () => true,
-    });
+    const store = await createDefaultSecretStore(
+      { PHAXIO_API_KEY: 'e' },
+      {
+        dataDir: dir,
+        warn: (m) => warnings.push(m),
+        probe: async () => true,
+      },
+    );
     expect(store.kind).toBe('keychain');
     expect(await store.get('phaxio.apiKey')).toBe('e');
     expect(warnings).toEqual([]);

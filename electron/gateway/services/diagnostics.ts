@@ -67,7 +67,13 @@ async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> 
   const id = 'public_url_reachable';
   const label = 'Public URL reachable from outside';
   const base = core.publicUrl();
-  if (!base) return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
+  if (!base) {
+    const tunnel = core.tunnel.state();
+    if (core.settings.current.tunnel.enabled && tunnel.state !== 'up') {
+      return fail(id, label, `The tunnel is ${tunnel.state}${tunnel.error ? `: ${tunnel.error}` : '.'}`, 'The tunnel is down: check the internet connection and TUNNEL_HOST, or turn the tunnel off and on again.');
+    }
+    return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
+  }
   const started = performance.now();
   try {
     await probeHealth(base, AbortSignal.timeout(8_000));

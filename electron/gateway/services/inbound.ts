@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { InboundListQuery } from '../../../shared/contract';
-import { maskNumber } from '../../../shared/phone';
 import type { InboundPage, InboundView } from '../../../shared/types';
 import type { MediaTokens } from '../security/media-tokens';
 import type { ArtifactStore } from '../storage/artifact-store';
@@ -230,10 +229,5 @@ export class InboundService {
       this.audit.record('inbound_deleted', { inbound_id: row.id, reason: 'retention' });
     }
     return due.length;
-  }
-
-  describe(id: string): string {
-    const row = this.row(id);
-    return `fax from ${maskNumber(row.from_number)}`;
   }
 }

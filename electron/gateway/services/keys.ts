@@ -56,9 +56,11 @@ function view(row: KeyRow): ApiKeyView {
 
 interface CachedKey {
   keyId: string;
-  scopes: ReadonlySet<string>;
   expiresAt: number | null;
+  caller: Caller;
 }
+
+const ENV_CALLER: Caller = { kind: 'env', keyId: 'env', scopes: new Set(['*']) };
 
 /** Only so often is last_used_at written, so a busy key does not turn every read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -135,18 +137,27 @@ export class KeysService {
     return { key: this.get(keyId), token };
   }
 
+  /**
+   * The per-request fast path: a token that already passed scrypt is answered from memory,
+   * synchronously. `undefined` means "not cached, ask authenticate()".
+   */
+  cached(token: string): Caller | null | undefined {
+    const bootstrap = this.bootstrapKey();
+    if (bootstrap && safeEqualStrings(token, bootstrap)) return ENV_CALLER;
+    const cached = this.cache.get(tokenDigest(token));
+    if (!cached) return undefined;
+    const now = this.now();
+    if (cached.expiresAt !== null && now > cached.expiresAt) return null;
+    this.touch(cached.keyId, now);
+    return cached.caller;
+  }
+
   /** null = not a valid key. Pays scrypt once per token; later calls hit the digest cache. */
   async authenticate(token: string): Promise<Caller | null> {
-    const bootstrap = this.bootstrapKey();
-    if (bootstrap && safeEqualStrings(token, bootstrap)) return { kind: 'env', keyId: 'env', scopes: new Set(['*']) };
-    const digest = tokenDigest(token);
-    const cached = this.cache.get(digest);
+    const hit = this.cached(token);
+    if (hit !== undefined) return hit;
     const now = this.now();
-    if (cached) {
-      if (cached.expiresAt !== null && now > cached.expiresAt) return null;
-      this.touch(cached.keyId, now);
-      return { kind: 'key', keyId: cached.keyId, scopes: cached.scopes };
-    }
+    const digest = tokenDigest(token);
     const parsed = parseToken(token);
     if (!parsed) return null;
     const row = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
@@ -155,13 +166,14 @@ export class KeysService {
     // Re-read: the key may have been revoked or rotated while scrypt ran.
     const fresh = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
     if (!fresh || fresh.revoked_at !== null || fresh.key_hash !== row.key_hash) return null;
-    const entry: CachedKey = { keyId: row.key_id, scopes: new Set(JSON.parse(row.scopes) as string[]), expiresAt: row.expires_at };
+    const scopes = new Set(JSON.parse(row.scopes) as string[]);
+    const entry: CachedKey = { keyId: row.key_id, expiresAt: row.expires_at, caller: { kind: 'key', keyId: row.key_id, scopes } };
     this.cache.set(digest, entry);
     let digests = this.digestsByKey.get(row.key_id);
     if (!digests) this.digestsByKey.set(row.key_id, (digests = new Set()));
     digests.add(digest);
     this.touch(row.key_id, now);
-    return { kind: 'key', keyId: row.key_id, scopes: entry.scopes };
+    return entry.caller;
   }
 
   private touch(keyId: string, now: number): void {

@@ -90,7 +90,10 @@ export function httpError(status: number, bytes: Buffer): ProviderError {
     return new ProviderError(`SignalWire rejected the project ID or API token (${ref}).`, 'auth');
   }
   if (status === 404) {
-    return new ProviderError(`SignalWire does not know this project or fax (${ref}); check SIGNALWIRE_SPACE_URL and SIGNALWIRE_PROJECT_ID.`, 'auth');
+    return new ProviderError(
+      `SignalWire does not know this project or fax (${ref}); check SIGNALWIRE_SPACE_URL and SIGNALWIRE_PROJECT_ID.`,
+      'auth',
+    );
   }
   if (status === 429 || status >= 500) {
     // A gateway timeout means the request may have been processed behind the proxy: ask before resending.
@@ -137,20 +140,24 @@ export class SignalWireApi {
       });
     } catch (error) {
       const sent = !NOT_SENT_CODES.has(errorCode(error));
-      throw new ProviderError(`Could not reach SignalWire (${errorCode(error) || (error as Error).name}).`, 'provider_unavailable', method === 'POST' && sent);
+      throw new ProviderError(
+        `Could not reach SignalWire (${errorCode(error) || (error as Error).name}).`,
+        'provider_unavailable',
+        method === 'POST' && sent,
+      );
     }
     let bytes: Buffer;
     try {
       bytes = await readCapped(res.body, MAX_API_BODY);
     } catch {
-      throw new ProviderError('SignalWire\'s answer was cut off.', 'provider_unavailable', method === 'POST' && res.statusCode < 300);
+      throw new ProviderError("SignalWire's answer was cut off.", 'provider_unavailable', method === 'POST' && res.statusCode < 300);
     }
     if (res.statusCode < 200 || res.statusCode >= 300) throw httpError(res.statusCode, bytes);
     try {
       return JSON.parse(bytes.toString('utf8')) as T;
     } catch {
       // Accepted, but we cannot read the id: only reconciliation can tell what was created.
-      throw new ProviderError('SignalWire\'s answer could not be read.', 'provider_unavailable', method === 'POST');
+      throw new ProviderError("SignalWire's answer could not be read.", 'provider_unavailable', method === 'POST');
     }
   }
 }

@@ -31,14 +31,21 @@ describe('SignalWire status mapping (providers.md §3.3)', () => {
       error: 'The number is not a working fax number (SignalWire: Number not operational, code 15005).',
     });
     expect(toProviderUpdate({ sid, status: 'failed', errorCode: '15004' })).toMatchObject({ failureClass: 'document' });
-    expect(toProviderUpdate({ sid, status: 'failed', errorCode: '', errorMessage: 'Call dropped' })).toMatchObject({ failureClass: 'line_error' });
+    expect(toProviderUpdate({ sid, status: 'failed', errorCode: '', errorMessage: 'Call dropped' })).toMatchObject({
+      failureClass: 'line_error',
+    });
   });
 
   it('a media fetch failure (expired link) is retried with a new link, not blamed on the document', () => {
     for (const errorCode of ['15002', '15003', 15002]) {
-      expect(toProviderUpdate({ sid, status: 'failed', errorCode })).toMatchObject({ failureClass: 'provider_unavailable', error: MEDIA_FETCH_ERROR });
+      expect(toProviderUpdate({ sid, status: 'failed', errorCode })).toMatchObject({
+        failureClass: 'provider_unavailable',
+        error: MEDIA_FETCH_ERROR,
+      });
     }
-    expect(toProviderUpdate({ sid, status: 'failed', errorMessage: 'Unable to fetch media from URL' })).toMatchObject({ failureClass: 'provider_unavailable' });
+    expect(toProviderUpdate({ sid, status: 'failed', errorMessage: 'Unable to fetch media from URL' })).toMatchObject({
+      failureClass: 'provider_unavailable',
+    });
   });
 
   it('never copies phone numbers from provider text', () => {

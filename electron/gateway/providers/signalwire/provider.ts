@@ -187,7 +187,8 @@ export class SignalWireProvider implements FaxProvider {
         id,
         label,
         state: 'warn',
-        detail: 'SignalWire accepted the project ID and API token, but no webhook signing key is set, so callbacks and inbound faxes are refused (outcomes are still polled).',
+        detail:
+          'SignalWire accepted the project ID and API token, but no webhook signing key is set, so callbacks and inbound faxes are refused (outcomes are still polled).',
         fix: 'Copy the Signing Key from the SignalWire dashboard (API → Credentials) into SIGNALWIRE_WEBHOOK_SIGNING_KEY or Setup.',
       };
     }

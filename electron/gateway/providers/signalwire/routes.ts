@@ -181,7 +181,10 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
         const faxSid = fields.get('FaxSid') ?? '';
         const base = core.publicUrl();
         const enabled = core.settings.current.inboundEnabled && base !== null;
-        core.audit.record('signalwire_inbound_call', { provider_id: SID.test(faxSid) ? faxSid : undefined, reason: enabled ? 'receive' : 'reject' });
+        core.audit.record('signalwire_inbound_call', {
+          provider_id: SID.test(faxSid) ? faxSid : undefined,
+          reason: enabled ? 'receive' : 'reject',
+        });
         const verb = enabled
           ? `<Receive action="${xmlAttr(`${base}${SIGNALWIRE_RECEIVED_PATH}`)}" mediaType="application/pdf"/>`
           : '<Reject/>';
@@ -199,7 +202,10 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
         if (!SID.test(faxSid)) throw new AppError('bad_request', 'FaxSid is required');
         const status = fields.get('FaxStatus') ?? '';
         if (!core.settings.current.inboundEnabled || status !== 'received') {
-          core.audit.record('signalwire_inbound_ignored', { provider_id: faxSid, reason: status === 'received' ? 'inbound_disabled' : 'not_received' });
+          core.audit.record('signalwire_inbound_ignored', {
+            provider_id: faxSid,
+            reason: status === 'received' ? 'inbound_disabled' : 'not_received',
+          });
           return { ok: true };
         }
         const existing = storedInbound.get(faxSid) as { id: string } | undefined;

@@ -97,7 +97,13 @@ export class SinchProvider implements FaxProvider {
   }
 
   async submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult> {
-    const pdf = await readFile(request.pdfPath);
+    let pdf: Uint8Array<ArrayBuffer>;
+    try {
+      pdf = new Uint8Array(await readFile(request.pdfPath));
+    } catch {
+      // Not a provider problem, and nothing was sent: a plain error here would be reconciled and resent in a loop.
+      throw new ProviderError('The prepared document is missing from disk.', 'document');
+    }
     const form = () => {
       const f = new FormData();
       f.append('to', request.toE164);

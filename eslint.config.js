@@ -1,0 +1,43 @@
+// Lint with the design's boundary rules (DESIGN.md §2): shared/ is pure TypeScript, the renderer
+// never reaches into the Electron or gateway code, and the gateway never imports Electron.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'url', 'util'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test-results/**', 'e2e/bench/tmp/**', 'e2e/artifacts/**'] },
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-debugger': 'error',
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...nodeBuiltins, 'electron', 'electron/*', '../electron/*', '../renderer/*', 'react', 'react-dom'].map((group) => ({ group: [group], message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.' })) },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer'],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/electron/**', 'electron', ...nodeBuiltins], message: 'The renderer talks to the gateway only through the shared contract (window.fax or /rpc).' }] },
+      ],
+    },
+  },
+  {
+    files: ['electron/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The gateway runs in plain Node: Electron stays in electron/main.' }] }],
+    },
+  },
+);
