@@ -3,10 +3,12 @@
 // itself stay external: electron-builder ships them from node_modules, rebuilt for Electron at pack
 // time. Usage: node build/build-electron.mjs [--watch]
 import { build, context } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Loaded at run time from node_modules, never bundled. */
 export const EXTERNAL = ['electron', 'better-sqlite3', '@napi-rs/keyring', 'electron-updater'];
@@ -30,7 +32,8 @@ export function electronBuildOptions(outDir = join(root, 'dist-electron')) {
       platform: 'node',
       target: 'node22',
       // ESM sources (ours and conf/electron-store) use import.meta.url; in a CJS bundle it is the bundle's own URL.
-      define: { 'import.meta.url': '__faxbotImportMetaUrl' },
+      // The app version is baked in: package.json is not beside the bundle once packaged.
+      define: { 'import.meta.url': '__faxbotImportMetaUrl', __FAXBOT_VERSION__: JSON.stringify(version) },
       banner: { js: "const __faxbotImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     },
     {

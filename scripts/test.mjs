@@ -58,6 +58,7 @@ step('unit + integration (vitest, real Secret Service)', 'bash', [
 });
 if (existsSync('playwright.config.ts')) {
   step('build the window (vite)', npx, ['vite', 'build']);
+  step('build the Electron bundle (esbuild)', 'node', ['build/build-electron.mjs']);
   step('browser e2e (Playwright + Debian Chromium)', npx, ['playwright', 'test'], {
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' },
     counts: () => {

@@ -517,7 +517,6 @@ export class CallbackDeliverer {
 
   private async attempt(rawUrl: string, payload: CallbackPayload, label: CallbackLabel, attempt: number): Promise<number | null> {
     const record: DeliveredCallback = { url: rawUrl, label, attempt, status: null, at: this.clock.now(), payload };
-    this.log.push(record);
     try {
       const { url, authorization } = splitUrlCredentials(rawUrl);
       const headers: Record<string, string> = { 'user-agent': 'faxbot-provider-emulator', ...payload.headers };
@@ -544,6 +543,8 @@ export class CallbackDeliverer {
       if (this.lifetime.closed) throw new EmulatorClosedError();
       record.error = String(err);
     }
+    // Logged once answered (or failed), so a test that sees the record also sees its outcome.
+    this.log.push(record);
     return record.status;
   }
 }

@@ -38,7 +38,6 @@ export interface CoreOptions {
   /** Identifies this process's leases; a new value per start so a crashed process's leases are stale. */
   workerOwner?: string;
   providerFactories?: Partial<Record<Settings['backend'], ProviderFactory>>;
-  artifactStore?: (settings: Settings) => ArtifactStore;
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
@@ -129,12 +128,10 @@ export function createCore(options: CoreOptions): GatewayCore {
   const core = {} as GatewayCore;
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
   const jobs = new JobsService(db, now, events, audit, settings, tokens, () => publicUrl() ?? core.localUrl);
-  const localStore = new LocalArtifactStore(join(options.dataDir, 'files'));
-  const artifactStore =
-    options.artifactStore ??
-    ((s: Settings) =>
-      s.storage.backend === 's3' ? s3StoreFromSettings(s, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null) : localStore);
-  const inbound = new InboundService(db, now, newId, () => artifactStore(settings.current), tokens, settings, events, audit, () => publicUrl() ?? core.localUrl);
+  const localStore = new LocalArtifactStore(join(options.dataDir, 'files', 'inbound'));
+  const storeOf = (kind: ArtifactStore['kind']): ArtifactStore =>
+    kind === 's3' ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null) : localStore;
+  const inbound = new InboundService(db, now, newId, { current: () => storeOf(settings.current.storage.backend), of: storeOf }, tokens, settings, events, audit, () => publicUrl() ?? core.localUrl);
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
@@ -151,7 +148,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       const base = publicUrl();
       if (!base) return { mediaUrl: null, callbackUrl: null };
       return {
-        mediaUrl: provider.traits.needsPublicMediaUrl ? jobs.mintMediaLink(job.id).url : null,
+        mediaUrl: provider.traits.needsPublicMediaUrl || provider.traits.wantsMediaUrl ? jobs.mintMediaLink(job.id).url : null,
         callbackUrl: provider.traits.callbackPath ? `${base}${provider.traits.callbackPath}?job_id=${job.id}` : null,
       };
     },

@@ -18,7 +18,9 @@ export function checkPublicUrl(raw: string, enforceHttps: boolean): PublicUrlVer
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'The public URL must start with https://.' };
   if (url.username || url.password) return { ok: false, reason: 'The public URL must not contain credentials.' };
   if (url.search || url.hash) return { ok: false, reason: 'The public URL must not contain a query or fragment.' };
-  if (enforceHttps && url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
+  // *.localhost names resolve to this computer (RFC 6761), e.g. a tunnel server run locally.
+  const local = LOCAL_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
+  if (enforceHttps && url.protocol === 'http:' && !local) {
     return {
       ok: false,
       reason: 'The public URL must use HTTPS (ENFORCE_PUBLIC_HTTPS is on): providers would send documents and callbacks in clear text.',

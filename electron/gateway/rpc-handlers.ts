@@ -26,11 +26,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
   'jobs:list': (core, input) => core.jobs.list(input),
   'jobs:get': (core, input) => core.jobs.detail(input.id),
-  'jobs:cancel': (core, input) => {
-    const row = core.jobs.row(input.id);
-    const provider = core.providers.forBackend(row.backend);
-    return core.jobs.cancel(input.id, provider?.cancel ? (id) => provider.cancel!(id, AbortSignal.timeout(30_000)) : undefined);
-  },
+  'jobs:cancel': (core, input) => core.jobs.cancel(input.id),
   'jobs:retryNow': (core, input) => {
     const job = core.jobs.retryNow(input.id);
     core.outbox.nudge();

@@ -46,7 +46,7 @@ describe('Jobs', () => {
     render(<App bridge={bridge} />);
     const rows = await screen.findAllByTestId('job-row');
     expect(rows.map((r) => r.dataset.jobId)).toEqual(['job-a', 'job-f']);
-    expect(screen.getByTestId('jobs-total').textContent).toBe('100000 faxes');
+    expect(screen.getByTestId('jobs-total').textContent).toBe('100,000 faxes');
     expect(within(rows[0] as HTMLElement).getByText('TEST')).toBeTruthy();
     const listCalls = queries.length;
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobDetail } from '../../../shared/types';
+import { ProviderError, type FaxProvider } from '../providers/types';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway | null = null;
@@ -137,4 +138,60 @@ describe('provider updates are idempotent and ordered', () => {
     expect(stale.applied).toBe(false);
     expect((await gw.get(`/fax/${id}`)).body.state).toBe('delivered');
   });
+});
+
+describe('a provider that never answers clearly', () => {
+  it('is retried with backoff and given up after the configured attempts, never looped', async () => {
+    let submits = 0;
+    const silent: FaxProvider = {
+      backend: 'simulator',
+      label: 'Silent provider',
+      traits: { needsPublicMediaUrl: false, canPoll: false, canLookup: true, pollIntervalMs: 1000, testMode: true, callbackPath: null },
+      async submit() {
+        submits += 1;
+        throw new ProviderError('timed out after sending', 'provider_unavailable', true);
+      },
+      async lookup() {
+        return null;
+      },
+    };
+    gw = await startTestGateway({
+      settings: { retry: { ...fastRetry, maxAttempts: 3, providerDelaySeconds: 1 } },
+      providerFactories: { simulator: async () => silent },
+    });
+    const id = await send('+15551230001');
+    const done = await gw.waitForJob(id, ['failed', 'delivered'], 20_000);
+    expect(done).toMatchObject({ state: 'failed', failure_class: 'provider_unavailable', attempts: 3 });
+    expect(submits).toBe(3);
+    expect((await timeline(id)).some((l) => /did not answer clearly/.test(l))).toBe(true);
+  }, 30_000);
+});
+
+describe('a provider that cannot say whether it received an interrupted fax', () => {
+  it('is asked a bounded number of times, then the attempt is marked unknown and never resent', async () => {
+    let submits = 0;
+    let lookups = 0;
+    const unsure: FaxProvider = {
+      backend: 'simulator',
+      label: 'Unsure provider',
+      traits: { needsPublicMediaUrl: false, canPoll: false, canLookup: true, pollIntervalMs: 1000, testMode: true, callbackPath: null },
+      async submit() {
+        submits += 1;
+        throw new ProviderError('connection dropped after sending', 'provider_unavailable', true);
+      },
+      async lookup() {
+        lookups += 1;
+        throw new Error('provider list endpoint unavailable');
+      },
+    };
+    gw = await startTestGateway({ providerFactories: { simulator: async () => unsure }, outbox: { tickMs: 10, leaseMs: 30 } });
+    const id = await send('+15551230001');
+    const deadline = Date.now() + 10_000;
+    while (gw.core.jobs.row(id).submit_state !== 'unknown' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(gw.core.jobs.row(id)).toMatchObject({ status: 'sending', submit_state: 'unknown', lease_owner: null });
+    expect(lookups).toBe(5);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(submits).toBe(1);
+    expect((await timeline(id)).at(-1)).toMatch(/will not be resent automatically/);
+  }, 20_000);
 });

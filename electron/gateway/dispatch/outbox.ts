@@ -3,6 +3,8 @@ import type { FaxProvider } from '../providers/types';
 import { ProviderError } from '../providers/types';
 import type { JobRow, JobsService } from '../services/jobs';
 
+const MAX_DEFERRALS = 5;
+
 export interface PreparedDocument {
   pdfPath: string;
   pages: number;
@@ -44,6 +46,8 @@ export class Outbox {
   private rerun = false;
   private readonly inFlight = new Set<Promise<void>>();
   private lastWorkAt = 0;
+  /** Reconciliations the provider could not answer, per job: bounded so we never ask forever. */
+  private readonly deferrals = new Map<string, number>();
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly tickMs: number;
@@ -217,6 +221,11 @@ export class Outbox {
   }
 
   private recordAccepted(id: string, provider: FaxProvider, providerId: string, rawStatus: string, message: string): void {
+    // A fast callback may already have finished the job: record nothing after its last word.
+    if (this.deps.jobs.row(id).status !== 'sending') {
+      this.sql.unlease.run(id);
+      return;
+    }
     this.deps.jobs.patch(
       id,
       {
@@ -249,14 +258,16 @@ export class Outbox {
     return row.lease_owner === this.deps.owner && (row.lease_expires_at ?? 0) >= this.deps.now();
   }
 
+  private markUnknown(row: JobRow, message: string): void {
+    this.deferrals.delete(row.id);
+    this.deps.jobs.patch(row.id, { submit_state: 'unknown', lease_owner: null, lease_expires_at: null }, { kind: 'attempt', message });
+  }
+
   private async reconcile(row: JobRow): Promise<void> {
     const { jobs } = this.deps;
     const provider = this.deps.providerFor(row.backend);
     if (!provider?.lookup || !provider.traits.canLookup) {
-      jobs.patch(row.id, { submit_state: 'unknown', lease_owner: null, lease_expires_at: null }, {
-        kind: 'attempt',
-        message: 'Interrupted while handing the fax to the provider, which cannot confirm whether it arrived. Check the provider console before resending.',
-      });
+      this.markUnknown(row, 'Interrupted while handing the fax to the provider, which cannot confirm whether it arrived. Check the provider console before resending.');
       return;
     }
     try {
@@ -266,8 +277,16 @@ export class Outbox {
       );
       if (found) {
         this.recordAccepted(row.id, provider, found.providerId, found.rawStatus, `Confirmed with ${provider.label} after an interruption`);
+      } else if (row.lease_owner === this.deps.owner) {
+        // Our own submit got no clear answer and the provider has nothing: a provider problem,
+        // retried with backoff and counted, so a provider that keeps timing out cannot loop us.
+        jobs.fail(row, 'provider_unavailable', `${provider.label} did not answer clearly and has not received the fax.`, {
+          submit_state: null,
+          lease_owner: null,
+          lease_expires_at: null,
+        });
       } else {
-        // The provider never saw this attempt, so it is safe to send it (again, for the first time).
+        // A crash interrupted the attempt before the provider saw it: send it now, as the same attempt.
         jobs.transition(row.id, 'retry_wait', 'Interrupted before the provider received the fax; sending again', {
           attempts: Math.max(0, row.attempts - 1),
           submit_state: null,
@@ -276,9 +295,16 @@ export class Outbox {
           lease_expires_at: null,
         }, 'attempt');
       }
+      this.deferrals.delete(row.id);
     } catch (error) {
-      this.deps.log?.(`reconcile of job ${row.id} deferred: ${(error as Error).message}`);
-      this.sql.relock.run(this.deps.owner, this.deps.now() + this.leaseMs, row.id);
+      const deferred = (this.deferrals.get(row.id) ?? 0) + 1;
+      this.deps.log?.(`reconcile of job ${row.id} deferred (${deferred}/${MAX_DEFERRALS}): ${(error as Error).message}`);
+      if (deferred >= MAX_DEFERRALS) {
+        this.markUnknown(row, `${provider.label} could not say whether it received this fax. It will not be resent automatically: check the provider console, then resend if needed.`);
+      } else {
+        this.deferrals.set(row.id, deferred);
+        this.sql.relock.run(this.deps.owner, this.deps.now() + this.leaseMs, row.id);
+      }
     }
   }
 

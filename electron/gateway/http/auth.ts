@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isAllowedOrigin } from '../security/origin';
+import { isAllowedOrigin, isLocalCaller } from '../security/origin';
 import type { RateLimiter } from '../security/rate-limit';
 import { AppError } from '../services/errors';
 import { ANONYMOUS, hasScope, isAdmin, type Caller, type KeysService } from '../services/keys';
@@ -27,7 +27,11 @@ export async function identify(deps: AuthDeps, request: FastifyRequest): Promise
   return hit !== undefined ? hit : deps.keys.authenticate(key);
 }
 
-function refuseForeignOrigin(request: FastifyRequest): void {
+/** Anonymous (dev mode) calls: only from this computer, never through the tunnel, never cross-site. */
+function allowAnonymous(request: FastifyRequest): void {
+  if (!isLocalCaller(request.socket.remoteAddress, request.headers.host)) {
+    throw new AppError('unauthorized', 'Invalid or missing API key (calls without a key are accepted only from this computer)');
+  }
   if (!isAllowedOrigin(request.headers.origin, request.headers.host)) {
     throw new AppError('forbidden', 'Cross-site requests are not allowed');
   }
@@ -43,7 +47,7 @@ export async function requireScope(
   const caller = await identify(deps, request);
   if (!caller) {
     if (deps.authRequired()) throw new AppError('unauthorized', 'Invalid or missing API key');
-    refuseForeignOrigin(request);
+    allowAnonymous(request);
     return ANONYMOUS;
   }
   if (!hasScope(caller, scope)) {

@@ -197,6 +197,14 @@ describe('dev mode protection', () => {
     const res = await gw.post('/fax', faxForm('+15551230001', { name: 'a.txt', bytes: 'x' }), { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
   });
+
+  it('refuses keyless calls that carry a public Host header (tunnel traffic arrives from 127.0.0.1)', async () => {
+    gw = await startTestGateway();
+    const res = await gw.post('/fax', faxForm('+15551230001', { name: 'a.txt', bytes: 'x' }), { host: 'abc123.loca.lt' });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toMatch(/only from this computer/);
+    expect((await gw.get('/fax/anything', { host: 'abc123.loca.lt' })).status).toBe(401);
+  });
 });
 
 describe('media tokens: GET /fax/{id}/pdf?token=', () => {

@@ -24,7 +24,6 @@ interface LedgerRow {
   pages: number;
   step_ms: number;
   submitted_at: number;
-  canceled_at: number | null;
 }
 
 export function outcomeFor(toE164: string, configured: SimulatorOutcome): SimulatorOutcome {
@@ -34,7 +33,6 @@ export function outcomeFor(toE164: string, configured: SimulatorOutcome): Simula
 /** Pure: where a simulated fax is, given the time since it was submitted. */
 export function simulatedState(row: Omit<LedgerRow, 'sim_id' | 'job_id'>, now: number): Omit<ProviderUpdate, 'providerId'> {
   const elapsed = now - row.submitted_at;
-  if (row.canceled_at !== null) return { rawStatus: 'canceled', phase: 'failed', failureClass: 'rejected', error: 'Canceled.' };
   if (elapsed < row.step_ms) return { rawStatus: 'queued', phase: 'sending' };
   if (elapsed < 2 * row.step_ms) return { rawStatus: 'ringing', phase: 'sending', detail: 'Dialing the fax machine' };
   const outcome = row.outcome === 'busy_then_delivered' ? (row.attempt === 1 ? 'busy' : 'delivered') : row.outcome;
@@ -72,7 +70,6 @@ export class SimulatorProvider implements FaxProvider {
   private readonly insert;
   private readonly byId;
   private readonly byAttempt;
-  private readonly markCanceled;
 
   constructor(
     db: Db,
@@ -84,7 +81,6 @@ export class SimulatorProvider implements FaxProvider {
       needsPublicMediaUrl: false,
       canPoll: true,
       canLookup: true,
-      canCancel: true,
       pollIntervalMs: Math.min(5000, Math.max(50, Math.floor(step / 2))),
       testMode: true,
       callbackPath: null,
@@ -95,7 +91,6 @@ export class SimulatorProvider implements FaxProvider {
     );
     this.byId = db.prepare('SELECT * FROM sim_submissions WHERE sim_id = ?');
     this.byAttempt = db.prepare('SELECT * FROM sim_submissions WHERE job_id = ? AND attempt = ?');
-    this.markCanceled = db.prepare('UPDATE sim_submissions SET canceled_at = ? WHERE sim_id = ? AND canceled_at IS NULL');
   }
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
@@ -126,10 +121,6 @@ export class SimulatorProvider implements FaxProvider {
   async lookup(request: Pick<SubmitRequest, 'jobId' | 'attempt'>): Promise<SubmitResult | null> {
     const row = this.byAttempt.get(request.jobId, request.attempt) as LedgerRow | undefined;
     return row ? { providerId: row.sim_id, rawStatus: simulatedState(row, this.now()).rawStatus } : null;
-  }
-
-  async cancel(providerId: string): Promise<void> {
-    this.markCanceled.run(this.now(), providerId);
   }
 
   async checkCredentials() {

@@ -51,11 +51,12 @@ export class ProviderError extends Error {
 export interface ProviderTraits {
   /** The provider can only fetch the document from a public URL (SignalWire). */
   needsPublicMediaUrl: boolean;
+  /** The provider fetches the document by URL when a public URL exists, and uploads otherwise (Phaxio content_url mode). */
+  wantsMediaUrl?: boolean;
   /** Outcomes can be learned by polling (no public URL needed). */
   canPoll: boolean;
   /** `lookup` can tell authoritatively whether an attempt reached the provider. */
   canLookup: boolean;
-  canCancel: boolean;
   pollIntervalMs: number;
   /** Test mode: nothing is really faxed. */
   testMode: boolean;
@@ -71,7 +72,6 @@ export interface FaxProvider {
   poll?(providerId: string, signal: AbortSignal): Promise<ProviderUpdate>;
   /** Reconciliation after a crash: what did the provider receive for this attempt? null = nothing. */
   lookup?(request: Pick<SubmitRequest, 'jobId' | 'attempt' | 'idempotencyKey'>, signal: AbortSignal): Promise<SubmitResult | null>;
-  cancel?(providerId: string, signal: AbortSignal): Promise<void>;
   /** Live credential check for the wizard and diagnostics. */
   checkCredentials?(signal: AbortSignal): Promise<CheckResult>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostnameOf, isAllowedOrigin, isLoopbackHost } from './origin';
+import { hostnameOf, isAllowedOrigin, isLocalCaller, isLoopbackAddress, isLoopbackHost } from './origin';
 
 describe('isLoopbackHost (DNS rebinding guard)', () => {
   it.each([
@@ -47,5 +47,29 @@ describe('isAllowedOrigin (cross-site form posts)', () => {
     ['', '127.0.0.1:8080', false],
   ])('origin %s to host %s → %s', (origin, host, expected) => {
     expect(isAllowedOrigin(origin, host)).toBe(expected);
+  });
+});
+
+describe('isLocalCaller (dev mode without keys is for this computer only)', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1:8080', true],
+    ['::1', 'localhost:8080', true],
+    ['::ffff:127.0.0.1', '[::1]:8080', true],
+    ['127.0.0.1', 'abc123.loca.lt', false],
+    ['127.0.0.1', 'gw.example.com', false],
+    ['192.168.1.20', '127.0.0.1:8080', false],
+    ['10.0.0.5', 'localhost', false],
+    ['::ffff:192.168.1.2', 'localhost', false],
+    [undefined, 'localhost', false],
+    ['127.0.0.1', undefined, false],
+    ['127.0.0.1.evil', 'localhost', false],
+  ])('peer %s, Host %s → %s', (peer, host, expected) => {
+    expect(isLocalCaller(peer, host)).toBe(expected);
+  });
+
+  it('recognises the whole 127/8 range and nothing else as loopback', () => {
+    expect(isLoopbackAddress('127.1.2.3')).toBe(true);
+    expect(isLoopbackAddress('128.0.0.1')).toBe(false);
+    expect(isLoopbackAddress('::2')).toBe(false);
   });
 });

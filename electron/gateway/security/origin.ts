@@ -42,3 +42,17 @@ export function isAllowedOrigin(origin: string | undefined, hostHeader: string |
   if (!hostHeader) return false;
   return parsed.host === hostHeader.trim().toLowerCase();
 }
+
+/** The TCP peer is this computer (IPv4 loopback range, IPv6 loopback, or IPv4-mapped loopback). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * Faxbot's dev mode (no key required) is for callers on this computer only. Tunnel traffic also
+ * arrives from 127.0.0.1, but keeps its public Host header, so both must be loopback.
+ */
+export function isLocalCaller(remoteAddress: string | undefined, hostHeader: string | undefined): boolean {
+  return isLoopbackAddress(remoteAddress) && isLoopbackHost(hostHeader);
+}

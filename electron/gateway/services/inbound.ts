@@ -40,6 +40,8 @@ export interface ReceivedFax {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const storageKey = (kind: ArtifactStore['kind'], objectName: string) => `${kind}:${objectName}`;
+
 function view(row: InboundRow): InboundView {
   return {
     id: row.id,
@@ -81,7 +83,7 @@ export class InboundService {
     private readonly db: Db,
     private readonly now: () => number,
     private readonly newId: () => string,
-    private readonly store: () => ArtifactStore,
+    private readonly stores: { current(): ArtifactStore; of(kind: ArtifactStore['kind']): ArtifactStore },
     private readonly tokens: MediaTokens,
     private readonly settings: SettingsService,
     private readonly events: EventBus,
@@ -118,8 +120,11 @@ export class InboundService {
     if (existing) return { created: false, fax: view(existing) };
     if (fax.pdf.length === 0) throw badRequest('The inbound fax has no document');
     const id = this.newId();
-    const key = `inbound/${id}.pdf`;
-    await this.store().put(key, fax.pdf, 'application/pdf');
+    const store = this.stores.current();
+    const objectName = `${id}.pdf`;
+    await store.put(objectName, fax.pdf, 'application/pdf');
+    // The row remembers which store holds the file, so switching STORAGE_BACKEND strands nothing.
+    const key = storageKey(store.kind, objectName);
     const now = this.now();
     const retentionDays = this.settings.current.inboundRetentionDays;
     const result = this.sql.insert.run({
@@ -137,7 +142,7 @@ export class InboundService {
       now,
     });
     if (result.changes === 0) {
-      await this.store().delete(key);
+      await store.delete(objectName);
       return { created: false, fax: view(this.sql.byProvider.get(fax.backend, fax.providerId) as InboundRow) };
     }
     const created = view(this.row(id));
@@ -148,6 +153,12 @@ export class InboundService {
 
   get(id: string): InboundView {
     return view(this.row(id));
+  }
+
+  private locate(key: string): { store: ArtifactStore; objectName: string } {
+    const [kind, objectName] = key.split(':', 2) as [string, string | undefined];
+    if ((kind !== 'local' && kind !== 's3') || !objectName) throw new Error('unrecognised storage key');
+    return { store: this.stores.of(kind), objectName };
   }
 
   list(query: InboundListQuery & { to?: string; status?: string }): InboundPage {
@@ -212,7 +223,8 @@ export class InboundService {
 
   async document(id: string): Promise<Uint8Array> {
     const row = this.row(id);
-    const bytes = row.storage_key && !row.deleted_at ? await this.store().get(row.storage_key) : null;
+    const located = row.storage_key && !row.deleted_at ? this.locate(row.storage_key) : null;
+    const bytes = located ? await located.store.get(located.objectName) : null;
     if (!bytes) throw notFound('PDF file not found');
     this.audit.record('inbound_pdf_served', { inbound_id: id });
     return bytes;
@@ -224,7 +236,8 @@ export class InboundService {
       .prepare('SELECT * FROM inbound_faxes WHERE deleted_at IS NULL AND retention_until IS NOT NULL AND retention_until <= ? LIMIT 500')
       .all(this.now()) as InboundRow[];
     for (const row of due) {
-      if (row.storage_key) await this.store().delete(row.storage_key);
+      const located = row.storage_key ? this.locate(row.storage_key) : null;
+      if (located) await located.store.delete(located.objectName);
       this.db.prepare('UPDATE inbound_faxes SET deleted_at = ?, storage_key = NULL, updated_at = ? WHERE id = ?').run(this.now(), this.now(), row.id);
       this.audit.record('inbound_deleted', { inbound_id: row.id, reason: 'retention' });
     }

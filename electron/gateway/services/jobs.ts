@@ -352,7 +352,8 @@ export class JobsService {
     return (this.stmt.byProvider.get(backend, providerId) as JobRow | undefined) ?? null;
   }
 
-  cancel(id: string, cancelAtProvider?: (providerId: string) => Promise<void>): JobView {
+  /** Only a job that is not at the provider right now (queued, or waiting to retry) can be canceled. */
+  cancel(id: string): JobView {
     const row = this.row(id);
     if (!canCancel(row.status)) {
       throw conflict(
@@ -361,7 +362,6 @@ export class JobsService {
     }
     if (row.lease_owner) throw conflict('The fax is being handed to the provider right now; try again in a moment.');
     const { job } = this.transition(id, 'canceled', 'Canceled by user', { next_poll_at: null });
-    if (row.provider_id && cancelAtProvider) void cancelAtProvider(row.provider_id).catch(() => undefined);
     this.audit.record('job_canceled', { job_id: id });
     return job;
   }

@@ -149,12 +149,29 @@ describe('STORAGE_BACKEND=s3: inbound faxes land in S3', () => {
     const stored = [...s3.objects.entries()];
     expect(stored).toHaveLength(1);
     const [objectKey, object] = stored[0]!;
-    expect(objectKey).toBe(`office-faxes/inbound/inbound/${id}.pdf`);
+    expect(objectKey).toBe(`office-faxes/inbound/${id}.pdf`);
     const res = await gw.get(`/inbound/${id}/pdf`, { 'x-api-key': 'bootstrap-admin-key' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.bytes.equals(object.bytes)).toBe(true);
     expect(res.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('switching from the local folder to S3 keeps older faxes readable (each row remembers its store)', async () => {
+    s3 = await startS3Emulator({ credentials: { AKIDGW: 'gw-secret' }, buckets: ['office-faxes'] });
+    const secretStore = new MemorySecretStore();
+    await secretStore.set('storage.s3SecretAccessKey', 'gw-secret');
+    gw = await startTestGateway({ secretStore, env: { API_KEY: 'bootstrap-admin-key' } });
+    const local = (await gw.invoke('inbound:simulate', {})) as { ok: true; value: { id: string } };
+    expect(s3.objects.size).toBe(0);
+    await gw.invoke('settings:update', { patch: { storage: { backend: 's3', s3Bucket: 'office-faxes', s3EndpointUrl: s3.origin, s3AccessKeyId: 'AKIDGW' } } });
+    const remote = (await gw.invoke('inbound:simulate', {})) as { ok: true; value: { id: string } };
+    expect([...s3.objects.keys()]).toEqual([`office-faxes/inbound/${remote.value.id}.pdf`]);
+    for (const id of [local.value.id, remote.value.id]) {
+      const res = await gw.get(`/inbound/${id}/pdf`, { 'x-api-key': 'bootstrap-admin-key' });
+      expect(res.status).toBe(200);
+      expect(res.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    }
   });
 
   it('a wrong secret fails the receive with the S3 reason in the log, and stores nothing', async () => {

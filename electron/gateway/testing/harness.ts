@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { Settings } from '../../../shared/settings';
 import type { SettingsStore } from '../config';
+import { EnvSecretStore } from '../secrets/env';
 import { MemorySecretStore } from '../secrets/memory';
 import { createGateway, type Gateway, type GatewayOptions } from '../server';
 
@@ -39,7 +40,8 @@ export async function startTestGateway(
     port: 0,
     host: '127.0.0.1',
     log: () => undefined,
-    secretStore: new MemorySecretStore(),
+    // Faxbot env names (PHAXIO_API_SECRET, ...) reach the gateway the way they do in production.
+    secretStore: new EnvSecretStore(new MemorySecretStore(), options.env ?? {}),
     settingsStore: memorySettingsStore(options.settings ?? { simulator: { stepDelayMs: 40 } }),
     outbox: { tickMs: 20 },
     ...options,

@@ -30,7 +30,7 @@ function interrupt(r: PhaxioRig, id: string): void {
 describe('Phaxio: sending', () => {
   it('upload mode with no public URL: the PDF is uploaded, tagged, and the outcome learned by polling', async () => {
     rig = await startPhaxioRig();
-    expect(phaxio(rig).traits).toMatchObject({ needsPublicMediaUrl: false, canPoll: true, canLookup: true, canCancel: true, callbackPath: '/phaxio-callback' });
+    expect(phaxio(rig).traits).toMatchObject({ needsPublicMediaUrl: false, canPoll: true, canLookup: true, callbackPath: '/phaxio-callback' });
     const id = await rig.send(MAGIC_NUMBERS.success);
     const done = await rig.gw.waitForJob(id, ['delivered', 'failed']);
     expect(done).toMatchObject({ state: 'delivered', status: 'SUCCESS', pages: 1, attempts: 1, backend: 'phaxio', test_mode: false, error: null });
@@ -213,18 +213,5 @@ describe('Phaxio: credentials, cancel', () => {
   it('reports what is missing when there are no credentials', async () => {
     rig = await startPhaxioRig({ env: { PHAXIO_API_KEY: '' } });
     expect(rig.gw.core.providers.problem('phaxio')).toBe('PHAXIO_API_KEY is not set');
-  });
-
-  it('cancels a fax at Phaxio', async () => {
-    rig = await startPhaxioRig({ startWorkers: false });
-    const id = await rig.send(MAGIC_NUMBERS.success);
-    const { pdfPath } = await rig.gw.core.intake.prepare(rig.gw.core.jobs.row(id));
-    const provider = phaxio(rig);
-    const { providerId } = await provider.submit({ jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: MAGIC_NUMBERS.success, pdfPath, pages: 1, mediaUrl: null, callbackUrl: null }, AbortSignal.timeout(5000));
-    await provider.cancel(providerId, AbortSignal.timeout(5000));
-    await rig.emu.waitFor(() => rig!.faxesFor(id)[0]!.fax.status === 'failure', 2000);
-    const update = await provider.poll(providerId, AbortSignal.timeout(5000));
-    expect(update).toMatchObject({ providerId, phase: 'failed', rawStatus: 'failure' });
-    expect(update.error).not.toMatch(PHONE_LIKE);
   });
 });

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { publicBaseUrl } from '../../public-url';
-import { MediaTokens } from '../../security/media-tokens';
 import type { ProviderContext, ProviderFactory } from '../registry';
 import { ProviderError, type FaxProvider, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
 import { PhaxioApi, PhaxioHttpError } from './api';
@@ -29,14 +28,12 @@ export function withJobId(url: string, jobId: string): string {
 export class PhaxioProvider implements FaxProvider {
   readonly backend = 'phaxio' as const;
   readonly label = 'Phaxio';
-  private readonly tokens: MediaTokens;
 
   constructor(
-    readonly api: PhaxioApi,
+    private readonly api: PhaxioApi,
     private readonly ctx: ProviderContext,
     readonly traits: ProviderTraits,
   ) {
-    this.tokens = new MediaTokens(ctx.db, ctx.now);
   }
 
   async submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult> {
@@ -96,10 +93,6 @@ export class PhaxioProvider implements FaxProvider {
     return newest ? { providerId: newest.id, rawStatus: toProviderUpdate(newest).rawStatus } : null;
   }
 
-  async cancel(providerId: string, signal: AbortSignal): Promise<void> {
-    await this.api.json('POST', `/faxes/${encodeURIComponent(providerId)}/cancel`, { signal });
-  }
-
   async checkCredentials(signal: AbortSignal): Promise<CheckResult> {
     const id = 'credentials';
     const label = 'Provider credentials';
@@ -126,7 +119,7 @@ export class PhaxioProvider implements FaxProvider {
     return this.api.file(faxId, maxBytes, signal);
   }
 
-  update(data: unknown): ProviderUpdate {
+  private update(data: unknown): ProviderUpdate {
     const fax = parseFax(data);
     if (!fax) throw new ProviderError('Phaxio answered without a fax object.', 'provider_unavailable');
     return toProviderUpdate(fax);
@@ -138,21 +131,9 @@ export class PhaxioProvider implements FaxProvider {
     return configured ? withJobId(configured, request.jobId) : request.callbackUrl;
   }
 
-  /**
-   * content_url mode needs a public URL. The core only mints media links for providers that need
-   * them (traits.needsPublicMediaUrl), so the public base is read off the per-job callback URL the
-   * core built (`${base}/phaxio-callback?job_id=…`), which exists exactly when a public URL does,
-   * tunnel included. No public URL: upload.
-   */
+  /** content_url mode: the core minted a tokenised media link when a public URL exists; otherwise upload. */
   private contentUrlFor(request: SubmitRequest): string | null {
-    const settings = this.ctx.settings();
-    if (settings.phaxio.sendMode !== 'content_url') return null;
-    if (request.mediaUrl) return request.mediaUrl;
-    const suffix = withJobId(PHAXIO_CALLBACK_PATH, request.jobId);
-    if (!request.callbackUrl?.endsWith(suffix)) return null;
-    const base = request.callbackUrl.slice(0, -suffix.length);
-    const { token } = this.tokens.mint('job', request.jobId, settings.pdfTokenTtlMinutes);
-    return `${base}/fax/${request.jobId}/pdf?token=${token}`;
+    return this.ctx.settings().phaxio.sendMode === 'content_url' ? request.mediaUrl : null;
   }
 }
 
@@ -166,9 +147,9 @@ export function createPhaxioFactory(options: PhaxioProviderOptions = {}): Provid
     const callbacks = Boolean(settings.phaxio.callbackUrl || publicBaseUrl(settings, null));
     return new PhaxioProvider(new PhaxioApi({ baseUrl: settings.phaxio.baseUrl, apiKey, apiSecret }), ctx, {
       needsPublicMediaUrl: false,
+      wantsMediaUrl: settings.phaxio.sendMode === 'content_url',
       canPoll: true,
       canLookup: true,
-      canCancel: true,
       pollIntervalMs: callbacks ? (options.pollWithCallbacksMs ?? 45_000) : (options.pollWithoutCallbacksMs ?? 10_000),
       testMode: false,
       callbackPath: PHAXIO_CALLBACK_PATH,

@@ -172,7 +172,7 @@ function webhookScope(app: FastifyInstance, limit: () => number, routes: (scope:
   void app.register(async (scope) => {
     // @fastify/multipart's streaming parser would consume the body before we can hash it.
     if (scope.hasContentTypeParser('multipart/form-data')) scope.removeContentTypeParser('multipart/form-data');
-    scope.addContentTypeParser(FORM_TYPES, (request: FastifyRequest, payload: IncomingMessage) => readBody(payload, limit()));
+    scope.addContentTypeParser(FORM_TYPES, (_request: FastifyRequest, payload: IncomingMessage) => readBody(payload, limit()));
     routes(scope);
   });
 }
@@ -251,7 +251,7 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
           pdf,
         });
         core.audit.record('provider_inbound', { backend: 'phaxio', inbound_id: stored.id, provider_id: fax.id, scheme, reason: created ? 'stored' : 'duplicate' });
-        return reply.send({ status: 'ok' });
+        return { status: 'ok' };
       });
     },
   );

@@ -1,2 +1,2 @@
-export { signalwireFactory, SignalWireProvider, SIGNALWIRE_CALLBACK_PATH } from './provider';
-export { registerSignalWireRoutes, SIGNALWIRE_INBOUND_PATH, SIGNALWIRE_RECEIVED_PATH } from './routes';
+export { signalwireFactory } from './provider';
+export { registerSignalWireRoutes } from './routes';

@@ -73,7 +73,6 @@ export class SignalWireProvider implements FaxProvider {
     // Polling backs up callbacks that never arrive (e.g. no signing key yet, or a tunnel outage).
     canPoll: true,
     canLookup: true,
-    canCancel: true,
     pollIntervalMs: 30_000,
     testMode: false,
     callbackPath: SIGNALWIRE_CALLBACK_PATH,
@@ -159,10 +158,6 @@ export class SignalWireProvider implements FaxProvider {
     const path = uri.startsWith('/2010-04-01/') ? `/api/laml${uri}` : uri;
     if (!path.startsWith(`${this.api.accountPath}/Faxes`)) throw new Error('SignalWire returned an unexpected next page');
     return path;
-  }
-
-  async cancel(providerId: string, signal: AbortSignal): Promise<void> {
-    await this.api.call('POST', this.faxPath(providerId), { Status: 'canceled' }, signal);
   }
 
   async checkCredentials(signal: AbortSignal): Promise<CheckResult> {

@@ -35,7 +35,7 @@ function sha256(value: string): Buffer {
 /**
  * Sinch (Fax API v3, providers.md §2). Documents are uploaded directly, so sending needs no public
  * URL; outcomes come from FAX_COMPLETED callbacks when a public URL exists, and from polling always.
- * Sinch has no cancel endpoint, hence canCancel false. Regions: the global host routes itself
+ * Regions: the global host routes itself
  * (Sinch's SDK ignores regions); a regional host can still be set as SINCH_BASE_URL.
  */
 export class SinchProvider implements FaxProvider {
@@ -65,7 +65,6 @@ export class SinchProvider implements FaxProvider {
       needsPublicMediaUrl: false,
       canPoll: true,
       canLookup: true,
-      canCancel: false,
       pollIntervalMs: callbacks ? this.options.pollWithCallbacksMs : this.options.pollWithoutCallbacksMs,
       testMode: false,
       callbackPath: '/sinch-callback',

@@ -9,7 +9,7 @@ import { faxUpdate, parseFax } from './fax';
 import { LABEL_ATTEMPT, LABEL_JOB, SinchProvider } from './provider';
 
 /** Webhooks carry the fax PDF (multipart part or base64 in JSON), so the cap is generous but finite. */
-export const MAX_WEBHOOK_BYTES = 48 * 1024 * 1024;
+const MAX_WEBHOOK_BYTES = 48 * 1024 * 1024;
 const FETCH_DOCUMENT_TIMEOUT_MS = 30_000;
 /** Longest provider id / number we store from a webhook (real ones are far shorter). */
 const MAX_FIELD_LENGTH = 64;

@@ -112,8 +112,7 @@ export const initial: Migration = {
         outcome TEXT NOT NULL,
         pages INTEGER NOT NULL,
         step_ms INTEGER NOT NULL,
-        submitted_at INTEGER NOT NULL,
-        canceled_at INTEGER
+        submitted_at INTEGER NOT NULL
       );
       CREATE INDEX sim_submissions_job ON sim_submissions (job_id, attempt);
     `);
