@@ -75,7 +75,6 @@ export class Outbox {
         `SELECT * FROM jobs WHERE status = 'sending' AND submit_state = 'submitted' AND next_poll_at IS NOT NULL
          AND next_poll_at <= ? ORDER BY next_poll_at LIMIT 50`,
       ),
-      saveDocument: db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?'),
       // Poll bookkeeping is not news: no timeline row, no event, no updated_at change.
       nextPoll: db.prepare('UPDATE jobs SET next_poll_at = ? WHERE id = ?'),
       relock: db.prepare('UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?'),
@@ -165,7 +164,7 @@ export class Outbox {
     if (!row.pdf_path || row.pages === null) {
       try {
         const prepared = await this.deps.prepare(row);
-        this.sql.saveDocument.run(prepared.pdfPath, prepared.pages, row.id);
+        jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
         row = jobs.row(row.id);
       } catch (error) {
         jobs.fail(row, 'document', (error as Error).message, { lease_owner: null, lease_expires_at: null });

@@ -120,10 +120,16 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
     const verdict = core.tokens.check('job', row.id, token);
     if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
     if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
-    const path = row.pdf_path;
-    if (!path || row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
+    if (row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
     let bytes: Buffer;
     try {
+      // Not prepared yet (the outbox has not reached it): prepare now; the result is the same file.
+      let path = row.pdf_path;
+      if (!path || row.pages === null) {
+        const prepared = await core.intake.prepare(row);
+        core.jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
+        path = prepared.pdfPath;
+      }
       bytes = await readFile(path);
     } catch {
       throw new AppError('not_found', 'PDF file not found');

@@ -63,9 +63,3 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
-
-export function safeEqualStrings(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
-}

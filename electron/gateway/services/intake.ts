@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -6,7 +6,7 @@ import { normalizeFaxNumber } from '../../../shared/phone';
 import type { JobView, PreflightView } from '../../../shared/types';
 import { mergePdfs, preflightPdf, sniffDocument, textToPdf, type DocumentKind } from '../documents';
 import { AppError, badRequest } from './errors';
-import type { JobsService } from './jobs';
+import type { JobRow, JobsService } from './jobs';
 import type { SettingsService } from './settings';
 
 export interface IntakeDeps {
@@ -21,7 +21,9 @@ export interface IntakeDeps {
 export interface StagedUpload {
   id: string;
   kind: DocumentKind;
+  /** The file of a large upload, or '' when `bytes` holds a small one. */
   uploadPath: string;
+  bytes: Buffer | null;
   pages: number | null;
   fileName: string | null;
 }
@@ -135,24 +137,21 @@ export class IntakeService {
       }
       if (size === 0 || kind === null) throw badRequest('The file is empty');
       if (kind === 'txt' && !sawText) throw badRequest('The text file has no text in it');
-      const uploadPath = this.jobFile(id, `upload.${kind}`);
+      // A small upload stays in memory and is committed with its job row: no file on the request path.
+      const bytes = handle ? null : Buffer.concat(buffered);
+      if (handle) await handle.close();
       let pages: number | null = null;
       if (kind === 'pdf') {
-        const bytes = handle ? null : Buffer.concat(buffered);
-        if (handle) await handle.close();
         const result = await preflightPdf(bytes ?? (await readFile(partial)));
         if (!result.ok) throw preflightFailure(result.reason, result.message);
         pages = result.pages;
       }
-      if (handle) {
-        await handle.close().catch(() => undefined);
+      let uploadPath = '';
+      if (!bytes) {
+        uploadPath = this.jobFile(id, `upload.${kind}`);
         await rename(partial, uploadPath);
-      } else {
-        // A small upload: one synchronous write to the page cache beats five thread-pool round trips.
-        this.ensureJobsDir();
-        writeFileSync(uploadPath, Buffer.concat(buffered));
       }
-      return { id, kind, uploadPath, pages, fileName: cleanFileName(input.fileName) };
+      return { id, kind, uploadPath, bytes, pages, fileName: cleanFileName(input.fileName) };
     } catch (error) {
       await handle?.close().catch(() => undefined);
       await this.discard({ id });
@@ -189,7 +188,8 @@ export class IntakeService {
       fileName: staged.fileName,
       sourceKind: staged.kind,
       uploadPath: staged.uploadPath,
-      pdfPath: staged.kind === 'pdf' ? staged.uploadPath : null,
+      uploadBytes: staged.bytes,
+      pdfPath: staged.kind === 'pdf' && staged.uploadPath ? staged.uploadPath : null,
       pages: staged.pages,
       apiKeyId,
     });
@@ -266,24 +266,28 @@ export class IntakeService {
   async resend(id: string, to?: string): Promise<JobView> {
     const original = this.deps.jobs.row(id);
     if (original.artifacts_deleted_at) throw badRequest('The document was removed by the retention policy and cannot be resent');
-    const source = original.pdf_path ?? original.upload_path;
-    const bytes = await readFile(source);
+    const bytes = original.pdf_path ? await readFile(original.pdf_path) : await this.deps.jobs.readUpload(original);
     const name = original.file_name ?? `fax.${original.pdf_path ? 'pdf' : original.source_kind}`;
     return this.acceptDocuments({ to: to ?? original.to_input, documents: [{ name, bytes }], apiKeyId: original.api_key_id, resentFrom: id });
   }
 
-  /** Outbox "prepare" step: TXT becomes PDF here, off the request path. */
-  async prepare(job: { id: string; source_kind: DocumentKind; upload_path: string; pdf_path: string | null; pages: number | null }): Promise<{ pdfPath: string; pages: number }> {
+  /** Outbox "prepare" step, off the request path: TXT becomes PDF, and every fax PDF gets its file. */
+  async prepare(job: JobRow): Promise<{ pdfPath: string; pages: number }> {
     if (job.pdf_path && job.pages !== null) return { pdfPath: job.pdf_path, pages: job.pages };
-    if (job.source_kind === 'pdf') {
-      const result = await preflightPdf(await readFile(job.upload_path));
+    const bytes = await this.deps.jobs.readUpload(job);
+    let pdf: Uint8Array = bytes;
+    let pages = job.pages;
+    if (job.source_kind === 'txt') {
+      ({ pdf, pages } = await textToPdf(bytes.toString('utf8'), { pageSize: this.deps.settings.current.pageSize }));
+    } else if (pages === null) {
+      const result = await preflightPdf(bytes);
       if (!result.ok) throw new Error(result.message);
-      return { pdfPath: job.upload_path, pages: result.pages };
+      pages = result.pages;
     }
-    const text = await readFile(job.upload_path, 'utf8');
-    const { pdf, pages } = await textToPdf(text, { pageSize: this.deps.settings.current.pageSize });
+    this.ensureJobsDir();
     const pdfPath = this.jobFile(job.id, 'fax.pdf');
     await writeFile(pdfPath, pdf);
-    return { pdfPath, pages };
+    return { pdfPath, pages: pages as number };
   }
+
 }

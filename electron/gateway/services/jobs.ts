@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { decideTransition, canCancel, isTerminal, toFaxbotStatus, FAILURE_ADVICE, RETRYABLE_FAILURES, type FailureClass, type JobStatus } from '../../../shared/status';
 import type { Backend } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
@@ -6,7 +7,7 @@ import type { JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '..
 import { decideRetry } from '../dispatch/retry-policy';
 import type { ProviderUpdate } from '../providers/types';
 import type { MediaTokens } from '../security/media-tokens';
-import type { Db } from '../store/db';
+import type { Db, Statement } from '../store/db';
 import type { AuditLog } from './audit';
 import { badRequest, conflict, notFound } from './errors';
 import type { EventBus } from './event-bus';
@@ -50,7 +51,9 @@ export interface NewJob {
   testMode: boolean;
   fileName: string | null;
   sourceKind: 'pdf' | 'txt';
+  /** A file for large uploads; '' when the bytes travel in `uploadBytes` (kept in the database). */
   uploadPath: string;
+  uploadBytes?: Buffer | null;
   pdfPath: string | null;
   pages: number | null;
   apiKeyId: string | null;
@@ -61,6 +64,8 @@ export function formatDelay(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
+
+const VIEW_CACHE_SIZE = 10_000;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -108,6 +113,9 @@ interface PendingCreate {
 export class JobsService {
   private readonly stmt;
   private pending: PendingCreate[] = [];
+  /** Recent job views, refreshed by publish() on every change (insertion-ordered, bounded). */
+  private readonly views = new Map<string, JobView>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(
     private readonly db: Db,
@@ -130,6 +138,10 @@ export class JobsService {
       event: db.prepare('INSERT INTO job_events (job_id, at, kind, status, message) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY id'),
       inFlight: db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued','sending','retry_wait')"),
+      savePrepared: db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?'),
+      insertUpload: db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)'),
+      upload: db.prepare('SELECT bytes FROM job_uploads WHERE job_id = ?').pluck(),
+      deleteUpload: db.prepare('DELETE FROM job_uploads WHERE job_id = ?'),
     };
   }
 
@@ -145,7 +157,7 @@ export class JobsService {
     });
   }
 
-  private insertJob(job: NewJob, now: number): JobRow {
+  private insertJob({ uploadBytes, ...job }: NewJob, now: number): JobRow {
     this.stmt.insert.run({
       ...job,
       testMode: job.testMode ? 1 : 0,
@@ -153,6 +165,7 @@ export class JobsService {
       resentFrom: job.resentFrom ?? null,
       now,
     });
+    if (uploadBytes) this.stmt.insertUpload.run(job.id, uploadBytes);
     this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? 'Queued (test mode: no real fax is sent)' : 'Queued');
     this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
     return this.stmt.get.get(job.id) as JobRow;
@@ -180,9 +193,22 @@ export class JobsService {
   }
 
   private settle(entry: PendingCreate, row: JobRow): void {
+    entry.resolve(this.publish(row));
+  }
+
+  /**
+   * Every change to a job ends here: the fresh view goes to the read cache and to every door.
+   * Reads of GET /fax/{id} are then answered from memory, never stale.
+   */
+  private publish(row: JobRow): JobView {
     const view = jobView(row);
+    if (this.views.size >= VIEW_CACHE_SIZE && !this.views.has(row.id)) {
+      const oldest = this.views.keys().next().value;
+      if (oldest !== undefined) this.views.delete(oldest);
+    }
+    this.views.set(row.id, view);
     this.events.emit('job:updated', view);
-    entry.resolve(view);
+    return view;
   }
 
   row(id: string): JobRow {
@@ -192,7 +218,20 @@ export class JobsService {
   }
 
   get(id: string): JobView {
-    return jobView(this.row(id));
+    return this.views.get(id) ?? jobView(this.row(id));
+  }
+
+  /** Updates are built from the set of fields changed; the few distinct shapes are compiled once. */
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+  /** The outbox's prepare step (TXT → PDF, page count). */
+  savePrepared(id: string, pdfPath: string, pages: number): void {
+    this.stmt.savePrepared.run(pdfPath, pages, id);
+    this.publish(this.row(id));
   }
 
   detail(id: string): JobDetail {
@@ -265,16 +304,17 @@ export class JobsService {
       if (decision !== 'apply') return { applied: false, row };
       const now = this.now();
       const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
-      this.db
-        .prepare(`UPDATE jobs SET status = @status, updated_at = @now${assignments.length ? `, ${assignments.join(', ')}` : ''} WHERE id = @id`)
-        .run({ ...fields, status: to, now, id });
+      this.prepared(`UPDATE jobs SET status = @status, updated_at = @now${assignments.length ? `, ${assignments.join(', ')}` : ''} WHERE id = @id`).run({
+        ...fields,
+        status: to,
+        now,
+        id,
+      });
       this.stmt.event.run(id, now, eventKind, to, message);
       this.audit.record('job_status', { job_id: id, status: to, failure_class: fields.failure_class ?? undefined });
       return { applied: true, row: this.row(id) };
     })();
-    const job = jobView(result.row);
-    if (result.applied) this.events.emit('job:updated', job);
-    return { applied: result.applied, job };
+    return { applied: result.applied, job: result.applied ? this.publish(result.row) : jobView(result.row) };
   }
 
   /** Updates fields that are not a status change (provider progress, pages), with an optional timeline line. */
@@ -282,13 +322,11 @@ export class JobsService {
     const now = this.now();
     const row = this.db.transaction(() => {
       const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
-      this.db.prepare(`UPDATE jobs SET updated_at = @now, ${assignments.join(', ')} WHERE id = @id`).run({ ...fields, now, id });
+      this.prepared(`UPDATE jobs SET updated_at = @now, ${assignments.join(', ')} WHERE id = @id`).run({ ...fields, now, id });
       if (timeline) this.stmt.event.run(id, now, timeline.kind, null, timeline.message);
       return this.row(id);
     })();
-    const view = jobView(row);
-    this.events.emit('job:updated', view);
-    return view;
+    return this.publish(row);
   }
 
   /**
@@ -382,9 +420,18 @@ export class JobsService {
     return { url: `${base}/fax/${id}/pdf?token=${token}`, expiresAt: new Date(expiresAt).toISOString(), token };
   }
 
-  /** Removes a finished job's files; the row and its timeline stay (retention sweep). */
+  /** The uploaded document, from its file or from the database. */
+  async readUpload(row: JobRow): Promise<Buffer> {
+    if (row.upload_path) return readFile(row.upload_path);
+    const bytes = this.stmt.upload.get(row.id) as Buffer | undefined;
+    if (!bytes) throw new Error('The uploaded document is missing');
+    return bytes;
+  }
+
+  /** Removes a finished job's documents; the row and its timeline stay (retention sweep). */
   deleteArtifacts(row: JobRow): void {
     for (const path of new Set([row.upload_path, row.pdf_path])) if (path) rmSync(path, { force: true });
+    this.stmt.deleteUpload.run(row.id);
     this.patch(row.id, { artifacts_deleted_at: this.now() }, { kind: 'note', message: 'Document removed by retention policy' });
   }
 }

@@ -1,6 +1,7 @@
 import type { KeyCreateInput } from '../../../shared/contract';
 import type { ApiKeyView, CreatedApiKey } from '../../../shared/types';
-import { generateToken, hashSecret, parseToken, safeEqualStrings, tokenDigest, verifySecret } from '../security/api-key-tokens';
+import { timingSafeEqual } from 'node:crypto';
+import { generateToken, hashSecret, parseToken, tokenDigest, verifySecret } from '../security/api-key-tokens';
 import type { Db } from '../store/db';
 import type { AuditLog } from './audit';
 import { notFound } from './errors';
@@ -69,6 +70,7 @@ export class KeysService {
   private readonly cache = new Map<string, CachedKey>();
   private readonly digestsByKey = new Map<string, Set<string>>();
   private readonly lastUsedWritten = new Map<string, number>();
+  private bootstrapDigest: { key: string; digest: Buffer } | null = null;
   private readonly sql;
 
   constructor(
@@ -142,9 +144,9 @@ export class KeysService {
    * synchronously. `undefined` means "not cached, ask authenticate()".
    */
   cached(token: string): Caller | null | undefined {
-    const bootstrap = this.bootstrapKey();
-    if (bootstrap && safeEqualStrings(token, bootstrap)) return ENV_CALLER;
-    const cached = this.cache.get(tokenDigest(token));
+    const digest = tokenDigest(token);
+    if (this.isBootstrap(digest)) return ENV_CALLER;
+    const cached = this.cache.get(digest);
     if (!cached) return undefined;
     const now = this.now();
     if (cached.expiresAt !== null && now > cached.expiresAt) return null;
@@ -174,6 +176,15 @@ export class KeysService {
     digests.add(digest);
     this.touch(row.key_id, now);
     return entry.caller;
+  }
+
+  /** One hash per request: the token's digest is compared, in constant time, with the bootstrap key's. */
+  private isBootstrap(digest: string): boolean {
+    const bootstrap = this.bootstrapKey();
+    if (!bootstrap) return false;
+    if (this.bootstrapDigest?.key !== bootstrap) this.bootstrapDigest = { key: bootstrap, digest: Buffer.from(tokenDigest(bootstrap)) };
+    const candidate = Buffer.from(digest);
+    return candidate.length === this.bootstrapDigest.digest.length && timingSafeEqual(candidate, this.bootstrapDigest.digest);
   }
 
   private touch(keyId: string, now: number): void {

@@ -37,7 +37,7 @@ describe('migration 0001-initial', () => {
     openDatabase(file).close();
     const db = openDatabase(file);
     const rows = db.prepare('SELECT version FROM schema_migrations').all();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     db.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { initial } from './0001-initial';
+import { jobUploads } from './0002-job-uploads';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, jobUploads];
