@@ -63,8 +63,10 @@ export const SettingsSchema = z.object({
     .object({
       outcome: z.enum(SIMULATOR_OUTCOMES).default('delivered'),
       stepDelayMs: z.number().int().min(0).max(600_000).default(1500),
+      /** How long the simulated provider takes to answer a submission (after it has recorded it). */
+      submitLatencyMs: z.number().int().min(0).max(60_000).default(0),
     })
-    .default({ outcome: 'delivered', stepDelayMs: 1500 }),
+    .default({ outcome: 'delivered', stepDelayMs: 1500, submitLatencyMs: 0 }),
   tunnel: z
     .object({
       enabled: z.boolean().default(false),

@@ -54,6 +54,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
   ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],
   ['SIMULATOR_STEP_MS', 'simulator.stepDelayMs', int],
+  ['SIMULATOR_SUBMIT_LATENCY_MS', 'simulator.submitLatencyMs', int],
   ['TUNNEL_ENABLED', 'tunnel.enabled', bool],
   ['TUNNEL_HOST', 'tunnel.host', str],
   ['TUNNEL_SUBDOMAIN', 'tunnel.subdomain', lower],

@@ -74,7 +74,7 @@ export class SimulatorProvider implements FaxProvider {
   constructor(
     db: Db,
     private readonly now: () => number,
-    private readonly options: () => { outcome: SimulatorOutcome; stepDelayMs: number },
+    private readonly options: () => { outcome: SimulatorOutcome; stepDelayMs: number; submitLatencyMs: number },
   ) {
     const step = options().stepDelayMs;
     this.traits = {
@@ -97,7 +97,7 @@ export class SimulatorProvider implements FaxProvider {
     // Like a provider honouring an idempotency key: the same attempt is never recorded twice.
     const existing = this.byAttempt.get(request.jobId, request.attempt) as LedgerRow | undefined;
     if (existing) return { providerId: existing.sim_id, rawStatus: 'queued' };
-    const { outcome, stepDelayMs } = this.options();
+    const { outcome, stepDelayMs, submitLatencyMs } = this.options();
     const simId = `sim_${randomUUID().replace(/-/g, '')}`;
     this.insert.run({
       sim_id: simId,
@@ -109,6 +109,9 @@ export class SimulatorProvider implements FaxProvider {
       step_ms: stepDelayMs,
       submitted_at: this.now(),
     });
+    // Like a real provider, the fax is on record before the answer arrives; a crash in between
+    // leaves an attempt only reconciliation can resolve.
+    if (submitLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, submitLatencyMs));
     return { providerId: simId, rawStatus: 'queued' };
   }
 
