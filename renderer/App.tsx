@@ -208,6 +208,13 @@ function AppShell() {
               <a href={href('setup')}>Choose a fax service</a>
             </p>
           )}
+          {status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
+            <p className="banner banner-info" role="note">
+              <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and
+              inbound faxes cannot arrive; fax status is checked by polling instead.{' '}
+              <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
+            </p>
+          )}
           {status.error && (
             <p className="banner banner-error" role="alert">
               {status.error}

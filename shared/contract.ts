@@ -94,7 +94,8 @@ export const contract = {
   'settings:clearSecret': returns<SettingsView>()(z.object({ name: z.enum(SECRET_NAMES) })),
 
   'setup:check': returns<CheckResult[]>()(z.object({ backend: z.enum(BACKENDS) })),
-  'setup:callbackUrls': returns<CallbackUrl[]>()(empty),
+  /** For the backend being set up (the wizard asks before it switches), or the active one. */
+  'setup:callbackUrls': returns<CallbackUrl[]>()(z.object({ backend: z.enum(BACKENDS).optional() })),
   'setup:complete': returns<GatewayStatus>()(empty),
 
   'diagnostics:run': returns<DiagnosticsReport>()(empty),

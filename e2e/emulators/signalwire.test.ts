@@ -1,12 +1,12 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RestClient } from '@signalwire/compatibility-api';
-import { PDFDocument } from 'pdf-lib';
 import twilio from 'twilio';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignalWireSignature } from '../../electron/gateway/security/signatures';
 import { MAGIC_NUMBERS, startSignalWireEmulator, type SignalWireEmulator } from './signalwire';
+import { makePdf } from './test-receiver';
 
 const PROJECT = 'b3877c40-da60-4998-90ad-b792e98472ac';
 const TOKEN = 'PT_apitoken';
@@ -56,12 +56,6 @@ async function startReceiver(pdf: Uint8Array) {
 }
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
-
-async function makePdf(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  for (let i = 0; i < pages; i++) doc.addPage();
-  return doc.save();
-}
 
 /** Both oracles must accept a callback: the official SDK and the gateway's own verifier. */
 function expectValidlySigned(r: Received, url: string, params: Record<string, string>): void {

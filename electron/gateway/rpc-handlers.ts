@@ -72,7 +72,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'settings:setSecret': (core, input) => core.settings.setSecret(input.name, input.value),
   'settings:clearSecret': (core, input) => core.settings.clearSecret(input.name),
   'setup:check': (core, input) => setupChecks(core, input.backend),
-  'setup:callbackUrls': (core) => callbackUrls(core),
+  'setup:callbackUrls': (core, input) => callbackUrls(core, input.backend ?? core.settings.current.backend),
   'setup:complete': async (core) => {
     await core.settings.update({ setupCompleted: true });
     return core.status();

@@ -107,7 +107,7 @@ export function SetupWizard() {
     }
     setStep(3);
     await run(async () => {
-      setCallbacks(await invoke('setup:callbackUrls', {}));
+      setCallbacks(await invoke('setup:callbackUrls', { backend: chosen }));
       await check();
     });
   }
@@ -246,6 +246,12 @@ export function SetupWizard() {
 
         {step === 3 && (
           <div>
+            {chosen !== 'simulator' && callbacks.length === 0 && (
+              <p className="banner banner-info" role="note">
+                No public address: {info.name} cannot call back or deliver inbound faxes, so fax status will be checked by
+                polling. Go back to add a tunnel or your own HTTPS address when you want callbacks.
+              </p>
+            )}
             {callbacks.length > 0 && (
               <>
                 <h3>Paste these into the {info.name} console</h3>

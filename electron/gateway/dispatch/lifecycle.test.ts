@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobDetail } from '../../../shared/types';
 import { ProviderError, type FaxProvider } from '../providers/types';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 
@@ -17,12 +16,6 @@ async function send(to: string, text = 'Hello from the lifecycle test') {
   return res.body.id as string;
 }
 
-async function timeline(id: string): Promise<string[]> {
-  const detail = await gw!.invoke('jobs:get', { id });
-  if (!detail.ok) throw new Error(detail.error.message);
-  return (detail.value as JobDetail).events.map((e) => e.message);
-}
-
 function ledger(id: string): { attempt: number }[] {
   return gw!.core.db.prepare('SELECT attempt FROM sim_submissions WHERE job_id = ? ORDER BY attempt').all(id) as { attempt: number }[];
 }
@@ -34,7 +27,7 @@ describe('a fax going out through the simulator (test mode)', () => {
     const done = await gw.waitForJob(id, ['delivered', 'failed']);
     expect(done).toMatchObject({ state: 'delivered', status: 'SUCCESS', pages: 1, attempts: 1, test_mode: true });
     expect(done.provider_sid).toMatch(/^sim_/);
-    const lines = await timeline(id);
+    const lines = await gw!.timeline(id);
     expect(lines[0]).toMatch(/Queued \(test mode/);
     expect(lines.some((l) => l.startsWith('Attempt 1: sending'))).toBe(true);
     expect(lines.at(-1)).toBe('Delivered (1 page)');
@@ -50,7 +43,7 @@ describe('a fax going out through the simulator (test mode)', () => {
     const done = await gw.waitForJob(id, ['delivered', 'failed'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 2, error: null });
     expect(ledger(id)).toEqual([{ attempt: 1 }, { attempt: 2 }]);
-    expect((await timeline(id)).some((l) => /The line was busy\. Retrying in 1 s \(attempt 2 of 3\)/.test(l))).toBe(true);
+    expect((await gw!.timeline(id)).some((l) => /The line was busy\. Retrying in 1 s \(attempt 2 of 3\)/.test(l))).toBe(true);
   });
 
   it('gives up after the configured attempts when the line stays busy', async () => {
@@ -58,7 +51,7 @@ describe('a fax going out through the simulator (test mode)', () => {
     const id = await send('+15551230017');
     const done = await gw.waitForJob(id, ['failed', 'delivered'], 15_000);
     expect(done).toMatchObject({ state: 'failed', status: 'FAILED', failure_class: 'busy', attempts: 2 });
-    expect((await timeline(id)).at(-1)).toMatch(/Gave up after 2 attempts/);
+    expect((await gw!.timeline(id)).at(-1)).toMatch(/Gave up after 2 attempts/);
   });
 
   it('an invalid number fails at once and is never retried, with a reason and what to do', async () => {
@@ -67,7 +60,7 @@ describe('a fax going out through the simulator (test mode)', () => {
     const done = await gw.waitForJob(id, ['failed', 'delivered']);
     expect(done).toMatchObject({ state: 'failed', failure_class: 'invalid_number', attempts: 1 });
     expect(done.error).toBe('The number is not a working fax number.');
-    expect((await timeline(id)).at(-1)).toMatch(/Correct the number and send again/);
+    expect((await gw!.timeline(id)).at(-1)).toMatch(/Correct the number and send again/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(ledger(id)).toHaveLength(1);
   });
@@ -110,7 +103,7 @@ describe('crash between submit and record: reconciled with the provider, never s
     const done = await gw.waitForJob(id, ['delivered', 'failed']);
     expect(done.state).toBe('delivered');
     expect(ledger(id)).toEqual([{ attempt: 1 }]);
-    expect((await timeline(id)).some((l) => /Confirmed with .* after an interruption/.test(l))).toBe(true);
+    expect((await gw!.timeline(id)).some((l) => /Confirmed with .* after an interruption/.test(l))).toBe(true);
   });
 
   it('sends once when the provider never received the interrupted attempt', async () => {
@@ -163,7 +156,7 @@ describe('a provider that never answers clearly', () => {
     const done = await gw.waitForJob(id, ['failed', 'delivered'], 20_000);
     expect(done).toMatchObject({ state: 'failed', failure_class: 'provider_unavailable', attempts: 3 });
     expect(submits).toBe(3);
-    expect((await timeline(id)).some((l) => /did not answer clearly/.test(l))).toBe(true);
+    expect((await gw!.timeline(id)).some((l) => /did not answer clearly/.test(l))).toBe(true);
   }, 30_000);
 });
 
@@ -192,6 +185,6 @@ describe('a provider that cannot say whether it received an interrupted fax', ()
     expect(lookups).toBe(5);
     await new Promise((r) => setTimeout(r, 200));
     expect(submits).toBe(1);
-    expect((await timeline(id)).at(-1)).toMatch(/will not be resent automatically/);
+    expect((await gw!.timeline(id)).at(-1)).toMatch(/will not be resent automatically/);
   }, 20_000);
 });

@@ -135,7 +135,8 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
 
   app.get('/admin/inbound/callbacks', async (request) => {
     await requireAdmin(core.auth, request);
-    return { backend: core.settings.current.backend, callbacks: callbackUrls(core) };
+    const backend = core.settings.current.backend;
+    return { backend, callbacks: callbackUrls(core, backend) };
   });
 
   /** Faxbot's admin job list: numbers masked, errors already free of numbers. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { Settings } from '../../../shared/settings';
+import type { JobDetail } from '../../../shared/types';
 import type { SettingsStore } from '../config';
 import { EnvSecretStore } from '../secrets/env';
 import { MemorySecretStore } from '../secrets/memory';
@@ -27,6 +28,8 @@ export interface TestGateway extends Gateway {
   post(path: string, form: FormData, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown>; bytes: Buffer }>;
   json(method: 'POST' | 'GET' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** The job's timeline messages, oldest first (what the window shows in the detail view). */
+  timeline(id: string): Promise<string[]>;
   /** Waits (bounded) until the job reaches one of the statuses, returning the REST view. */
   waitForJob(id: string, states: string[], timeoutMs?: number, headers?: Record<string, string>): Promise<any>;
 }
@@ -76,6 +79,11 @@ export async function startTestGateway(
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
       );
+    },
+    async timeline(id) {
+      const detail = await gateway.invoke('jobs:get', { id });
+      if (!detail.ok) throw new Error(detail.error.message);
+      return (detail.value as JobDetail).events.map((e) => e.message);
     },
     async waitForJob(id, states, timeoutMs = 10_000, headers = {}) {
       const deadline = Date.now() + timeoutMs;

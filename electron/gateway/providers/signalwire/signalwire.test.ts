@@ -4,7 +4,6 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSignalWireEmulator, type SignalWireEmulator, type SignalWireEmulatorOptions } from '../../../../e2e/emulators/signalwire';
 import { makePdf } from '../../../../e2e/emulators/test-receiver';
-import type { JobDetail } from '../../../../shared/types';
 import { EnvSecretStore } from '../../secrets/env';
 import { MemorySecretStore } from '../../secrets/memory';
 import { faxForm, startTestGateway, type TestGateway } from '../../testing/harness';
@@ -70,12 +69,6 @@ async function sendPdf(to: string, pages = 2): Promise<string> {
   return res.body.id as string;
 }
 
-async function timeline(id: string): Promise<string[]> {
-  const detail = await gw!.invoke('jobs:get', { id });
-  if (!detail.ok) throw new Error(detail.error.message);
-  return (detail.value as JobDetail).events.map((e) => e.message);
-}
-
 function provider(): FaxProvider {
   const p = gw!.core.providers.forBackend('signalwire');
   if (!p) throw new Error(`no signalwire provider: ${gw!.core.providers.problem('signalwire')}`);
@@ -132,7 +125,7 @@ describe('SignalWire: sending through the emulator', () => {
     // The callback (not the 30 s poller) applied the outcome.
     const audit = await gw!.invoke('audit:tail', { limit: 50, event: 'signalwire_callback' });
     expect(JSON.stringify(audit)).toContain('applied');
-    expect((await timeline(id)).at(-1)).toBe('Delivered (2 pages)');
+    expect((await gw!.timeline(id)).at(-1)).toBe('Delivered (2 pages)');
   });
 
   it('send → busy → retry → delivered, one fax per attempt', async () => {
@@ -209,7 +202,7 @@ describe('SignalWire: sending through the emulator', () => {
     const done = await gw!.waitForJob(id, ['delivered', 'failed'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 1 });
     expect(faxesTo(to)).toHaveLength(1);
-    const lines = await timeline(id);
+    const lines = await gw!.timeline(id);
     expect(lines).toContain('Confirmed with SignalWire after an interruption');
   });
 
@@ -228,7 +221,7 @@ describe('SignalWire: sending through the emulator', () => {
     await emu!.waitFor(() => answered().length === 3, 5000);
     expect(answered().sort()).toEqual(['duplicate:delivered', 'original:delivered', 'stale:sending']);
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'delivered', pages: 2 });
-    expect((await timeline(id)).filter((l) => l.startsWith('Delivered'))).toHaveLength(1);
+    expect((await gw!.timeline(id)).filter((l) => l.startsWith('Delivered'))).toHaveLength(1);
   });
 });
 
@@ -312,7 +305,7 @@ describe('SignalWire: StatusCallback verification', () => {
     const publicUrl = `http://localhost:${gw!.port}${path}`;
     const p = params(sid, to, 'failed', { ErrorCode: '15005', ErrorMessage: 'Number not operational' });
     const good = twilio.getExpectedTwilioSignature(KEY, publicUrl, p);
-    const before = await timeline(id);
+    const before = await gw!.timeline(id);
     const refused = async (res: Promise<{ status: number; body: { detail?: string } | null }>) => {
       const r = await res;
       expect(r.status).toBe(401);
@@ -336,7 +329,7 @@ describe('SignalWire: StatusCallback verification', () => {
     await refused(postForm(path, p, { 'x-signalwire-signature': good }, `${body}&Extra=1`));
 
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'sending', provider_sid: sid, failure_class: null });
-    expect(await timeline(id)).toEqual(before);
+    expect(await gw!.timeline(id)).toEqual(before);
   });
 
   it('refuses a callback the emulator sent with a tampered signature', async () => {
@@ -369,7 +362,7 @@ describe('SignalWire: StatusCallback verification', () => {
     const delivered = params(sid, to, 'delivered', { NumPages: '2' });
     expect(await postForm(path, delivered, signed(delivered))).toEqual({ status: 200, body: { ok: true } });
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'delivered', pages: 2, provider_sid: sid });
-    const after = await timeline(id);
+    const after = await gw!.timeline(id);
 
     expect((await postForm(path, delivered, signed(delivered))).status).toBe(200);
     const stale = params(sid, to, 'sending');
@@ -377,7 +370,7 @@ describe('SignalWire: StatusCallback verification', () => {
     const late = params(sid, to, 'failed', { ErrorCode: '15005' });
     expect((await postForm(path, late, signed(late))).status).toBe(200);
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'delivered', pages: 2, error: null });
-    expect(await timeline(id)).toEqual(after);
+    expect(await gw!.timeline(id)).toEqual(after);
   });
 
   it('accepts a GET callback (fields in the signed query) and finds the job by FaxSid without job_id', async () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import type { JobDetail } from '../../../../shared/types';
 import { MAGIC_NUMBERS } from '../../../../e2e/emulators/common';
 import { startSinchEmulator, type EmulatedSinchFax, type SinchEmulator, type SinchEmulatorOptions } from '../../../../e2e/emulators/sinch';
 import { makePdf } from '../../../../e2e/emulators/test-receiver';
@@ -71,12 +70,6 @@ async function send(to: string, pages = 2): Promise<string> {
   return res.body.id as string;
 }
 
-async function timeline(id: string): Promise<string[]> {
-  const detail = await gw!.invoke('jobs:get', { id });
-  if (!detail.ok) throw new Error(detail.error.message);
-  return (detail.value as JobDetail).events.map((e) => e.message);
-}
-
 function faxesOf(jobId: string): EmulatedSinchFax[] {
   return emu!.faxes().filter((f) => f.fax.labels?.faxbot_job === jobId);
 }
@@ -116,7 +109,7 @@ describe('Sinch: sending', () => {
     expect(sent?.fax.labels).toEqual({ faxbot_job: id, faxbot_attempt: '1' });
     expect(sent?.batch.uploads).toHaveLength(1);
     expect(done.provider_sid).toBe(sent?.fax.id);
-    const lines = await timeline(id);
+    const lines = await gw!.timeline(id);
     expect(lines).toContain('Accepted by Sinch');
     expect(lines.at(-1)).toBe('Delivered (2 pages)');
   });
@@ -227,7 +220,7 @@ describe('Sinch: callbacks are authenticated, idempotent and ordered', () => {
     ]);
     const job = (await gw!.get(`/fax/${id}`)).body;
     expect(job).toMatchObject({ state: 'delivered', pages: 2 });
-    expect((await timeline(id)).filter((l) => l.startsWith('Delivered'))).toHaveLength(1);
+    expect((await gw!.timeline(id)).filter((l) => l.startsWith('Delivered'))).toHaveLength(1);
   });
 
   it('refuses missing or wrong credentials (401) and ignores a callback whose fax id is not the job\'s', async () => {
@@ -269,7 +262,7 @@ describe('Sinch: reconciliation and credentials', () => {
     const done = await gw!.waitForJob(id, ['delivered', 'failed'], 10_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 1 });
     expect(faxesOf(id)).toHaveLength(1);
-    const lines = await timeline(id);
+    const lines = await gw!.timeline(id);
     expect(lines.some((l) => /No clear answer from Sinch/.test(l))).toBe(true);
     expect(lines.some((l) => /Confirmed with Sinch after an interruption/.test(l))).toBe(true);
   });
