@@ -71,6 +71,18 @@ export function useEvent<E extends EventName>(event: E, handler: (payload: Event
   useEffect(() => bridge.on(event, (payload) => handlerRef.current(payload)), [bridge, event]);
 }
 
+/**
+ * Calls `refresh` when the live event stream comes back after a gap: every stream opens with a
+ * gateway:status event, so any status event after the first means "you may have missed updates".
+ */
+export function useRefreshOnReconnect(refresh: () => void): void {
+  const seenFirst = useRef(false);
+  useEvent('gateway:status', () => {
+    if (seenFirst.current) refresh();
+    seenFirst.current = true;
+  });
+}
+
 /** Current time, refreshed every `intervalMs`, for "retrying in N min" and relative times. */
 export function useNow(intervalMs = 15_000): number {
   const [now, setNow] = useState(() => Date.now());

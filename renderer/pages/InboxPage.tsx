@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { maskNumber } from '../../shared/phone';
 import type { InboundPage, InboundView } from '../../shared/types';
 import { errorMessage } from '../api/client';
-import { useEvent, useInvoke, useNow } from '../api/hooks';
+import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes } from '../lib/files';
 import { formatFull, formatWhen, plural } from '../lib/format';
@@ -37,6 +37,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
   useEffect(() => {
     void load(null);
   }, [load]);
+  useRefreshOnReconnect(() => void load(null));
 
   useEvent('inbound:received', (fax) =>
     setPage((prev) =>

@@ -55,6 +55,12 @@ describe('Jobs', () => {
     act(() => bridge.emit('job:updated', job({ id: 'job-new', status: 'sending' })));
     expect(screen.getAllByTestId('job-row')[0]?.dataset.jobId).toBe('job-new');
     expect(queries.length).toBe(listCalls);
+
+    // The event stream opens with a status event; another one means it reconnected: refetch.
+    act(() => bridge.emit('gateway:status', gatewayStatus()));
+    expect(queries.length).toBe(listCalls);
+    act(() => bridge.emit('gateway:status', gatewayStatus()));
+    await waitFor(() => expect(queries.length).toBe(listCalls + 1));
   });
 
   it('leaves search and status filtering to the store', async () => {

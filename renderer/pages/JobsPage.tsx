@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { JOB_STATUSES, type JobStatus } from '../../shared/status';
 import type { JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
-import { useEvent, useInvoke, useNow } from '../api/hooks';
+import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { StatusChip } from '../components/StatusChip';
 import { formatWhen, plural } from '../lib/format';
 import { EMPTY_LIST, appendPage, upsertJob, type JobFilter, type JobListState } from '../lib/job-list';
@@ -60,6 +60,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   }, [load]);
 
   useEvent('job:updated', (job) => setList((state) => upsertJob(state, job, filter)));
+  useRefreshOnReconnect(() => void load(null));
 
   const virtualizer = useVirtualizer({
     count: list.ids.length + (list.nextCursor ? 1 : 0),

@@ -62,10 +62,12 @@ describe('browser door: /rpc and /events behind a session', () => {
     const res = await request(`${gw.url}/events`, { headers: { cookie } });
     expect(res.headers['content-type']).toBe('text/event-stream');
     let seen = '';
+    let first = '';
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no delivered event: ${seen}`)), 10_000);
       res.body.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
+        first ||= seen;
         if (/event: job:updated\ndata: .*"status":"delivered"/.test(seen)) {
           clearTimeout(timer);
           resolve();
@@ -74,6 +76,7 @@ describe('browser door: /rpc and /events behind a session', () => {
     });
     expect((await gw.post('/fax', faxForm('+15551230001', { name: 'a.txt', bytes: 'live' }))).status).toBe(202);
     await done;
+    expect(first).toMatch(/^retry: 2000\n\nevent: gateway:status\ndata: \{.*"backend":"simulator"/);
     res.body.destroy();
   });
 });

@@ -117,7 +117,9 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`retry: 2000\n\n`);
+    // Every stream starts with the current status, so a window that reconnects (gateway restarted,
+    // laptop woke up) knows to refetch what it may have missed.
+    res.write(`retry: 2000\n\nevent: gateway:status\ndata: ${JSON.stringify(core.status())}\n\n`);
     const unsubscribe = core.events.onAny((name, payload) => {
       if (EVENT_NAMES.includes(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
