@@ -50,6 +50,11 @@ export class ProviderRegistry {
     return this.forBackend(this.ctx.settings().backend);
   }
 
+  /** Whether this build ships the backend at all (SIP/Asterisk does not yet). */
+  available(backend: Backend): boolean {
+    return this.factories[backend] !== undefined;
+  }
+
   /** Why the backend has no provider (e.g. "PHAXIO_API_KEY is not set"), or null. */
   problem(backend: Backend): string | null {
     if (this.instances.has(backend)) return null;

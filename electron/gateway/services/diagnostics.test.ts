@@ -32,6 +32,17 @@ describe('diagnostics', () => {
     expect(JSON.stringify(verified)).not.toContain('PSK_secret_value');
   });
 
+  it('says plainly when a backend is not in this build, instead of asking for credentials', async () => {
+    gw = await startTestGateway();
+    const checks = await gw.invoke('setup:check', { backend: 'sip' });
+    if (!checks.ok) throw new Error(checks.error.message);
+    expect((checks.value as { id: string }[]).find((c) => c.id === 'credentials')).toMatchObject({
+      state: 'fail',
+      detail: 'Sending through sip is not available in this version of Faxbot Desktop.',
+      fix: 'Choose Phaxio, Sinch, SignalWire or test mode.',
+    });
+  });
+
   it('fails the public URL check with a reason when ENFORCE_PUBLIC_HTTPS meets a plain-http URL', async () => {
     gw = await startTestGateway({ env: { FAX_BACKEND: 'signalwire', PUBLIC_API_URL: 'http://fax.example.com' } });
     expect(await check('public_url')).toMatchObject({ state: 'fail', detail: expect.stringMatching(/HTTPS/) });

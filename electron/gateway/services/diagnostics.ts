@@ -34,6 +34,9 @@ function databaseCheck(core: GatewayCore): CheckResult {
 
 async function credentialsCheck(core: GatewayCore, backend: Backend): Promise<CheckResult> {
   const provider = core.providers.forBackend(backend);
+  if (!core.providers.available(backend)) {
+    return fail('credentials', 'Provider credentials', `Sending through ${backend} is not available in this version of Faxbot Desktop.`, 'Choose Phaxio, Sinch, SignalWire or test mode.');
+  }
   if (!provider) {
     return fail('credentials', 'Provider credentials', `The ${backend} backend is not ready: ${core.providers.problem(backend)}.`, 'Open Setup and enter the credentials from the provider console.');
   }
