@@ -271,7 +271,7 @@ export class Outbox {
     }
     try {
       const found = await provider.lookup(
-        { jobId: row.id, attempt: row.attempts, idempotencyKey: `${row.id}-${row.attempts}` },
+        { jobId: row.id, attempt: row.attempts, idempotencyKey: `${row.id}-${row.attempts}`, toE164: row.to_e164, jobCreatedAt: row.created_at },
         AbortSignal.timeout(this.submitTimeoutMs),
       );
       if (found) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulatorOutcome } from '../../../shared/settings';
 import type { Db } from '../store/db';
-import type { FaxProvider, ProviderUpdate, SubmitRequest, SubmitResult } from './types';
+import type { FaxProvider, LookupRequest, ProviderUpdate, SubmitRequest, SubmitResult } from './types';
 
 /**
  * Test mode. Walks jobs through real transitions with configurable outcomes and delays, and keeps
@@ -121,7 +121,7 @@ export class SimulatorProvider implements FaxProvider {
     return { providerId, ...simulatedState(row, this.now()) };
   }
 
-  async lookup(request: Pick<SubmitRequest, 'jobId' | 'attempt'>): Promise<SubmitResult | null> {
+  async lookup(request: Pick<LookupRequest, 'jobId' | 'attempt'>): Promise<SubmitResult | null> {
     const row = this.byAttempt.get(request.jobId, request.attempt) as LedgerRow | undefined;
     return row ? { providerId: row.sim_id, rawStatus: simulatedState(row, this.now()).rawStatus } : null;
   }

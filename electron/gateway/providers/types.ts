@@ -16,6 +16,12 @@ export interface SubmitRequest {
   callbackUrl: string | null;
 }
 
+/** What reconciliation knows about an interrupted attempt; enough to search a provider's fax list. */
+export interface LookupRequest extends Pick<SubmitRequest, 'jobId' | 'attempt' | 'idempotencyKey' | 'toE164'> {
+  /** When the job was accepted (ms): the attempt cannot be older. */
+  jobCreatedAt: number;
+}
+
 export interface SubmitResult {
   providerId: string;
   rawStatus: string;
@@ -71,7 +77,7 @@ export interface FaxProvider {
   submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult>;
   poll?(providerId: string, signal: AbortSignal): Promise<ProviderUpdate>;
   /** Reconciliation after a crash: what did the provider receive for this attempt? null = nothing. */
-  lookup?(request: Pick<SubmitRequest, 'jobId' | 'attempt' | 'idempotencyKey'>, signal: AbortSignal): Promise<SubmitResult | null>;
+  lookup?(request: LookupRequest, signal: AbortSignal): Promise<SubmitResult | null>;
   /** Live credential check for the wizard and diagnostics. */
   checkCredentials?(signal: AbortSignal): Promise<CheckResult>;
 }

@@ -155,6 +155,12 @@ export class InboundService {
     return view(this.row(id));
   }
 
+  /** An already stored fax for this provider id, so a repeated webhook need not fetch the document again. */
+  findByProvider(backend: string, providerId: string): InboundView | null {
+    const row = this.sql.byProvider.get(backend, providerId) as InboundRow | undefined;
+    return row ? view(row) : null;
+  }
+
   private locate(key: string): { store: ArtifactStore; objectName: string } {
     const [kind, objectName] = key.split(':', 2) as [string, string | undefined];
     if ((kind !== 'local' && kind !== 's3') || !objectName) throw new Error('unrecognised storage key');

@@ -3,7 +3,7 @@ import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { publicBaseUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
 import { PhaxioApi, PhaxioHttpError } from './api';
 import { parseFax, toProviderUpdate } from './status';
 
@@ -75,7 +75,7 @@ export class PhaxioProvider implements FaxProvider {
     }
   }
 
-  async lookup(request: Pick<SubmitRequest, 'jobId' | 'attempt'>, signal: AbortSignal): Promise<SubmitResult | null> {
+  async lookup(request: Pick<LookupRequest, 'jobId' | 'attempt'>, signal: AbortSignal): Promise<SubmitResult | null> {
     const data = await this.api.json('GET', '/faxes', {
       query: [
         ['direction', 'sent'],

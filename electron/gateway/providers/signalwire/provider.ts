@@ -1,7 +1,7 @@
 import type { SecretName, Settings } from '../../../../shared/settings';
 import type { CheckResult } from '../../../../shared/types';
 import type { ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
 import { SignalWireApi, spaceBaseUrl, type FaxPage, type SignalWireCredentials, type SignalWireFax } from './api';
 import { toProviderUpdate } from './status';
 
@@ -49,19 +49,12 @@ export function mediaOwner(mediaUrl: string | null | undefined): MediaOwner {
   return { kind: 'job', jobId: decodeURIComponent(match[1]), attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : null };
 }
 
-export interface JobFacts {
-  toE164: string;
-  createdAt: number;
-}
-
 export interface SignalWireOptions {
   api: SignalWireApi;
   faxFrom: string;
   /** SIGNALWIRE_STATUS_CALLBACK_URL; empty = the per-job callback URL the outbox computes. */
   statusCallbackUrl: string;
   signingKeyConfigured: boolean;
-  /** The recipient and creation time of a job, for reconciliation. */
-  jobFacts: (jobId: string) => JobFacts | null;
 }
 
 export class SignalWireProvider implements FaxProvider {
@@ -123,11 +116,9 @@ export class SignalWireProvider implements FaxProvider {
    * accounted for (another job, or another attempt of this one). Anything unattributable, a listing
    * too long to read, or an error throws, so the outbox asks again later instead of resending.
    */
-  async lookup(request: Pick<SubmitRequest, 'jobId' | 'attempt'>, signal: AbortSignal): Promise<SubmitResult | null> {
-    const job = this.options.jobFacts(request.jobId);
-    if (!job) throw new Error('the job is not in the database');
-    const after = new Date(job.createdAt - LOOKUP_SKEW_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const query = new URLSearchParams({ To: job.toE164, DateCreatedAfter: after, PageSize: String(LOOKUP_PAGE_SIZE) });
+  async lookup(request: LookupRequest, signal: AbortSignal): Promise<SubmitResult | null> {
+    const after = new Date(request.jobCreatedAt - LOOKUP_SKEW_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const query = new URLSearchParams({ To: request.toE164, DateCreatedAfter: after, PageSize: String(LOOKUP_PAGE_SIZE) });
     let path: string | null = `${this.api.accountPath}/Faxes.json?${query}`;
     let unattributed = 0;
     for (let page = 0; page < LOOKUP_MAX_PAGES && path; page++) {
@@ -135,7 +126,7 @@ export class SignalWireProvider implements FaxProvider {
       if (!Array.isArray(listing?.faxes)) throw new Error('SignalWire returned an unreadable fax list');
       for (const fax of listing.faxes) {
         // The filters are applied again here: a provider may ignore them (or drop them when paging).
-        if ((fax.to !== undefined && fax.to !== job.toE164) || fax.direction === 'inbound') continue;
+        if ((fax.to !== undefined && fax.to !== request.toE164) || fax.direction === 'inbound') continue;
         const owner = mediaOwner(fax.media_url);
         if (owner.kind === 'foreign') unattributed += 1;
         else if (owner.jobId === request.jobId && owner.attempt === null) unattributed += 1;
@@ -198,15 +189,10 @@ export const signalwireFactory: ProviderFactory = async (ctx) => {
   const faxFrom = settings.signalwire.faxFrom.trim();
   if (!faxFrom) return { missing: 'SIGNALWIRE_FAX_FROM_E164 is not set (the SignalWire number faxes are sent from)' };
   if (!E164.test(faxFrom)) return { missing: 'SIGNALWIRE_FAX_FROM_E164 is not an E.164 number such as +15551234567' };
-  const jobFacts = ctx.db.prepare('SELECT to_e164, created_at FROM jobs WHERE id = ?');
   return new SignalWireProvider({
     api: new SignalWireApi(creds),
     faxFrom,
     statusCallbackUrl: settings.signalwire.statusCallbackUrl,
     signingKeyConfigured: Boolean(await ctx.secret('signalwire.signingKey')),
-    jobFacts: (jobId) => {
-      const row = jobFacts.get(jobId) as { to_e164: string; created_at: number } | undefined;
-      return row ? { toE164: row.to_e164, createdAt: row.created_at } : null;
-    },
   });
 };

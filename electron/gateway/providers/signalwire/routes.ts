@@ -123,7 +123,6 @@ async function fetchMedia(mediaUrl: string, creds: SignalWireCredentials): Promi
 }
 
 export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore): void {
-  const storedInbound = core.db.prepare("SELECT id FROM inbound_faxes WHERE backend = 'signalwire' AND provider_id = ?");
 
   // An encapsulated scope: its raw-body parser (needed for signatures) does not touch other routes.
   void app.register(async (scope) => {
@@ -208,7 +207,7 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
           });
           return { ok: true };
         }
-        const existing = storedInbound.get(faxSid) as { id: string } | undefined;
+        const existing = core.inbound.findByProvider('signalwire', faxSid);
         if (existing) return { ok: true, id: existing.id };
         const creds = await loadCredentials(core.settings.current, (name) => core.settings.secret(name));
         if ('missing' in creds) throw new AppError('unavailable', `SignalWire is not configured: ${creds.missing}`);

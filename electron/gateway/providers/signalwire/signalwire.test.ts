@@ -233,13 +233,14 @@ describe('SignalWire: provider operations', () => {
     const done = await gw!.waitForJob(id, ['delivered']);
     const p = provider();
     const signal = AbortSignal.timeout(5000);
+    const facts = { toE164: to, jobCreatedAt: gw!.core.jobs.row(id).created_at };
     expect(await p.poll!(done.provider_sid, signal)).toMatchObject({ providerId: done.provider_sid, phase: 'delivered', pages: 2 });
-    expect(await p.lookup!({ jobId: id, attempt: 1, idempotencyKey: `${id}-1` }, signal)).toEqual({
+    expect(await p.lookup!({ jobId: id, attempt: 1, idempotencyKey: `${id}-1`, ...facts }, signal)).toEqual({
       providerId: done.provider_sid,
       rawStatus: 'delivered',
     });
     // Attempt 2 never reached SignalWire, and every listed fax to the number is accounted for.
-    expect(await p.lookup!({ jobId: id, attempt: 2, idempotencyKey: `${id}-2` }, signal)).toBeNull();
+    expect(await p.lookup!({ jobId: id, attempt: 2, idempotencyKey: `${id}-2`, ...facts }, signal)).toBeNull();
     // A fax to the same number that is not ours makes "never received" uncertain: lookup defers.
     const auth = `Basic ${Buffer.from(`${PROJECT}:${TOKEN}`).toString('base64')}`;
     const foreign = await request(`${emu!.url}/api/laml/2010-04-01/Accounts/${PROJECT}/Faxes.json`, {
@@ -249,7 +250,7 @@ describe('SignalWire: provider operations', () => {
     });
     expect(foreign.statusCode).toBe(201);
     await foreign.body.dump();
-    await expect(p.lookup!({ jobId: id, attempt: 2, idempotencyKey: `${id}-2` }, signal)).rejects.toThrow(/cannot be matched/);
+    await expect(p.lookup!({ jobId: id, attempt: 2, idempotencyKey: `${id}-2`, ...facts }, signal)).rejects.toThrow(/cannot be matched/);
   });
 
   it('credential check: pass, warn without a signing key, fail with a wrong token', async () => {

@@ -4,7 +4,7 @@ import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { checkPublicUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
 import { SinchClient, SinchError, jsonOf, responseError, type SinchConfig } from './client';
 import { faxUpdate, parseFax, type SinchFax } from './fax';
 
@@ -159,7 +159,7 @@ export class SinchProvider implements FaxProvider {
   }
 
   /** Finds the fax of an attempt by its labels; the label filter is used, and checked again here. */
-  async lookup(request: Pick<SubmitRequest, 'jobId' | 'attempt'>, signal: AbortSignal): Promise<SubmitResult | null> {
+  async lookup(request: Pick<LookupRequest, 'jobId' | 'attempt'>, signal: AbortSignal): Promise<SubmitResult | null> {
     const attempt = String(request.attempt);
     for (let page = 1; page <= LOOKUP_PAGES; page++) {
       const query = new URLSearchParams({
