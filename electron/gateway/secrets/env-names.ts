@@ -9,8 +9,9 @@ export const SECRET_ENV_NAMES: Readonly<Record<SecretName, readonly string[]>> =
   'phaxio.apiKey': ['PHAXIO_API_KEY'],
   'phaxio.apiSecret': ['PHAXIO_API_SECRET'],
   'phaxio.callbackToken': ['PHAXIO_CALLBACK_TOKEN'],
-  'sinch.apiKey': ['SINCH_API_KEY'],
-  'sinch.apiSecret': ['SINCH_API_SECRET'],
+  // Faxbot: SINCH_API_KEY/SECRET fall back to the Phaxio values.
+  'sinch.apiKey': ['SINCH_API_KEY', 'PHAXIO_API_KEY'],
+  'sinch.apiSecret': ['SINCH_API_SECRET', 'PHAXIO_API_SECRET'],
   'sinch.inboundBasicPass': ['SINCH_INBOUND_BASIC_PASS'],
   'sinch.inboundHmacSecret': ['SINCH_INBOUND_HMAC_SECRET'],
   'signalwire.apiToken': ['SIGNALWIRE_API_TOKEN'],

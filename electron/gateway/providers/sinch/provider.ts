@@ -218,14 +218,14 @@ export class SinchProvider implements FaxProvider {
 }
 
 /**
- * SINCH_API_KEY / SINCH_API_SECRET fall back to the Phaxio ones, as in Faxbot (faxbot-compat.md §2.7):
- * Phaxio accounts moved to Sinch with the same key pair.
+ * SINCH_API_KEY / SINCH_API_SECRET fall back to the Phaxio env values, as in Faxbot (faxbot-compat.md
+ * §2.7; Phaxio accounts moved to Sinch with the same key pair). The aliases live in secrets/env-names.ts.
  */
 export function createSinchFactory(options: SinchOptions = {}): ProviderFactory {
   return async (ctx) => {
     const s = ctx.settings().sinch;
-    const keyId = (await ctx.secret('sinch.apiKey')) ?? (await ctx.secret('phaxio.apiKey'));
-    const keySecret = (await ctx.secret('sinch.apiSecret')) ?? (await ctx.secret('phaxio.apiSecret'));
+    const keyId = await ctx.secret('sinch.apiKey');
+    const keySecret = await ctx.secret('sinch.apiSecret');
     const missing = [
       s.projectId ? null : 'SINCH_PROJECT_ID',
       keyId ? null : 'SINCH_API_KEY',
