@@ -73,19 +73,29 @@ describe('durability: kill -9 during a burst', () => {
     current = await startGateway(dataDir);
     const first = current;
     let killed = false;
-    const burst = async (child: Child, stopAt: number) => {
-      while (next < stopAt) {
-        const n = next++;
-        const id = await postFax(child.url, n);
+    let acceptedAtKill = 0;
+    const burst = async (child: Child) => {
+      for (let guard = 0; !killed && guard < TOTAL * 4; guard += 1) {
+        const id = await postFax(child.url, next++);
         if (id) accepted.push(id);
-        if (!killed && child === first && accepted.length >= KILL_AFTER) {
-          killed = true;
-          child.proc.kill('SIGKILL');
-        }
-        if (killed && child === first) return;
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, () => burst(first, TOTAL * 2)));
+    /**
+     * Kills the gateway mid-burst at a moment when an attempt is committed as "submitting" but
+     * not yet recorded: the window a crash must not turn into a lost or doubled fax.
+     */
+    const killInTheWindow = async () => {
+      const deadline = Date.now() + 30_000;
+      while (accepted.length < KILL_AFTER && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const db = new Database(join(dataDir, 'gateway.db'), { readonly: true, fileMustExist: true });
+      const submitting = db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE submit_state = 'submitting'");
+      while (Date.now() < deadline && (submitting.get() as { n: number }).n === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      db.close();
+      killed = true;
+      acceptedAtKill = accepted.length;
+      first.proc.kill('SIGKILL');
+    };
+    await Promise.all([killInTheWindow(), ...Array.from({ length: CONCURRENCY }, () => burst(first))]);
     expect(killed).toBe(true);
     if (first.proc.exitCode === null && first.proc.signalCode === null) await new Promise((resolve) => first.proc.once('exit', resolve));
 
@@ -136,7 +146,7 @@ describe('durability: kill -9 during a burst', () => {
     expect(reconciled).toBeGreaterThan(0);
     for (const id of accepted) expect(jobs.get(id)?.attempts).toBe(1);
     console.log(
-      `durability: ${accepted.length} accepted, killed after ${KILL_AFTER}, ${jobs.size} rows, ` +
+      `durability: ${accepted.length} accepted, killed with ${acceptedAtKill} accepted and an attempt in flight, ${jobs.size} rows, ` +
         `${pendingAtRestart} dispatched after the restart, ${reconciled} interrupted attempts reconciled, 0 lost, 0 double submissions`,
     );
   }, 180_000);
