@@ -156,8 +156,7 @@ export class Outbox {
     const { jobs } = this.deps;
     const provider = this.deps.providerFor(leased.backend);
     if (!provider) {
-      this.sql.unlease.run(leased.id);
-      jobs.fail(leased, 'auth', `The ${leased.backend} backend is not configured.`, { lease_owner: null, lease_expires_at: null });
+      jobs.fail(leased, 'auth', `The ${leased.backend} backend is not configured.`);
       return;
     }
     let row = leased;
@@ -167,16 +166,13 @@ export class Outbox {
         jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
         row = jobs.row(row.id);
       } catch (error) {
-        jobs.fail(row, 'document', (error as Error).message, { lease_owner: null, lease_expires_at: null });
+        jobs.fail(row, 'document', (error as Error).message);
         return;
       }
     }
     const urls = this.deps.urlsFor(row, provider);
     if (provider.traits.needsPublicMediaUrl && !urls.mediaUrl) {
-      jobs.fail(row, 'rejected', `${provider.label} fetches the document from a public URL, and none is set.`, {
-        lease_owner: null,
-        lease_expires_at: null,
-      });
+      jobs.fail(row, 'rejected', `${provider.label} fetches the document from a public URL, and none is set.`);
       return;
     }
     const attempt = row.attempts + 1;
@@ -208,7 +204,7 @@ export class Outbox {
     } catch (error) {
       const current = jobs.row(row.id);
       if (error instanceof ProviderError && !error.maybeAccepted) {
-        jobs.fail(current, error.failureClass, error.message, { submit_state: null, lease_owner: null, lease_expires_at: null });
+        jobs.fail(current, error.failureClass, error.message, { submit_state: null });
       } else {
         // The request may have reached the provider: expire the lease now so reconciliation asks first.
         jobs.patch(current.id, { lease_expires_at: this.deps.now() - 1 }, {
@@ -281,8 +277,6 @@ export class Outbox {
         // retried with backoff and counted, so a provider that keeps timing out cannot loop us.
         jobs.fail(row, 'provider_unavailable', `${provider.label} did not answer clearly and has not received the fax.`, {
           submit_state: null,
-          lease_owner: null,
-          lease_expires_at: null,
         });
       } else {
         // A crash interrupted the attempt before the provider saw it: send it now, as the same attempt.

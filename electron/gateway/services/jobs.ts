@@ -104,6 +104,24 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   return { createdAt, id };
 }
 
+/** The fields a status change may set alongside the status itself. */
+export type TransitionFields = Partial<
+  Pick<
+    JobRow,
+    | 'failure_class'
+    | 'error'
+    | 'pages'
+    | 'provider_id'
+    | 'provider_status'
+    | 'submit_state'
+    | 'next_attempt_at'
+    | 'next_poll_at'
+    | 'attempts'
+    | 'lease_owner'
+    | 'lease_expires_at'
+  >
+>;
+
 interface PendingCreate {
   job: NewJob;
   resolve: (view: JobView) => void;
@@ -295,7 +313,7 @@ export class JobsService {
     id: string,
     to: JobStatus,
     message: string,
-    fields: Partial<Pick<JobRow, 'failure_class' | 'error' | 'pages' | 'provider_id' | 'provider_status' | 'submit_state' | 'next_attempt_at' | 'next_poll_at' | 'attempts' | 'lease_owner' | 'lease_expires_at'>> = {},
+    fields: TransitionFields = {},
     eventKind: JobEventKind = 'status',
   ): { applied: boolean; job: JobView } {
     const result = this.db.transaction(() => {
@@ -347,43 +365,37 @@ export class JobsService {
       );
       return { applied: true, job: view };
     }
-    const base = { provider_status: update.rawStatus, provider_id: update.providerId, pages, lease_owner: null, lease_expires_at: null };
+    const base = { provider_status: update.rawStatus, provider_id: update.providerId, pages };
     if (update.phase === 'delivered') {
       return this.transition(job.id, 'delivered', `Delivered${pages ? ` (${pages} page${pages === 1 ? '' : 's'})` : ''}`, {
         ...base,
         failure_class: null,
         error: null,
         next_poll_at: null,
+        lease_owner: null,
+        lease_expires_at: null,
       });
     }
     return this.fail(job, update.failureClass ?? 'unknown', update.error ?? FAILURE_ADVICE[update.failureClass ?? 'unknown'].reason, base);
   }
 
-  /** Routes a failure through the retry policy: retry_wait with a due time, or failed for good. */
-  fail(
-    job: JobRow,
-    failureClass: FailureClass,
-    reason: string,
-    extra: Partial<JobRow> = {},
-  ): { applied: boolean; job: JobView } {
+  /**
+   * Routes a failure through the retry policy: retry_wait with a due time, or failed for good.
+   * Either way the attempt is over, so the job's lease ends here.
+   */
+  fail(job: JobRow, failureClass: FailureClass, reason: string, extra: TransitionFields = {}): { applied: boolean; job: JobView } {
     const decision = decideRetry(failureClass, job.attempts, this.settings.current.retry);
-    const advice = FAILURE_ADVICE[failureClass];
+    const ended = { ...extra, failure_class: failureClass, error: reason, next_poll_at: null, lease_owner: null, lease_expires_at: null };
     if (decision.retry) {
-      const at = this.now() + decision.delayMs;
       return this.transition(
         job.id,
         'retry_wait',
         `${reason} Retrying in ${formatDelay(decision.delayMs)} (attempt ${job.attempts + 1} of ${job.max_attempts}).`,
-        { ...extra, failure_class: failureClass, error: reason, next_attempt_at: at, next_poll_at: null, submit_state: null } as never,
+        { ...ended, next_attempt_at: this.now() + decision.delayMs, submit_state: null },
       );
     }
-    const tail = RETRYABLE_FAILURES.has(failureClass) ? `Gave up after ${job.attempts} attempts.` : advice.action;
-    return this.transition(job.id, 'failed', `${reason} ${tail}`, {
-      ...extra,
-      failure_class: failureClass,
-      error: reason,
-      next_poll_at: null,
-    } as never);
+    const tail = RETRYABLE_FAILURES.has(failureClass) ? `Gave up after ${job.attempts} attempts.` : FAILURE_ADVICE[failureClass].action;
+    return this.transition(job.id, 'failed', `${reason} ${tail}`, ended);
   }
 
   findByProviderId(backend: Backend, providerId: string): JobRow | null {
