@@ -127,16 +127,20 @@ export function createCore(options: CoreOptions): GatewayCore {
   });
   const core = {} as GatewayCore;
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
-  const jobs = new JobsService(db, now, events, audit, settings, tokens, () => publicUrl() ?? core.localUrl);
+  /** Document links point at the public URL when there is one, else at this gateway. */
+  const linkBase = () => publicUrl() ?? core.localUrl;
+  const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase);
   const localStore = new LocalArtifactStore(join(options.dataDir, 'files', 'inbound'));
   const storeOf = (kind: ArtifactStore['kind']): ArtifactStore =>
     kind === 's3' ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null) : localStore;
-  const inbound = new InboundService(db, now, newId, { current: () => storeOf(settings.current.storage.backend), of: storeOf }, tokens, settings, events, audit, () => publicUrl() ?? core.localUrl);
+  const inbound = new InboundService(db, now, newId, { current: () => storeOf(settings.current.storage.backend), of: storeOf }, tokens, settings, events, audit, linkBase);
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
   );
-  const load = new RequestLoad(Date.now);
+  /** Test mode is whatever the backend's provider says; the simulator is test mode even before it is built. */
+  const isTestMode = (backend: Settings['backend']) => providers.forBackend(backend)?.traits.testMode ?? backend === 'simulator';
+  const load = new RequestLoad(now);
   const outbox = new Outbox({
     db,
     busy: () => load.busy(),
@@ -163,7 +167,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     jobs,
     activeBackend: () => {
       const backend = settings.current.backend;
-      return { backend, testMode: providers.forBackend(backend)?.traits.testMode ?? backend === 'simulator' };
+      return { backend, testMode: isTestMode(backend) };
     },
     onAccepted: () => outbox.nudge(),
   });
@@ -197,17 +201,16 @@ export function createCore(options: CoreOptions): GatewayCore {
     publicUrl,
     status: (): GatewayStatus => {
       const s = settings.current;
-      const provider = providers.forBackend(s.backend);
       const base = publicUrl();
       return {
         version,
         url: core.localUrl,
         backend: s.backend,
-        testMode: provider?.traits.testMode ?? s.backend === 'simulator',
+        testMode: isTestMode(s.backend),
         setupCompleted: s.setupCompleted,
         publicUrl: base,
         publicUrlSource: base === null ? null : s.publicApiUrl ? 'setting' : 'tunnel',
-        callbacksEnabled: base !== null && provider?.traits.callbackPath != null,
+        callbacksEnabled: base !== null && providers.forBackend(s.backend)?.traits.callbackPath != null,
         tunnel: core.tunnel.state(),
         jobsInFlight: jobs.inFlightCount(),
         unreadInbound: inbound.unreadCount(),

@@ -1,7 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyError } from 'fastify';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { HTTP_STATUS_FOR, type RpcResult } from '../../shared/contract';
 import { processOptions, type SecretStore, type SettingsStore } from './config';
 import { createCore, type CoreOptions, type GatewayCore } from './core';
@@ -130,5 +129,3 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
 }
-
-export const DEFAULT_DATA_DIR = join(process.env.HOME ?? '.', '.faxbot-desktop');
