@@ -167,7 +167,11 @@ function isPdf(bytes: Buffer): boolean {
   return bytes.subarray(0, 1024).includes('%PDF-');
 }
 
-/** A scope whose form bodies arrive as raw bytes (bounded), so signatures can be checked over them. */
+/**
+ * A scope whose form bodies arrive as raw bytes, so signatures can be checked over them. Unlike
+ * http/raw-body-scope, the bound is read per request: inbound faxes may be as large as the current
+ * MAX_FILE_SIZE_MB setting allows.
+ */
 function webhookScope(app: FastifyInstance, limit: () => number, routes: (scope: FastifyInstance) => void): void {
   void app.register(async (scope) => {
     // @fastify/multipart's streaming parser would consume the body before we can hash it.

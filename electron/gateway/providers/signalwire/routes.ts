@@ -6,6 +6,7 @@ import { AppError } from '../../services/errors';
 import { basicAuth, readCapped, type SignalWireCredentials } from './api';
 import { loadCredentials, SIGNALWIRE_CALLBACK_PATH } from './provider';
 import { parsePages, toProviderUpdate } from './status';
+import { rawBody, rawBodyScope } from '../../http/raw-body-scope';
 
 export const SIGNALWIRE_INBOUND_PATH = '/signalwire-inbound';
 export const SIGNALWIRE_RECEIVED_PATH = '/signalwire-inbound/received';
@@ -35,10 +36,6 @@ function header(request: FastifyRequest, name: string): string | undefined {
 function rawQuery(request: FastifyRequest): string {
   const q = request.url.indexOf('?');
   return q === -1 ? '' : request.url.slice(q + 1);
-}
-
-function rawBody(request: FastifyRequest): Buffer {
-  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }
 
 /**
@@ -123,12 +120,7 @@ async function fetchMedia(mediaUrl: string, creds: SignalWireCredentials): Promi
 }
 
 export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore): void {
-
-  // An encapsulated scope: its raw-body parser (needed for signatures) does not touch other routes.
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BODY }, (_request, body, done) => done(null, body));
-
+  rawBodyScope(app, MAX_WEBHOOK_BODY, (scope) => {
     /** Outbound StatusCallback (POST form, or GET with the fields in the query). */
     scope.route({
       method: ['GET', 'POST'],

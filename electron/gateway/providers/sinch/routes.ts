@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Response } from 'undici';
 import type { GatewayCore } from '../../core';
 import { cleanHeader, safeEqual } from '../../security/signatures/common';
@@ -7,6 +7,7 @@ import { AppError, badRequest } from '../../services/errors';
 import { SinchError } from './client';
 import { faxUpdate, parseFax } from './fax';
 import { LABEL_ATTEMPT, LABEL_JOB, SinchProvider } from './provider';
+import { rawBody, rawBodyScope } from '../../http/raw-body-scope';
 
 /** Webhooks carry the fax PDF (multipart part or base64 in JSON), so the cap is generous but finite. */
 const MAX_WEBHOOK_BYTES = 48 * 1024 * 1024;
@@ -92,10 +93,6 @@ function jobOrNull(core: GatewayCore, id: string) {
   }
 }
 
-function rawBody(request: FastifyRequest): Buffer {
-  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-}
-
 /**
  * Inbound auth (faxbot-compat.md §1.5): Basic when SINCH_INBOUND_BASIC_USER/PASS are set, and
  * Faxbot's X-Sinch-Signature (hex HMAC-SHA256 of the raw body) when SINCH_INBOUND_HMAC_SECRET is
@@ -111,7 +108,8 @@ async function inboundAuth(core: GatewayCore): Promise<{ basic: { user: string; 
 /** The document of an inbound fax, fetched from Sinch's own API (never from a URL in the webhook). */
 async function documentFromSinch(core: GatewayCore, faxId: string): Promise<Buffer> {
   const provider = sinchProvider(core);
-  if (!provider) throw new AppError('unavailable', 'The inbound fax carried no document, and the Sinch credentials needed to fetch it are not set.');
+  if (!provider)
+    throw new AppError('unavailable', 'The inbound fax carried no document, and the Sinch credentials needed to fetch it are not set.');
   let pdf: Buffer;
   try {
     pdf = await provider.downloadPdf(faxId, AbortSignal.timeout(FETCH_DOCUMENT_TIMEOUT_MS));
@@ -147,11 +145,8 @@ function inboundFax(fields: Record<string, unknown>): { id: string; from: string
 
 /** `POST /sinch-callback?job_id=` (FAX_COMPLETED) and `POST /sinch-inbound` (INCOMING_FAX). */
 export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): void {
-  void app.register(async (scope) => {
-    // Raw bytes for every content type: the HMAC covers the exact body, and multipart is decoded here.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
-
+  // Raw bytes for every content type: the HMAC covers the exact body, and multipart is decoded here.
+  rawBodyScope(app, MAX_WEBHOOK_BYTES, (scope) => {
     scope.post<{ Querystring: { job_id?: string } }>(
       '/sinch-callback',
       {
@@ -160,7 +155,13 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
           const jobId = typeof request.query.job_id === 'string' ? request.query.job_id : '';
           const creds = basicCredentials(request.headers.authorization);
           const provider = sinchProvider(core);
-          if (!provider || !jobId || jobId.length > MAX_FIELD_LENGTH || !creds || !provider.callbackCredentialsValid(jobId, creds.user, creds.pass)) {
+          if (
+            !provider ||
+            !jobId ||
+            jobId.length > MAX_FIELD_LENGTH ||
+            !creds ||
+            !provider.callbackCredentialsValid(jobId, creds.user, creds.pass)
+          ) {
             throw unauthorized('Invalid callback credentials');
           }
         },
@@ -199,7 +200,8 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
             );
           }
           const creds = basicCredentials(request.headers.authorization);
-          if (basic && !(creds && sameSecret(`${creds.user}:${creds.pass}`, `${basic.user}:${basic.pass}`))) throw unauthorized('Invalid basic auth');
+          if (basic && !(creds && sameSecret(`${creds.user}:${creds.pass}`, `${basic.user}:${basic.pass}`)))
+            throw unauthorized('Invalid basic auth');
         },
       },
       async (request) => {
@@ -214,7 +216,14 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
         const fax = inboundFax(hook.fields);
         if (fax === 'ignored') return { status: 'ignored' };
         const pdf = isPdf(hook.file) ? hook.file : await documentFromSinch(core, fax.id);
-        const { created, fax: stored } = await core.inbound.receive({ backend: 'sinch', providerId: fax.id, from: fax.from, to: fax.to, pages: fax.pages, pdf });
+        const { created, fax: stored } = await core.inbound.receive({
+          backend: 'sinch',
+          providerId: fax.id,
+          from: fax.from,
+          to: fax.to,
+          pages: fax.pages,
+          pdf,
+        });
         core.log(`sinch inbound ${fax.id} ${created ? `stored as ${stored.id}` : 'already stored'}`);
         return { status: 'ok' };
       },
