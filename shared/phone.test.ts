@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskNumber, normalizeFaxNumber } from './phone';
+import { maskNumber, normalizeFaxNumber, scrubNumbers } from './phone';
 
 describe('normalizeFaxNumber', () => {
   it.each([
@@ -36,6 +36,13 @@ describe('normalizeFaxNumber', () => {
       const result = normalizeFaxNumber(input, region);
       if (result.ok) expect(result.e164).toMatch(/^\+\d{6,16}$/);
     }));
+  });
+
+  it('scrubs number-like runs from provider text, whatever their formatting', () => {
+    expect(scrubNumbers('call 15550100034 or +44 20 7946 0958 now')).toBe('call [number] or [number] now');
+    expect(scrubNumbers("The 'To' number +1 (555) 010-0034 is not valid")).toBe("The 'To' number [number] is not valid");
+    expect(scrubNumbers('  Busy   line, code 17 ')).toBe('Busy line, code 17');
+    expect(scrubNumbers('x'.repeat(300))).toHaveLength(200);
   });
 
   it('masks numbers to the last four digits', () => {

@@ -58,6 +58,18 @@ export function normalizeFaxNumber(input: string, defaultRegion: string): Number
   }
 }
 
+/**
+ * Provider text we keep (error messages on jobs) with anything number-like replaced: providers
+ * quote the dialled number in their errors. Whitespace is tidied and the length bounded.
+ */
+export function scrubNumbers(text: string): string {
+  return text
+    .replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+}
+
 /** What logs, audit rows and list views show: never the full number. */
 export function maskNumber(value: string | null | undefined): string {
   if (!value) return '';

@@ -1,6 +1,6 @@
 import { request, type FormData } from 'undici';
 import { ProviderError } from '../types';
-import { scrubNumbers } from './status';
+import { scrubNumbers } from '../../../../shared/phone';
 
 export interface PhaxioCredentials {
   /** API root including the version, e.g. https://api.phaxio.com/v2.1 (PHAXIO_BASE_URL). */

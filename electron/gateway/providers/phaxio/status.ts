@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scrubNumbers } from '../../../../shared/phone';
 import { FAILURE_ADVICE, type FailureClass } from '../../../../shared/status';
 import type { ProviderUpdate } from '../types';
 
@@ -123,15 +124,6 @@ export function failureClassOf(errorType: string | null, errorId: number | null)
     default:
       return 'unknown';
   }
-}
-
-/** Anything that looks like a phone number becomes "[number]": provider text is stored on jobs and shown in logs. */
-export function scrubNumbers(message: string): string {
-  return message
-    .replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
 }
 
 function failureMessage(failureClass: FailureClass, errorType: string | null, errorId: number | null, errorMessage: string | null): string {

@@ -1,3 +1,4 @@
+import { scrubNumbers } from '../../../../shared/phone';
 import type { ProviderUpdate } from '../types';
 
 /** What SignalWire says about a fax, from a Fax resource (poll) or a StatusCallback (form fields). */
@@ -18,11 +19,6 @@ const MEDIA_UNSUPPORTED_CODES = new Set(['15004']);
 const NOT_OPERATIONAL_CODES = new Set(['15005']);
 
 export const MEDIA_FETCH_ERROR = 'SignalWire could not fetch the document (link expired?); retrying with a new link.';
-
-/** Phone-number-like runs (7+ digits with separators) become "[number]": provider text goes into job rows. */
-export function scrubNumbers(text: string): string {
-  return text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]').slice(0, 200);
-}
 
 /** `num_pages` is a string or null on the wire; "0" (nothing stored) says nothing either. */
 export function parsePages(value: string | number | null | undefined): number | null {
