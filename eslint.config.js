@@ -2,7 +2,21 @@
 // never reaches into the Electron or gateway code, and the gateway never imports Electron.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'stream', 'url', 'util'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'worker_threads',
+  'stream',
+  'url',
+  'util',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test-results/**', 'e2e/bench/tmp/**', 'e2e/artifacts/**'] },
@@ -20,7 +34,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...nodeBuiltins, 'electron', 'electron/*', '../electron/*', '../renderer/*', 'react', 'react-dom'].map((group) => ({ group: [group], message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.' })) },
+        {
+          patterns: [...nodeBuiltins, 'electron', 'electron/*', '../electron/*', '../renderer/*', 'react', 'react-dom'].map((group) => ({
+            group: [group],
+            message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.',
+          })),
+        },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer'],
     },
@@ -30,14 +49,31 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/electron/**', 'electron', ...nodeBuiltins], message: 'The renderer talks to the gateway only through the shared contract (window.fax or /rpc).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/electron/**', 'electron', ...nodeBuiltins],
+              message: 'The renderer talks to the gateway only through the shared contract (window.fax or /rpc).',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['electron/gateway/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The gateway runs in plain Node: Electron stays in electron/main.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'],
+              message: 'The gateway runs in plain Node: Electron stays in electron/main.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

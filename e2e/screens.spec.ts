@@ -40,7 +40,9 @@ test('every screen, light and dark, at 1280×800 and in a small window', async (
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   // The key lives only in the HttpOnly cookie, never in the page's storage.
-  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(gateway.adminKey);
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(
+    gateway.adminKey,
+  );
 
   await seed(page);
   for (const size of [

@@ -15,18 +15,21 @@ test('a dropped multi-page PDF shows 1-bit pages and warnings, and reaches deliv
   await expect(card.locator('[data-code="tiny_text"]')).toContainText('Page 3');
 
   // The preview really is black and white: every sampled pixel is 0 or 255.
-  const greys = await card.getByRole('img').first().evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97) seen.add(data[i]!);
-    return [...seen].sort((a, b) => a - b);
-  });
+  const greys = await card
+    .getByRole('img')
+    .first()
+    .evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) seen.add(data[i]!);
+      return [...seen].sort((a, b) => a - b);
+    });
   expect(greys).toEqual([0, 255]);
 
   await page.getByLabel('Fax number').fill('(202) 555-0143');

@@ -24,7 +24,15 @@ describe('the window says when callbacks are off', () => {
   });
 
   it('stays quiet once callbacks work, and in test mode', async () => {
-    renderWith(gatewayStatus({ backend: 'phaxio', testMode: false, setupCompleted: true, publicUrl: 'https://gw.example.com', callbacksEnabled: true }));
+    renderWith(
+      gatewayStatus({
+        backend: 'phaxio',
+        testMode: false,
+        setupCompleted: true,
+        publicUrl: 'https://gw.example.com',
+        callbacksEnabled: true,
+      }),
+    );
     await screen.findByRole('navigation', { name: 'Main' });
     expect(screen.queryByText(/Callbacks are off\./)).toBeNull();
     cleanup();

@@ -90,7 +90,12 @@ function AppShell() {
   useEvent('job:updated', (job) => {
     if (job.status !== 'failed' && !(job.status === 'delivered' && notifyDelivered)) return;
     const title = job.status === 'failed' ? `Fax to ${maskNumber(job.toE164)} failed` : `Fax to ${maskNumber(job.toE164)} delivered`;
-    const body = job.status === 'failed' ? FAILURE_ADVICE[job.failureClass ?? 'unknown'].reason : job.pages ? `${job.pages} pages sent` : 'Confirmed by the fax service';
+    const body =
+      job.status === 'failed'
+        ? FAILURE_ADVICE[job.failureClass ?? 'unknown'].reason
+        : job.pages
+          ? `${job.pages} pages sent`
+          : 'Confirmed by the fax service';
     notify(title, body, `job-${job.id}-${job.status}`, () => navigate('jobs', job.id));
   });
 
@@ -165,10 +170,14 @@ function AppShell() {
     <ShellContext.Provider value={shell}>
       <OpenFilesListener onFiles={addFiles} />
       <div className="app">
-        <a className="skip-link" href="#main" onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('main')?.focus();
-        }}>
+        <a
+          className="skip-link"
+          href="#main"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main')?.focus();
+          }}
+        >
           Skip to content
         </a>
         <header className="sidebar">
@@ -210,9 +219,8 @@ function AppShell() {
           )}
           {status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
             <p className="banner banner-info" role="note">
-              <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and
-              inbound faxes cannot arrive; fax status is checked by polling instead.{' '}
-              <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
+              <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and inbound faxes cannot
+              arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
             </p>
           )}
           {status.error && (

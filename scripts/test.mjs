@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const results = [];
 let passed = 0;
 let failed = 0;
@@ -41,21 +42,19 @@ mkdirSync('test-results', { recursive: true });
 step('system packages (Debian)', 'bash', ['scripts/setup-system.sh']);
 step('type-check', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('lint (boundary rules)', npx, ['eslint', '.']);
-step('unit + integration (vitest, real Secret Service)', 'bash', [
-  'scripts/with-keyring.sh',
-  npx,
-  'vitest',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  '--outputFile.json=test-results/vitest.json',
-], {
-  counts: () => {
-    const r = readJson('test-results/vitest.json');
-    if (!r) return { passed: 0, failed: 1, skipped: 0 };
-    return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
+step('formatting (prettier --check)', npm, ['run', '--silent', 'format:check']);
+step(
+  'unit + integration (vitest, real Secret Service)',
+  'bash',
+  ['scripts/with-keyring.sh', npx, 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'],
+  {
+    counts: () => {
+      const r = readJson('test-results/vitest.json');
+      if (!r) return { passed: 0, failed: 1, skipped: 0 };
+      return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
+    },
   },
-});
+);
 if (existsSync('playwright.config.ts')) {
   step('build the window (vite)', npx, ['vite', 'build']);
   step('build the Electron bundle (esbuild)', 'node', ['build/build-electron.mjs']);
@@ -68,7 +67,8 @@ if (existsSync('playwright.config.ts')) {
     },
   });
 }
-if (existsSync('scripts/electronegativity.mjs')) step('Electron security scan (electronegativity)', 'node', ['scripts/electronegativity.mjs']);
+if (existsSync('scripts/electronegativity.mjs'))
+  step('Electron security scan (electronegativity)', 'node', ['scripts/electronegativity.mjs']);
 
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)`);

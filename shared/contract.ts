@@ -39,9 +39,7 @@ const empty = z.object({});
 const byId = z.object({ id });
 
 export const contract = {
-  'jobs:send': returns<JobView>()(
-    z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) }),
-  ),
+  'jobs:send': returns<JobView>()(z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) })),
   'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
   'jobs:list': returns<JobPage>()(
     z.object({
@@ -88,9 +86,7 @@ export const contract = {
   'settings:get': returns<SettingsView>()(empty),
   /** A partial, nested patch; the settings service validates the merged result against SettingsSchema. */
   'settings:update': returns<SettingsView>()(z.object({ patch: z.record(z.string(), z.unknown()) })),
-  'settings:setSecret': returns<SettingsView>()(
-    z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4096) }),
-  ),
+  'settings:setSecret': returns<SettingsView>()(z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4096) })),
   'settings:clearSecret': returns<SettingsView>()(z.object({ name: z.enum(SECRET_NAMES) })),
 
   'setup:check': returns<CheckResult[]>()(z.object({ backend: z.enum(BACKENDS) })),

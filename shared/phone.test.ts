@@ -32,10 +32,12 @@ describe('normalizeFaxNumber', () => {
   });
 
   it('never throws on arbitrary input (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 60 }), fc.constantFrom('US', 'GB', 'DE', 'XX'), (input, region) => {
-      const result = normalizeFaxNumber(input, region);
-      if (result.ok) expect(result.e164).toMatch(/^\+\d{6,16}$/);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.constantFrom('US', 'GB', 'DE', 'XX'), (input, region) => {
+        const result = normalizeFaxNumber(input, region);
+        if (result.ok) expect(result.e164).toMatch(/^\+\d{6,16}$/);
+      }),
+    );
   });
 
   it('scrubs number-like runs from provider text, whatever their formatting', () => {

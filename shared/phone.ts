@@ -1,8 +1,7 @@
 import { parsePhoneNumberWithError, ParseError, type CountryCode, isSupportedCountry } from 'libphonenumber-js/min';
 
 export type NumberResult =
-  | { ok: true; e164: string; country: string | null; national: string; likelyValid: boolean }
-  | { ok: false; reason: string };
+  { ok: true; e164: string; country: string | null; national: string; likelyValid: boolean } | { ok: false; reason: string };
 
 /** Characters people type inside numbers that carry no meaning. */
 const FORMATTING = /[\s().\-\u00a0\u2010-\u2015]/g;

@@ -7,14 +7,7 @@ import { z } from 'zod';
 export const BACKENDS = ['simulator', 'phaxio', 'sinch', 'signalwire', 'sip'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
-export const SIMULATOR_OUTCOMES = [
-  'delivered',
-  'busy',
-  'no_answer',
-  'invalid_number',
-  'partial',
-  'busy_then_delivered',
-] as const;
+export const SIMULATOR_OUTCOMES = ['delivered', 'busy', 'no_answer', 'invalid_number', 'partial', 'busy_then_delivered'] as const;
 export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number];
 
 const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
@@ -22,13 +15,21 @@ const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })])
 export const SettingsSchema = z.object({
   backend: z.enum(BACKENDS).default('simulator'),
   setupCompleted: z.boolean().default(false),
-  defaultRegion: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  defaultRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('US'),
   pageSize: z.enum(['letter', 'a4']).default('letter'),
   publicApiUrl: httpUrlOrEmpty.default(''),
   enforcePublicHttps: z.boolean().default(true),
   requireApiKey: z.boolean().default(false),
   maxFileSizeMb: z.number().int().min(1).max(100).default(10),
-  pdfTokenTtlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  pdfTokenTtlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   maxRequestsPerMinute: z.number().int().min(0).default(0),
   artifactTtlDays: z.number().int().min(0).default(0),
   cleanupIntervalMinutes: z.number().int().min(1).default(1440),
@@ -71,7 +72,10 @@ export const SettingsSchema = z.object({
     .object({
       enabled: z.boolean().default(false),
       host: z.url({ protocol: /^https?$/ }).default('https://localtunnel.me'),
-      subdomain: z.string().regex(/^[a-z0-9-]{0,63}$/).default(''),
+      subdomain: z
+        .string()
+        .regex(/^[a-z0-9-]{0,63}$/)
+        .default(''),
     })
     .default({ enabled: false, host: 'https://localtunnel.me', subdomain: '' }),
   phaxio: z

@@ -44,7 +44,7 @@ describe('job status machine', () => {
     );
   });
 
-  it('maps to Faxbot\'s vocabulary and accepts its filters case-insensitively', () => {
+  it("maps to Faxbot's vocabulary and accepts its filters case-insensitively", () => {
     expect(JOB_STATUSES.map(toFaxbotStatus)).toEqual(['queued', 'in_progress', 'in_progress', 'SUCCESS', 'FAILED', 'FAILED']);
     expect(statusesForFilter('success')).toEqual(['delivered']);
     expect(statusesForFilter('FAILED')).toEqual(['failed']);

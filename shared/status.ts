@@ -84,12 +84,7 @@ export const FAILURE_CLASSES = [
 ] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
-export const RETRYABLE_FAILURES: ReadonlySet<FailureClass> = new Set([
-  'busy',
-  'no_answer',
-  'line_error',
-  'provider_unavailable',
-]);
+export const RETRYABLE_FAILURES: ReadonlySet<FailureClass> = new Set(['busy', 'no_answer', 'line_error', 'provider_unavailable']);
 
 /** What a person should read for each failure class (office-fax.md §3.2). */
 export const FAILURE_ADVICE: Record<FailureClass, { reason: string; action: string }> = {

@@ -129,12 +129,17 @@ async function main(): Promise<void> {
     getVsTrivial: get.reqPerSec / base.reqPerSec,
     postVsFaxbot237: post.reqPerSec / 237,
   };
-  console.log(`\nPOST /fax: ${(ratios.postVsTrivial * 100).toFixed(1)}% of the trivial server; ${ratios.postVsFaxbot237.toFixed(1)}x Faxbot's 237 req/s (goal: >= 2,400 req/s)`);
+  console.log(
+    `\nPOST /fax: ${(ratios.postVsTrivial * 100).toFixed(1)}% of the trivial server; ${ratios.postVsFaxbot237.toFixed(1)}x Faxbot's 237 req/s (goal: >= 2,400 req/s)`,
+  );
   console.log(`GET /fax/{id}: ${(ratios.getVsTrivial * 100).toFixed(1)}% of the trivial server (goal: >= 35%)`);
   const resultsDir = join('e2e', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, figures, ratios }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, figures, ratios }, null, 2),
+  );
   console.log(`results written to ${file}`);
 }
 

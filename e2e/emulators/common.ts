@@ -120,11 +120,7 @@ export class Lifetime {
 }
 
 /** Polls `predicate` every 10 ms; rejects after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what = 'condition',
-): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await predicate()) return;
@@ -312,10 +308,7 @@ export interface ParsedForm {
   files: FilePart[];
 }
 
-export type ParsedBody =
-  | { kind: 'form'; form: ParsedForm }
-  | { kind: 'json'; json: unknown }
-  | { kind: 'none' };
+export type ParsedBody = { kind: 'form'; form: ParsedForm } | { kind: 'json'; json: unknown } | { kind: 'none' };
 
 /** Parses multipart/form-data, urlencoded or JSON; throws `invalid(msg)` on malformed input. */
 export function parseBody(req: ApiRequest, invalid: (message: string) => Error): ParsedBody {
@@ -408,7 +401,8 @@ const CONTENT_FETCH_TIMEOUT_MS = 30_000;
 export async function fetchContent(raw: string, lifetime: Lifetime): Promise<FetchOutcome> {
   try {
     const { url, authorization } = splitUrlCredentials(raw);
-    if (!/^https?:$/.test(new URL(url).protocol)) return { url: raw, status: null, ok: false, bytes: Buffer.alloc(0), error: 'unsupported scheme' };
+    if (!/^https?:$/.test(new URL(url).protocol))
+      return { url: raw, status: null, ok: false, bytes: Buffer.alloc(0), error: 'unsupported scheme' };
     const res = await fetch(url, {
       headers: { accept: '*/*', ...(authorization ? { authorization } : {}) },
       redirect: 'follow',

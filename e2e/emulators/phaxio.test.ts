@@ -18,10 +18,25 @@ async function verifySignature(token: string, url: string, r: ReceivedRequest): 
   const files: Array<[string, string]> = [];
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') params.push([name, value]);
-    else files.push([name, createHash('sha1').update(Buffer.from(await value.arrayBuffer())).digest('hex')]);
+    else
+      files.push([
+        name,
+        createHash('sha1')
+          .update(Buffer.from(await value.arrayBuffer()))
+          .digest('hex'),
+      ]);
   }
   const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-  const data = url + params.sort(byName).map(([n, v]) => n + v).join('') + files.sort(byName).map(([n, h]) => n + h).join('');
+  const data =
+    url +
+    params
+      .sort(byName)
+      .map(([n, v]) => n + v)
+      .join('') +
+    files
+      .sort(byName)
+      .map(([n, h]) => n + h)
+      .join('');
   return createHmac('sha1', token).update(data).digest('hex') === r.headers['x-phaxio-signature'];
 }
 
@@ -43,7 +58,12 @@ describe('phaxioSignature reproduces the providers.md §7 vectors', () => {
   });
   it('vector 3 (receive callback with a file part)', () => {
     const file = new TextEncoder().encode('%PDF-1.4\n%fake\n%%EOF\n');
-    const sig = phaxioSignature('cbtoken123', 'https://gw.example.com/phaxio/inbound', { direction: 'received', fax: faxJson, is_test: 'false' }, { file });
+    const sig = phaxioSignature(
+      'cbtoken123',
+      'https://gw.example.com/phaxio/inbound',
+      { direction: 'received', fax: faxJson, is_test: 'false' },
+      { file },
+    );
     expect(sig).toBe('0fe657b009e3002df57750fb5bc44363709dcd5b');
   });
 });
@@ -98,7 +118,10 @@ describe('Phaxio emulator', () => {
   }
 
   async function settled(id: number): Promise<PhaxioFaxObject> {
-    await phaxio.waitFor(() => ['success', 'failure', 'partialsuccess'].includes(phaxio.faxes().find((f) => f.fax.id === id)?.fax.status ?? ''), 3000);
+    await phaxio.waitFor(
+      () => ['success', 'failure', 'partialsuccess'].includes(phaxio.faxes().find((f) => f.fax.id === id)?.fax.status ?? ''),
+      3000,
+    );
     return (await api('GET', `/faxes/${id}`)).json().data as PhaxioFaxObject;
   }
 
@@ -254,7 +277,9 @@ describe('Phaxio emulator', () => {
     expect((await api('GET', '/account/status')).status).toBe(200);
 
     phaxio.misbehave({ kind: 'hang', times: 1, ms: 400 });
-    await expect(api('POST', '/faxes', { form: sendForm({ to: MAGIC_NUMBERS.success, 'tag[job_id]': 'slow' }), timeoutMs: 100 })).rejects.toThrow();
+    await expect(
+      api('POST', '/faxes', { form: sendForm({ to: MAGIC_NUMBERS.success, 'tag[job_id]': 'slow' }), timeoutMs: 100 }),
+    ).rejects.toThrow();
     // The slow request is still processed: the gateway must reconcile by tag, not resubmit blindly.
     await phaxio.waitFor(() => phaxio.faxes().some((f) => f.fax.tags.job_id === 'slow'), 2000);
 
@@ -298,7 +323,14 @@ describe('Phaxio emulator', () => {
     expect(file.type).toBe('application/pdf');
     expect((file as File).name).toMatch(/\.pdf$/);
     expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.from(inboundPdf))).toBe(true);
-    expect(await faxOf(cb)).toMatchObject({ id, direction: 'received', from_number: '+15557654321', to_number: '+15551230000', num_pages: 3, status: 'success' });
+    expect(await faxOf(cb)).toMatchObject({
+      id,
+      direction: 'received',
+      from_number: '+15557654321',
+      to_number: '+15551230000',
+      num_pages: 3,
+      status: 'success',
+    });
     expect(form.get('direction')).toBe('received');
     expect((await api('GET', `/faxes/${id}/file`)).raw.equals(Buffer.from(inboundPdf))).toBe(true);
   });
@@ -308,8 +340,16 @@ describe('Phaxio emulator', () => {
     expect((await api('POST', '/faxes', { form })).status).toBe(422);
 
     await phaxio.close();
-    phaxio = await startPhaxioEmulator({ apiKey: KEY, apiSecret: SECRET, callbackToken: TOKEN, isTest: true, receiveWebhookUrl: `${gw.origin}/phaxio/test-inbound` });
-    const res = await api('POST', '/faxes', { form: sendForm({ direction: 'received', from_number: '+15557654321', to_number: '+15551230000' }) });
+    phaxio = await startPhaxioEmulator({
+      apiKey: KEY,
+      apiSecret: SECRET,
+      callbackToken: TOKEN,
+      isTest: true,
+      receiveWebhookUrl: `${gw.origin}/phaxio/test-inbound`,
+    });
+    const res = await api('POST', '/faxes', {
+      form: sendForm({ direction: 'received', from_number: '+15557654321', to_number: '+15551230000' }),
+    });
     expect(res.json()).toEqual({ success: true, message: 'Test fax received from +15557654321 to +15551230000.  Calling back now...' });
     await phaxio.waitFor(() => gw.posts('/phaxio/test-inbound').length === 1, 3000);
     const [cb] = gw.posts('/phaxio/test-inbound') as [ReceivedRequest];

@@ -149,7 +149,11 @@ export function phaxioSignature(
   let data = url;
   for (const name of Object.keys(params).sort()) data += name + params[name];
   for (const name of Object.keys(files).sort()) {
-    data += name + createHash('sha1').update(files[name] ?? new Uint8Array()).digest('hex');
+    data +=
+      name +
+      createHash('sha1')
+        .update(files[name] ?? new Uint8Array())
+        .digest('hex');
   }
   return createHmac('sha1', token).update(data, 'utf8').digest('hex');
 }
@@ -375,7 +379,12 @@ class PhaxioService {
       ['success', String(record.fax.status === 'success')],
     ];
     const payload = (event: string, fax: string, extra: Array<[string, string]> = []): [CallbackPayload, CallbackLabel] =>
-      this.signed(url, { event, faxId: String(record.fax.id), fields: [...common, ['event_type', event], ['fax', fax], ...extra], files: [] });
+      this.signed(url, {
+        event,
+        faxId: String(record.fax.id),
+        fields: [...common, ['event_type', event], ['fax', fax], ...extra],
+        files: [],
+      });
     const [completed, label] = payload('fax_completed', JSON.stringify(record.fax));
     await this.deliverer.deliver(url, completed, label, label !== 'badSignature');
     if (this.faults.take('duplicateCallback')) await this.deliverer.deliver(url, completed, 'duplicate');
@@ -485,7 +494,16 @@ class PhaxioService {
       barcodes: [],
     };
     const document = Buffer.from(opts.pdf);
-    this.records.set(id, { fax, callbackUrl: null, headerText: '', contentUrls: [], uploads: [], contentFetches: [], document, requestFields: [] });
+    this.records.set(id, {
+      fax,
+      callbackUrl: null,
+      headerText: '',
+      contentUrls: [],
+      uploads: [],
+      contentFetches: [],
+      document,
+      requestFields: [],
+    });
     const [payload, label] = this.signed(url, {
       event: 'fax_received', // [UNCONFIRMED] receive event_type (§1.7)
       faxId: String(id),

@@ -18,7 +18,9 @@ function signed(method: string, path: string, body: string, opts: { secret?: str
   const canonical = `${method}\n${url.pathname}\n\nhost:${url.host}\nx-amz-content-sha256:${payloadHash}\nx-amz-date:${date}\n\nhost;x-amz-content-sha256;x-amz-date\n${payloadHash}`;
   const scope = `${day}/us-east-1/s3/aws4_request`;
   const toSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  let key = createHmac('sha256', `AWS4${opts.secret ?? 'emu-secret'}`).update(day).digest();
+  let key = createHmac('sha256', `AWS4${opts.secret ?? 'emu-secret'}`)
+    .update(day)
+    .digest();
   for (const part of ['us-east-1', 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   return request(url, {

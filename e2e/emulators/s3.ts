@@ -72,24 +72,31 @@ function headerValue(req: ApiRequest, name: string): string | undefined {
 /** Returns an error reply, or null when the signature holds. */
 function verify(req: ApiRequest, rawPath: string, rawQuery: string, options: Required<S3EmulatorOptions>): Reply | null {
   const auth = headerValue(req, 'authorization') ?? '';
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m) return xmlError(403, 'AccessDenied', 'Missing or malformed AWS4-HMAC-SHA256 Authorization header');
   const [, keyId, day, region, signedList, signature] = m as unknown as [string, string, string, string, string, string];
   const secret = options.credentials[keyId];
   if (secret === undefined) return xmlError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  if (region !== options.region) return xmlError(400, 'AuthorizationHeaderMalformed', `the region '${region}' is wrong; expecting '${options.region}'`);
+  if (region !== options.region)
+    return xmlError(400, 'AuthorizationHeaderMalformed', `the region '${region}' is wrong; expecting '${options.region}'`);
   const date = headerValue(req, 'x-amz-date') ?? '';
   const when = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
-  if (!when || date.slice(0, 8) !== day) return xmlError(403, 'AccessDenied', 'x-amz-date is missing or does not match the credential scope');
+  if (!when || date.slice(0, 8) !== day)
+    return xmlError(403, 'AccessDenied', 'x-amz-date is missing or does not match the credential scope');
   const at = Date.UTC(+when[1]!, +when[2]! - 1, +when[3]!, +when[4]!, +when[5]!, +when[6]!);
-  if (Math.abs(Date.now() - at) > options.maxSkewMs) return xmlError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+  if (Math.abs(Date.now() - at) > options.maxSkewMs)
+    return xmlError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
   const payloadHash = headerValue(req, 'x-amz-content-sha256');
   if (!payloadHash) return xmlError(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== sha256(req.body)) {
     return xmlError(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const signed = signedList.split(';');
-  if (!signed.includes('host') || !signed.includes('x-amz-date')) return xmlError(403, 'AccessDenied', 'host and x-amz-date must be signed');
+  if (!signed.includes('host') || !signed.includes('x-amz-date'))
+    return xmlError(403, 'AccessDenied', 'host and x-amz-date must be signed');
   const canonicalHeaders = signed.map((name) => `${name}:${(headerValue(req, name) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const canonicalRequest = `${req.method}\n${canonicalPath(rawPath)}\n${canonicalQuery(rawQuery)}\n${canonicalHeaders}\n${signedList}\n${payloadHash}`;
   const scope = `${day}/${region}/s3/aws4_request`;
@@ -98,7 +105,11 @@ function verify(req: ApiRequest, rawPath: string, rawQuery: string, options: Req
   for (const part of [region, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
   const expected = createHmac('sha256', key).update(stringToSign).digest();
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    return xmlError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    return xmlError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
   }
   return null;
 }
@@ -121,7 +132,9 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
     switch (req.method) {
       case 'PUT': {
         const encryption = Object.fromEntries(
-          Object.entries(req.headers).filter(([n]) => n.startsWith('x-amz-server-side-encryption')).map(([n, v]) => [n, String(v)]),
+          Object.entries(req.headers)
+            .filter(([n]) => n.startsWith('x-amz-server-side-encryption'))
+            .map(([n, v]) => [n, String(v)]),
         );
         objects.set(id, { bytes: req.body, contentType: headerValue(req, 'content-type') ?? 'binary/octet-stream', encryption });
         return { status: 200, headers: { etag: `"${createHash('md5').update(req.body).digest('hex')}"` } };

@@ -5,7 +5,12 @@
  */
 declare module '@signalwire/compatibility-api' {
   interface FaxResponse {
-    receive(attributes?: { action?: string; method?: string; mediaType?: 'application/pdf' | 'image/tiff'; pageSize?: 'letter' | 'legal' | 'a4' }): void;
+    receive(attributes?: {
+      action?: string;
+      method?: string;
+      mediaType?: 'application/pdf' | 'image/tiff';
+      pageSize?: 'letter' | 'legal' | 'a4';
+    }): void;
     reject(): void;
     toString(): string;
   }

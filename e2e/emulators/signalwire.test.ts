@@ -78,7 +78,14 @@ let rx: Receiver;
 let sw: SignalWireEmulator;
 
 async function start(extra: { stepDelayMs?: number; retrySchedule?: number[]; protectMedia?: boolean } = {}): Promise<void> {
-  sw = await startSignalWireEmulator({ projectId: PROJECT, apiToken: TOKEN, signingKey: KEY, stepDelayMs: 5, retrySchedule: [20, 20, 20], ...extra });
+  sw = await startSignalWireEmulator({
+    projectId: PROJECT,
+    apiToken: TOKEN,
+    signingKey: KEY,
+    stepDelayMs: 5,
+    retrySchedule: [20, 20, 20],
+    ...extra,
+  });
 }
 
 async function api(method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>, auth = AUTH) {
@@ -169,7 +176,10 @@ describe('SignalWire emulator: REST API', () => {
   it('answers 404 for another account or an unknown sid', async () => {
     await start();
     expect((await api('GET', '/2010-04-01/Accounts/someone-else/Faxes.json')).status).toBe(404);
-    expect((await api('GET', `/2010-04-01/Accounts/${PROJECT}/Faxes/00000000-0000-0000-0000-000000000000.json`)).json).toMatchObject({ code: 20404, status: 404 });
+    expect((await api('GET', `/2010-04-01/Accounts/${PROJECT}/Faxes/00000000-0000-0000-0000-000000000000.json`)).json).toMatchObject({
+      code: 20404,
+      status: 404,
+    });
   });
 
   it('lists faxes newest first, filtered by To', async () => {
@@ -318,7 +328,13 @@ describe('SignalWire emulator: misbehaviours', () => {
     const sig = String(cb.headers['x-signalwire-signature']);
     const url = `${rx.url}/cb?job_id=abc`;
     expect(RestClient.validateRequest(KEY, sig, url, formOf(cb.body))).toBe(false);
-    const ours = verifySignalWireSignature({ headers: { signalwire: sig, twilio: String(cb.headers['x-twilio-signature']) }, url, contentType: 'application/x-www-form-urlencoded', rawBody: Buffer.from(cb.body), signingKey: KEY });
+    const ours = verifySignalWireSignature({
+      headers: { signalwire: sig, twilio: String(cb.headers['x-twilio-signature']) },
+      url,
+      contentType: 'application/x-www-form-urlencoded',
+      rawBody: Buffer.from(cb.body),
+      signingKey: KEY,
+    });
     expect(ours.ok).toBe(false);
     expect(sw.callbacksSent()).toHaveLength(1);
   });
@@ -348,7 +364,13 @@ describe('SignalWire emulator: inbound (§3.5)', () => {
     const [cb] = rx.callbacks('/action');
     if (!cb) throw new Error('no action callback');
     const params = formOf(cb.body);
-    expect(params).toMatchObject({ FaxStatus: 'received', NumPages: '2', From: '+15557654321', To: '+15551234567', RemoteStationId: '+15557654321' });
+    expect(params).toMatchObject({
+      FaxStatus: 'received',
+      NumPages: '2',
+      From: '+15557654321',
+      To: '+15551234567',
+      RemoteStationId: '+15557654321',
+    });
     expect(params.MediaSid).toMatch(/^[0-9a-f-]{36}$/);
     expectValidlySigned(cb, action, params);
 
@@ -365,7 +387,9 @@ describe('SignalWire emulator: inbound (§3.5)', () => {
     const r = new RestClient.LaML.FaxResponse();
     r.reject();
     rx.state.laml = r.toString();
-    expect(await sw.sendInbound({ laMlUrl: `${rx.url}/laml`, from: '+15557654321', to: '+15551234567', pdf })).toEqual({ xml: rx.state.laml });
+    expect(await sw.sendInbound({ laMlUrl: `${rx.url}/laml`, from: '+15557654321', to: '+15551234567', pdf })).toEqual({
+      xml: rx.state.laml,
+    });
     expect(sw.faxes()[0]?.status).toBe('canceled');
     expect(rx.callbacks('/action')).toHaveLength(0);
   });

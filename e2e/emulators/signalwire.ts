@@ -26,16 +26,7 @@ export { MAGIC_NUMBERS, MAGIC_SUFFIX, type Misbehaviour } from './common';
 
 /** FaxStatus enum of core.tsp (§3.3). */
 export type SignalWireFaxStatus =
-  | 'queued'
-  | 'processing'
-  | 'sending'
-  | 'delivered'
-  | 'receiving'
-  | 'received'
-  | 'no-answer'
-  | 'busy'
-  | 'failed'
-  | 'canceled';
+  'queued' | 'processing' | 'sending' | 'delivered' | 'receiving' | 'received' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
 /**
  * Fax ErrorCodes the emulator sets. SignalWire's real values are [UNCONFIRMED] (§3.8, §8):
@@ -112,7 +103,13 @@ export interface SignalWireEmulator {
   callbacksSent(): DeliveredCallback[];
   misbehave(m: Misbehaviour): void;
   /** Simulates an incoming fax (§3.5): LaML request, XML verb, then the signed `action` callback. */
-  sendInbound(opts: { laMlUrl: string; from: string; to: string; pdf: Uint8Array; fail?: boolean }): Promise<{ xml: string; actionStatus?: number }>;
+  sendInbound(opts: {
+    laMlUrl: string;
+    from: string;
+    to: string;
+    pdf: Uint8Array;
+    fail?: boolean;
+  }): Promise<{ xml: string; actionStatus?: number }>;
   waitFor(pred: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void>;
 }
 
@@ -241,7 +238,18 @@ export async function startSignalWireEmulator(opts: SignalWireEmulatorOptions): 
     let signature = signLaMl(opts.signingKey, signedUrl, method === 'GET' ? {} : params);
     if (tamper) signature = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
     const attempt = async (n: number): Promise<{ status: number | null; body: string }> => {
-      const record: DeliveredCallback = { kind, label: tamper ? 'badSignature' : label, faxSid: fax.sid, url: signedUrl, method, params, signature, attempt: n, status: null, at: clock.now() };
+      const record: DeliveredCallback = {
+        kind,
+        label: tamper ? 'badSignature' : label,
+        faxSid: fax.sid,
+        url: signedUrl,
+        method,
+        params,
+        signature,
+        attempt: n,
+        status: null,
+        at: clock.now(),
+      };
       log.push(record);
       try {
         // fetch() refuses credentials in URLs; they go as Basic auth but stay in the signed string [UNCONFIRMED].
@@ -363,7 +371,11 @@ export async function startSignalWireEmulator(opts: SignalWireEmulatorOptions): 
   function create(req: ApiRequest): Reply {
     const f = formFields(req);
     // Codes are Twilio's for the same checks [UNCONFIRMED for SignalWire].
-    const required: [string, number][] = [['To', 21604], ['From', 21603], ['MediaUrl', 21620]];
+    const required: [string, number][] = [
+      ['To', 21604],
+      ['From', 21603],
+      ['MediaUrl', 21620],
+    ];
     for (const [name, code] of required) {
       if (!f.get(name)) return swError(422, `A '${name}' is required.`, code);
     }
@@ -495,7 +507,13 @@ export async function startSignalWireEmulator(opts: SignalWireEmulatorOptions): 
   // ---------------------------------------------------------------------------------------------
   // Inbound simulation (§3.5)
 
-  async function sendInbound(o: { laMlUrl: string; from: string; to: string; pdf: Uint8Array; fail?: boolean }): Promise<{ xml: string; actionStatus?: number }> {
+  async function sendInbound(o: {
+    laMlUrl: string;
+    from: string;
+    to: string;
+    pdf: Uint8Array;
+    fail?: boolean;
+  }): Promise<{ xml: string; actionStatus?: number }> {
     const converted = await mergePdfs([o.pdf]);
     if (!converted) throw new Error('sendInbound: pdf is not a readable PDF');
     const now = clock.now();

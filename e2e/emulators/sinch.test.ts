@@ -53,7 +53,8 @@ describe('Sinch emulator', () => {
     return { status: res.statusCode, headers: res.headers, raw, json: () => JSON.parse(raw.toString('utf8')) as Record<string, any> };
   }
   const faxesUrl = () => `${sinch.url}/projects/${PROJECT}/faxes`;
-  const sendJson = (body: object, auth?: string) => call('POST', faxesUrl(), { body: JSON.stringify(body), contentType: 'application/json', ...(auth ? { auth } : {}) });
+  const sendJson = (body: object, auth?: string) =>
+    call('POST', faxesUrl(), { body: JSON.stringify(body), contentType: 'application/json', ...(auth ? { auth } : {}) });
   const b64 = () => Buffer.from(pdf).toString('base64');
 
   async function settled(id: string): Promise<SinchFax> {
@@ -99,9 +100,16 @@ describe('Sinch emulator', () => {
     for (const body of bad) {
       const res = await sendJson(body);
       expect(res.status).toBe(422);
-      expect(res.json()).toMatchObject({ code: '422', error: 'Invalid parameters', details: { fieldViolations: [expect.objectContaining({ field: expect.any(String) })] } });
+      expect(res.json()).toMatchObject({
+        code: '422',
+        error: 'Invalid parameters',
+        details: { fieldViolations: [expect.objectContaining({ field: expect.any(String) })] },
+      });
     }
-    expect((await call('POST', faxesUrl(), { body: '{', contentType: 'application/json' })).json()).toMatchObject({ code: '400', error: 'Bad Request' });
+    expect((await call('POST', faxesUrl(), { body: '{', contentType: 'application/json' })).json()).toMatchObject({
+      code: '400',
+      error: 'Bad Request',
+    });
     expect(sinch.faxes()).toHaveLength(0);
   });
 
@@ -115,7 +123,14 @@ describe('Sinch emulator', () => {
     });
     expect(res.status).toBe(200);
     const fax = res.json() as SinchFax;
-    expect(fax).toMatchObject({ direction: 'OUTBOUND', to: SINCH_TEST_NUMBER, status: 'QUEUED', hasFile: 'false', labels: { jobId: 'job-1' }, projectId: PROJECT });
+    expect(fax).toMatchObject({
+      direction: 'OUTBOUND',
+      to: SINCH_TEST_NUMBER,
+      status: 'QUEUED',
+      hasFile: 'false',
+      labels: { jobId: 'job-1' },
+      projectId: PROJECT,
+    });
     expect(fax.id).toMatch(/^01W4FFL35P4NC4K35URL\d{6}$/);
 
     const seen = new Set<string>();
@@ -171,7 +186,12 @@ describe('Sinch emulator', () => {
 
   it('fails with DOCUMENT_CONVERSION_ERROR 54 when the contentUrl answers 403', async () => {
     const fax = (await sendJson({ to: MAGIC_NUMBERS.success, contentUrl: gw.mediaUrl(pdf, -1) })).json() as SinchFax;
-    expect(await settled(fax.id)).toMatchObject({ status: 'FAILURE', errorType: 'DOCUMENT_CONVERSION_ERROR', errorCode: 54, hasFile: 'false' });
+    expect(await settled(fax.id)).toMatchObject({
+      status: 'FAILURE',
+      errorType: 'DOCUMENT_CONVERSION_ERROR',
+      errorCode: 54,
+      hasFile: 'false',
+    });
 
     sinch.misbehave({ kind: 'contentFetchDelay', times: 1, ms: 150 });
     const late = (await sendJson({ to: MAGIC_NUMBERS.success, contentUrl: gw.mediaUrl(pdf, 60) })).json() as SinchFax;
@@ -187,7 +207,12 @@ describe('Sinch emulator', () => {
     ];
     for (const [to, code] of cases) {
       const fax = (await sendJson({ to, files })).json() as SinchFax;
-      expect(await settled(fax.id)).toMatchObject({ status: 'FAILURE', errorType: 'CALL_ERROR', errorCode: code, errorMessage: expect.any(String) });
+      expect(await settled(fax.id)).toMatchObject({
+        status: 'FAILURE',
+        errorType: 'CALL_ERROR',
+        errorCode: code,
+        errorMessage: expect.any(String),
+      });
     }
     const retried = (await sendJson({ to: '+15550100217', files, maxRetries: 3 })).json() as SinchFax;
     expect(await settled(retried.id)).toMatchObject({ status: 'COMPLETED', retryCount: 2 });
@@ -228,7 +253,10 @@ describe('Sinch emulator', () => {
     const file = (await formDataOf(m)).get('file') as File;
     expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.from(inbound))).toBe(true);
     const mEvent = oracle.parseEvent(await formFields(m));
-    expect(mEvent).toMatchObject({ event: 'INCOMING_FAX', fax: { id: multi.id, direction: 'INBOUND', from: '+15557654321', to: '+15551230000', numberOfPages: 3, status: 'COMPLETED' } });
+    expect(mEvent).toMatchObject({
+      event: 'INCOMING_FAX',
+      fax: { id: multi.id, direction: 'INBOUND', from: '+15557654321', to: '+15551230000', numberOfPages: 3, status: 'COMPLETED' },
+    });
 
     const jEvent = oracle.parseEvent(JSON.parse(j.body.toString())) as { event?: string; fax?: SinchFax; file?: string; fileType?: string };
     expect(jEvent).toMatchObject({ event: 'INCOMING_FAX', fileType: 'PDF', fax: { id: json.id, direction: 'INBOUND' } });
@@ -252,7 +280,13 @@ describe('Sinch emulator', () => {
   });
 
   it('works with the official @sinch/sdk-core client (OAuth, send, get, list, download)', async () => {
-    const sdk = new FaxService({ projectId: PROJECT, keyId: KEY_ID, keySecret: KEY_SECRET, faxHostname: sinch.authUrl, authHostname: sinch.authUrl });
+    const sdk = new FaxService({
+      projectId: PROJECT,
+      keyId: KEY_ID,
+      keySecret: KEY_SECRET,
+      faxHostname: sinch.authUrl,
+      authHostname: sinch.authUrl,
+    });
     const [sent] = await sdk.faxes.send({
       sendFaxRequestBody: { to: SINCH_TEST_NUMBER, files: [{ file: b64(), fileType: 'PDF' }], labels: { jobId: 'sdk' } },
     });
@@ -273,7 +307,9 @@ describe('Sinch emulator', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sinch-emu-'));
     try {
       await writeFile(join(dir, 'doc.pdf'), pdf);
-      const faxes = await sdk.faxes.send({ sendFaxRequestBody: { to: [MAGIC_NUMBERS.success, MAGIC_NUMBERS.busy], filePaths: [join(dir, 'doc.pdf')] } });
+      const faxes = await sdk.faxes.send({
+        sendFaxRequestBody: { to: [MAGIC_NUMBERS.success, MAGIC_NUMBERS.busy], filePaths: [join(dir, 'doc.pdf')] },
+      });
       expect(faxes.map((f) => f.to)).toEqual([MAGIC_NUMBERS.success, MAGIC_NUMBERS.busy]);
       expect(sinch.faxes().find((f) => f.fax.id === faxes[0]?.id)?.requestEncoding).toBe('multipart');
       expect(await settled(faxes[1]?.id ?? '')).toMatchObject({ status: 'FAILURE', errorCode: 17 });

@@ -279,7 +279,14 @@ class SinchService {
     if (fieldValue(form, 'grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
     const ttl = this.opts.tokenTtlSeconds ?? 3600;
     const iat = Math.floor(this.clock.now().getTime() / 1000);
-    const claims = { iss: 'https://auth.sinch.com', sub: this.opts.keyId, aud: 'fax', iat, exp: iat + ttl, jti: randomBytes(8).toString('hex') };
+    const claims = {
+      iss: 'https://auth.sinch.com',
+      sub: this.opts.keyId,
+      aud: 'fax',
+      iat,
+      exp: iat + ttl,
+      jti: randomBytes(8).toString('hex'),
+    };
     const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
     const token = `${unsigned}.${base64url(createHmac('sha256', this.jwtKey).update(unsigned).digest())}`;
     this.tokens.set(token, claims.exp);
@@ -370,7 +377,12 @@ class SinchService {
       if (l?.[1]) labels[l[1]] = value;
     }
     // Several content URLs come comma-separated in one multipart field (§2.3).
-    const contentUrls = fieldValues(form, ['contentUrl', 'contentUrl[]']).flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+    const contentUrls = fieldValues(form, ['contentUrl', 'contentUrl[]']).flatMap((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     const bool = (name: string, dflt: boolean) => (fieldValue(form, name) ?? String(dflt)) === 'true';
     const int = (name: string, dflt: number) => Number(fieldValue(form, name) ?? dflt);
     return {
@@ -400,7 +412,8 @@ class SinchService {
     const strings = (v: unknown, field: string): string[] => {
       if (v === undefined) return [];
       const list = Array.isArray(v) ? v : [v];
-      if (!list.every((s): s is string => typeof s === 'string')) throw violations({ field, description: `${field} must be a string or an array of strings` });
+      if (!list.every((s): s is string => typeof s === 'string'))
+        throw violations({ field, description: `${field} must be a string or an array of strings` });
       return list;
     };
     const files = b.files === undefined ? [] : b.files;
@@ -436,7 +449,9 @@ class SinchService {
       resolution: str('resolution') ?? 'FINE',
       ...(str('serviceId') ? { serviceId: str('serviceId') } : {}),
       ...(str('coverPageId') ? { coverPageId: str('coverPageId') } : {}),
-      ...(typeof b.coverPageData === 'object' && b.coverPageData !== null ? { coverPageData: b.coverPageData as Record<string, string> } : {}),
+      ...(typeof b.coverPageData === 'object' && b.coverPageData !== null
+        ? { coverPageData: b.coverPageData as Record<string, string> }
+        : {}),
     };
   }
 
@@ -451,7 +466,10 @@ class SinchService {
       throw violations({ field: 'callbackUrl', description: 'callbackUrl must be a valid URL' });
     }
     if (!CONTENT_TYPES.includes(input.callbackUrlContentType)) {
-      throw violations({ field: 'callbackUrlContentType', description: `callbackUrlContentType must be one of ${CONTENT_TYPES.join(', ')}` });
+      throw violations({
+        field: 'callbackUrlContentType',
+        description: `callbackUrlContentType must be one of ${CONTENT_TYPES.join(', ')}`,
+      });
     }
     if (!(Number.isInteger(input.maxRetries) && input.maxRetries >= 0 && input.maxRetries <= 5)) {
       throw violations({ field: 'maxRetries', description: 'maxRetries must be between 0 and 5' });
@@ -524,7 +542,12 @@ class SinchService {
     const eventTime = iso(this.clock.now());
     const faxId = (JSON.parse(faxJson) as SinchFax).id;
     if (contentType === 'application/json') {
-      const json = { event, eventTime, fax: JSON.parse(faxJson) as SinchFax, ...(pdf ? { file: pdf.toString('base64'), fileType: 'PDF' } : {}) };
+      const json = {
+        event,
+        eventTime,
+        fax: JSON.parse(faxJson) as SinchFax,
+        ...(pdf ? { file: pdf.toString('base64'), fileType: 'PDF' } : {}),
+      };
       return { event, faxId, encoding: 'json', fields: [], files: [], json, headers: {} };
     }
     return {
@@ -569,7 +592,13 @@ class SinchService {
     };
   }
 
-  async receive(opts: { from: string; to: string; pdf: Uint8Array; url?: string; contentType?: SinchCallbackContentType }): Promise<{ status: number | null; id: string }> {
+  async receive(opts: {
+    from: string;
+    to: string;
+    pdf: Uint8Array;
+    url?: string;
+    contentType?: SinchCallbackContentType;
+  }): Promise<{ status: number | null; id: string }> {
     const url = opts.url ?? this.opts.incomingWebhookUrl;
     if (!url) throw new Error('sendInbound: no url given and no incomingWebhookUrl configured');
     const pages = await pdfPageCount(opts.pdf);

@@ -58,10 +58,14 @@ export async function startTunnelServer(options: { port?: number; domain?: strin
 
   const launch = async () => {
     let output = '';
-    const proc = spawn(process.execPath, ['-r', esm, bin, '--port', String(port), '--address', '127.0.0.1', '--domain', `${domain}:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DEBUG: '' },
-    });
+    const proc = spawn(
+      process.execPath,
+      ['-r', esm, bin, '--port', String(port), '--address', '127.0.0.1', '--domain', `${domain}:${port}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DEBUG: '' },
+      },
+    );
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child = proc;

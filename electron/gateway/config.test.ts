@@ -25,7 +25,10 @@ describe('configuration layering: defaults < settings file < Faxbot environment 
   });
 
   it('PHAXIO_STATUS_CALLBACK_URL wins over its alias PHAXIO_CALLBACK_URL, as in Faxbot', () => {
-    const { settings } = resolveSettings({}, { PHAXIO_CALLBACK_URL: 'https://a.example/x', PHAXIO_STATUS_CALLBACK_URL: 'https://b.example/y' });
+    const { settings } = resolveSettings(
+      {},
+      { PHAXIO_CALLBACK_URL: 'https://a.example/x', PHAXIO_STATUS_CALLBACK_URL: 'https://b.example/y' },
+    );
     expect(settings.phaxio.callbackUrl).toBe('https://b.example/y');
   });
 

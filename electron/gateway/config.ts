@@ -87,9 +87,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['S3_ACCESS_KEY_ID', 'storage.s3AccessKeyId', str],
 ];
 
-export const ENV_NAME_FOR_PATH: ReadonlyMap<string, string> = new Map(
-  [...ENV_MAP].reverse().map(([env, path]) => [path, env]),
-);
+export const ENV_NAME_FOR_PATH: ReadonlyMap<string, string> = new Map([...ENV_MAP].reverse().map(([env, path]) => [path, env]));
 
 export interface ProcessOptions {
   port: number;

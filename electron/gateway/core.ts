@@ -132,8 +132,20 @@ export function createCore(options: CoreOptions): GatewayCore {
   const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase);
   const localStore = new LocalArtifactStore(join(options.dataDir, 'files', 'inbound'));
   const storeOf = (kind: ArtifactStore['kind']): ArtifactStore =>
-    kind === 's3' ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null) : localStore;
-  const inbound = new InboundService(db, now, newId, { current: () => storeOf(settings.current.storage.backend), of: storeOf }, tokens, settings, events, audit, linkBase);
+    kind === 's3'
+      ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null)
+      : localStore;
+  const inbound = new InboundService(
+    db,
+    now,
+    newId,
+    { current: () => storeOf(settings.current.storage.backend), of: storeOf },
+    tokens,
+    settings,
+    events,
+    audit,
+    linkBase,
+  );
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),

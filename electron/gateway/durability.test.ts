@@ -118,7 +118,9 @@ describe('durability: kill -9 during a burst', () => {
     let unfinished = accepted.length;
     while (Date.now() < deadline) {
       const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
-      unfinished = (db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status NOT IN ('delivered','failed','canceled')").get() as { n: number }).n;
+      unfinished = (
+        db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status NOT IN ('delivered','failed','canceled')").get() as { n: number }
+      ).n;
       db.close();
       if (unfinished === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -127,7 +129,10 @@ describe('durability: kill -9 during a burst', () => {
 
     const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
     const jobs = new Map(
-      (db.prepare('SELECT id, status, attempts FROM jobs').all() as { id: string; status: string; attempts: number }[]).map((j) => [j.id, j]),
+      (db.prepare('SELECT id, status, attempts FROM jobs').all() as { id: string; status: string; attempts: number }[]).map((j) => [
+        j.id,
+        j,
+      ]),
     );
     const submissions = db.prepare('SELECT job_id, attempt, COUNT(*) AS n FROM sim_submissions GROUP BY job_id, attempt').all() as {
       job_id: string;
@@ -135,8 +140,16 @@ describe('durability: kill -9 during a burst', () => {
       n: number;
     }[];
     const perJob = db.prepare('SELECT job_id, COUNT(*) AS n FROM sim_submissions GROUP BY job_id').all() as { job_id: string; n: number }[];
-    const reconciled = (db.prepare("SELECT COUNT(*) AS n FROM job_events WHERE message LIKE '%interruption%' OR message LIKE 'Interrupted%'").get() as { n: number }).n;
-    const pendingAtRestart = (db.prepare("SELECT COUNT(DISTINCT job_id) AS n FROM job_events WHERE message LIKE 'Attempt 1:%' AND at > ?").get(restartedAt) as { n: number }).n;
+    const reconciled = (
+      db.prepare("SELECT COUNT(*) AS n FROM job_events WHERE message LIKE '%interruption%' OR message LIKE 'Interrupted%'").get() as {
+        n: number;
+      }
+    ).n;
+    const pendingAtRestart = (
+      db.prepare("SELECT COUNT(DISTINCT job_id) AS n FROM job_events WHERE message LIKE 'Attempt 1:%' AND at > ?").get(restartedAt) as {
+        n: number;
+      }
+    ).n;
     db.close();
 
     const lost = accepted.filter((id) => jobs.get(id)?.status !== 'delivered');

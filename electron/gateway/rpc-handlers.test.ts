@@ -35,11 +35,18 @@ describe('the desktop send path (jobs:send, jobs:preflight)', () => {
 
   it('preflight reports pages and warnings before sending, and a readable error for a bad file', async () => {
     gw = await startTestGateway();
-    const a4 = await gw.invoke('jobs:preflight', { documents: [{ name: 'a4.pdf', contentBase64: await pdf(1, [595, 842]) }, { name: 'wide.pdf', contentBase64: await pdf(1, [792, 612]) }] });
+    const a4 = await gw.invoke('jobs:preflight', {
+      documents: [
+        { name: 'a4.pdf', contentBase64: await pdf(1, [595, 842]) },
+        { name: 'wide.pdf', contentBase64: await pdf(1, [792, 612]) },
+      ],
+    });
     const view = (a4 as { value: PreflightView }).value;
     expect(view).toMatchObject({ ok: true, pages: 2, error: null });
     expect(view.warnings.map((w) => w.code)).toContain('landscape');
-    const bad = await gw.invoke('jobs:preflight', { documents: [{ name: 'photo.png', contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64') }] });
+    const bad = await gw.invoke('jobs:preflight', {
+      documents: [{ name: 'photo.png', contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64') }],
+    });
     expect(bad).toMatchObject({ ok: true, value: { ok: false } });
     expect((bad as { value: PreflightView }).value.error).toMatch(/photo\.png: only PDF and TXT/);
     const badSend = await gw.invoke('jobs:send', { to: '+15551230001', documents: [{ name: 'empty.txt', contentBase64: text('   ') }] });
@@ -50,7 +57,10 @@ describe('the desktop send path (jobs:send, jobs:preflight)', () => {
     gw = await startTestGateway({ startWorkers: false });
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const sent = await gw.invoke('jobs:send', { to: `+1555123000${i}`, documents: [{ name: `n${i}.txt`, contentBase64: text(`fax ${i}`) }] });
+      const sent = await gw.invoke('jobs:send', {
+        to: `+1555123000${i}`,
+        documents: [{ name: `n${i}.txt`, contentBase64: text(`fax ${i}`) }],
+      });
       ids.push((sent as { value: JobView }).value.id);
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
@@ -68,7 +78,10 @@ describe('the desktop send path (jobs:send, jobs:preflight)', () => {
 
   it('numbers:check explains what is wrong, for live validation in the window', async () => {
     gw = await startTestGateway();
-    expect(await gw.invoke('numbers:check', { to: '(202) 555-0143' })).toMatchObject({ ok: true, value: { ok: true, e164: '+12025550143', country: 'US' } });
+    expect(await gw.invoke('numbers:check', { to: '(202) 555-0143' })).toMatchObject({
+      ok: true,
+      value: { ok: true, e164: '+12025550143', country: 'US' },
+    });
     expect(await gw.invoke('numbers:check', { to: '12' })).toMatchObject({ ok: true, value: { ok: false } });
   });
 });

@@ -49,13 +49,20 @@ function mapError(error: FastifyError | AppError | Error): { status: number; det
   if (error instanceof AppError) return { status: HTTP_STATUS_FOR[error.code], detail: error.message, headers: error.headers };
   const code = (error as FastifyError).code ?? '';
   const status = (error as FastifyError).statusCode;
-  if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, detail: 'Request body too large', headers: {} };
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, detail: 'Unsupported content type', headers: {} };
+  if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, detail: 'Request body too large', headers: {} };
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { status: 415, detail: 'Unsupported content type', headers: {} };
   if (code.startsWith('FST_') || (status !== undefined && status >= 400 && status < 500)) {
-    return { status: status && status < 500 ? status : 400, detail: code.startsWith('FST_') ? 'Malformed request body' : error.message, headers: {} };
+    return {
+      status: status && status < 500 ? status : 400,
+      detail: code.startsWith('FST_') ? 'Malformed request body' : error.message,
+      headers: {},
+    };
   }
   // busboy and friends throw plain errors on hostile multipart bodies: that is the client's fault.
-  if (/multipart|boundary|Unexpected end of form|Malformed|part/i.test(error.message)) return { status: 400, detail: 'Malformed multipart body', headers: {} };
+  if (/multipart|boundary|Unexpected end of form|Malformed|part/i.test(error.message))
+    return { status: 400, detail: 'Malformed multipart body', headers: {} };
   return { status: 500, detail: 'Internal Server Error', headers: {} };
 }
 
@@ -66,7 +73,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((message: string) => console.log(`[gateway] ${message}`));
   const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
   const secretStore =
-    options.secretStore ?? (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
+    options.secretStore ??
+    (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
   const core = createCore({ ...options, env, settingsStore, secretStore, log });
   await core.providers.refresh();
   core.settings.onChange(() => void core.providers.refresh());

@@ -113,11 +113,7 @@ export function isBrowserMode(): boolean {
 }
 
 /** Unwraps an envelope so callers can use try/catch and show `error.message`. */
-export async function invoke<M extends MethodName>(
-  bridge: FaxBridge,
-  method: M,
-  input: MethodInput<M>,
-): Promise<MethodOutput<M>> {
+export async function invoke<M extends MethodName>(bridge: FaxBridge, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await bridge.call(method, input);
   if (!result.ok) throw new RpcError(result.error.code, result.error.message);
   return result.value;

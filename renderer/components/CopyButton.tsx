@@ -15,8 +15,14 @@ export function CopyButton({ text, label = 'Copy', compact = false }: { text: st
   }
   const shown = state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed — select and copy' : label;
   return (
-    <button type="button" className={compact ? 'icon' : undefined} onClick={() => void copy()} aria-label={compact ? label : undefined} aria-live="polite">
-      {compact ? (state === 'copied' ? '✓' : <Icon name="copy" size={16} />) : shown}
+    <button
+      type="button"
+      className={compact ? 'icon' : undefined}
+      onClick={() => void copy()}
+      aria-label={compact ? label : undefined}
+      aria-live="polite"
+    >
+      {compact ? state === 'copied' ? '✓' : <Icon name="copy" size={16} /> : shown}
     </button>
   );
 }

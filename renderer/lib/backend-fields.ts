@@ -92,7 +92,8 @@ export const BACKEND_INFO: BackendInfo[] = [
       { name: 'sinch.apiKey', label: 'Access key id' },
       { name: 'sinch.apiSecret', label: 'Access key secret' },
     ],
-    publicUrlNeed: 'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
+    publicUrlNeed:
+      'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
   },
   {
     id: 'signalwire',

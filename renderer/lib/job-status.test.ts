@@ -7,10 +7,7 @@ const NOW = Date.parse('2025-01-01T10:00:00Z');
 
 describe('chipFor', () => {
   it('says how long until a retry, from nextAttemptAt', () => {
-    const chip = chipFor(
-      job({ status: 'retry_wait', nextAttemptAt: '2025-01-01T10:04:10Z', failureClass: 'busy', attempts: 1 }),
-      NOW,
-    );
+    const chip = chipFor(job({ status: 'retry_wait', nextAttemptAt: '2025-01-01T10:04:10Z', failureClass: 'busy', attempts: 1 }), NOW);
     expect(chip.label).toBe('Retrying in 5 min');
     expect(chip.tone).toBe('warn');
     expect(chip.reason).toBe('The line was busy.');

@@ -69,10 +69,13 @@ describe('warningsFor', () => {
   });
 
   it('lets the gateway win when both report the same thing', () => {
-    const merged = mergeWarnings([{ code: 'page_size', message: 'from gateway' }], [
-      { code: 'page_size', message: 'local' },
-      { code: 'tiny_text', message: 'local tiny' },
-    ]);
+    const merged = mergeWarnings(
+      [{ code: 'page_size', message: 'from gateway' }],
+      [
+        { code: 'page_size', message: 'local' },
+        { code: 'tiny_text', message: 'local tiny' },
+      ],
+    );
     expect(merged.map((w) => w.message)).toEqual(['from gateway', 'local tiny']);
   });
 });

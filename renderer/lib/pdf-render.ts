@@ -14,8 +14,7 @@ export interface RenderedPage {
 }
 
 export type OpenedPdf =
-  | { ok: true; doc: PDFDocumentProxy; pages: number; encrypted: boolean }
-  | { ok: false; reason: 'password' | 'invalid'; message: string };
+  { ok: true; doc: PDFDocumentProxy; pages: number; encrypted: boolean } | { ok: false; reason: 'password' | 'invalid'; message: string };
 
 export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
   try {
@@ -50,9 +49,7 @@ export async function renderPage(doc: PDFDocumentProxy, pageNumber: number): Pro
   const stats = thresholdToFax(image.data);
   context.putImageData(image, 0, 0);
   const text = await page.getTextContent();
-  const share = tinyTextShare(
-    text.items.filter((item): item is { str: string; transform: number[] } & typeof item => 'str' in item),
-  );
+  const share = tinyTextShare(text.items.filter((item): item is { str: string; transform: number[] } & typeof item => 'str' in item));
   page.cleanup();
   return {
     url: await canvasUrl(canvas),

@@ -45,9 +45,7 @@ export function DiagnosticsPage() {
       {report.data && (
         <section className="card" aria-labelledby="checks-heading">
           <h2 id="checks-heading">
-            {failed === 0 && warned === 0
-              ? 'All checks passed'
-              : `${failed} failed, ${warned} ${warned === 1 ? 'warning' : 'warnings'}`}
+            {failed === 0 && warned === 0 ? 'All checks passed' : `${failed} failed, ${warned} ${warned === 1 ? 'warning' : 'warnings'}`}
           </h2>
           <p className="muted small">Run {formatFull(report.data.at)}</p>
           <CheckList checks={checks} label="Diagnostic checks" />

@@ -82,10 +82,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
             </button>
           )}
           {permission === 'default' && (
-            <button
-              type="button"
-              onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}
-            >
+            <button type="button" onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}>
               Turn on desktop alerts
             </button>
           )}
@@ -95,9 +92,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
             {error}
           </p>
         )}
-        {page && page.items.length === 0 && (
-          <p className="empty">{unreadOnly ? 'No unread faxes.' : 'No faxes received yet.'}</p>
-        )}
+        {page && page.items.length === 0 && <p className="empty">{unreadOnly ? 'No unread faxes.' : 'No faxes received yet.'}</p>}
         <ul className="inbox-rows" aria-label="Received faxes, newest first">
           {page?.items.map((fax) => (
             <li key={fax.id}>
@@ -132,13 +127,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
       </section>
       {selectedId && (
         <section className="split-detail" aria-label="Fax viewer">
-          <InboundViewer
-            key={selectedId}
-            id={selectedId}
-            fax={selected}
-            testMode={status?.testMode ?? false}
-            onChanged={reloadStatus}
-          />
+          <InboundViewer key={selectedId} id={selectedId} fax={selected} testMode={status?.testMode ?? false} onChanged={reloadStatus} />
         </section>
       )}
     </div>

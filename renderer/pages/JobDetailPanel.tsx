@@ -86,7 +86,8 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
       )}
 
       <div className="actions">
-        {(job.status === 'retry_wait' || (job.status === 'failed' && job.failureClass !== null && RETRYABLE_FAILURES.has(job.failureClass))) && (
+        {(job.status === 'retry_wait' ||
+          (job.status === 'failed' && job.failureClass !== null && RETRYABLE_FAILURES.has(job.failureClass))) && (
           <button
             type="button"
             className="primary"
@@ -106,7 +107,12 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           </button>
         )}
         {isTerminal(job.status) && (
-          <button type="button" disabled={busy !== null} onClick={() => setResendTo(resendTo === null ? job.to : null)} aria-expanded={resendTo !== null}>
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => setResendTo(resendTo === null ? job.to : null)}
+            aria-expanded={resendTo !== null}
+          >
             Resend…
           </button>
         )}
@@ -151,9 +157,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
 
       {link && (
         <div className="card link-card">
-          <p className="small">
-            Document link, valid until {formatFull(link.expiresAt)}. Anyone with it can open the document.
-          </p>
+          <p className="small">Document link, valid until {formatFull(link.expiresAt)}. Anyone with it can open the document.</p>
           <div className="copy-row">
             <input readOnly value={link.url} aria-label="Document link" className="mono" />
             <CopyButton text={link.url} label="Copy link" />

@@ -125,13 +125,22 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
         </div>
         {error && (
           <p className="banner banner-error" role="alert">
-            {error} <button type="button" onClick={() => void load(null)}>Try again</button>
+            {error}{' '}
+            <button type="button" onClick={() => void load(null)}>
+              Try again
+            </button>
           </p>
         )}
         <div className="job-scroll" ref={scrollRef} data-testid="job-list">
           {list.ids.length === 0 && !loading ? (
             <p className="empty">
-              {filter.search || filter.statuses.length ? 'No faxes match.' : <>No faxes yet. <a href={href('send')}>Send one</a>.</>}
+              {filter.search || filter.statuses.length ? (
+                'No faxes match.'
+              ) : (
+                <>
+                  No faxes yet. <a href={href('send')}>Send one</a>.
+                </>
+              )}
             </p>
           ) : (
             <ul role="list" className="job-rows" style={{ height: virtualizer.getTotalSize() }} aria-label="Faxes, newest first">

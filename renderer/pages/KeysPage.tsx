@@ -64,7 +64,14 @@ export function KeysPage() {
           <h2>{shown.title}</h2>
           <p>Copy this token now. It will not be shown again.</p>
           <div className="copy-row">
-            <input readOnly value={shown.token} aria-label="New API token" className="mono" data-testid="new-token" onFocus={(e) => e.target.select()} />
+            <input
+              readOnly
+              value={shown.token}
+              aria-label="New API token"
+              className="mono"
+              data-testid="new-token"
+              onFocus={(e) => e.target.select()}
+            />
             <CopyButton text={shown.token} label="Copy token" />
           </div>
           <button type="button" className="primary" onClick={() => setShown(null)}>
@@ -99,7 +106,15 @@ export function KeysPage() {
         onCancel={() => setConfirm(null)}
       />
       {revoked.length > 0 && (
-        <KeyTable title="Revoked keys" keys={revoked} empty="" confirm={null} onAsk={setConfirm} onConfirm={() => undefined} onCancel={() => undefined} />
+        <KeyTable
+          title="Revoked keys"
+          keys={revoked}
+          empty=""
+          confirm={null}
+          onAsk={setConfirm}
+          onConfirm={() => undefined}
+          onCancel={() => undefined}
+        />
       )}
     </div>
   );
@@ -157,7 +172,11 @@ function KeyTable(props: {
                   <td className="row-actions">
                     {key.revokedAt ? null : props.confirm?.keyId === key.keyId ? (
                       <span className="confirm">
-                        <span>{props.confirm.action === 'revoke' ? 'Programs using it stop working. Revoke?' : 'The old token stops working. Rotate?'}</span>
+                        <span>
+                          {props.confirm.action === 'revoke'
+                            ? 'Programs using it stop working. Revoke?'
+                            : 'The old token stops working. Rotate?'}
+                        </span>
                         <button type="button" className="danger" onClick={props.onConfirm}>
                           {props.confirm.action === 'revoke' ? 'Revoke' : 'Rotate'}
                         </button>
@@ -167,10 +186,18 @@ function KeyTable(props: {
                       </span>
                     ) : (
                       <>
-                        <button type="button" onClick={() => props.onAsk({ keyId: key.keyId, action: 'rotate' })} aria-label={`Rotate ${key.name ?? key.keyId}`}>
+                        <button
+                          type="button"
+                          onClick={() => props.onAsk({ keyId: key.keyId, action: 'rotate' })}
+                          aria-label={`Rotate ${key.name ?? key.keyId}`}
+                        >
                           Rotate
                         </button>
-                        <button type="button" onClick={() => props.onAsk({ keyId: key.keyId, action: 'revoke' })} aria-label={`Revoke ${key.name ?? key.keyId}`}>
+                        <button
+                          type="button"
+                          onClick={() => props.onAsk({ keyId: key.keyId, action: 'revoke' })}
+                          aria-label={`Revoke ${key.name ?? key.keyId}`}
+                        >
                           Revoke
                         </button>
                       </>

@@ -31,8 +31,8 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
           Faxbot
         </h1>
         <p className="muted">
-          Open the sign-in link printed by the gateway, or enter an admin API key. The key is exchanged for a
-          session and is not stored in this browser.
+          Open the sign-in link printed by the gateway, or enter an admin API key. The key is exchanged for a session and is not stored in
+          this browser.
         </p>
         <label htmlFor="login-key">Admin API key</label>
         <input

@@ -9,7 +9,12 @@ function setup(): FakeBridge {
   return fakeBridge({
     'gateway:status': () => gatewayStatus(),
     'settings:get': () => settingsView(),
-    'jobs:preflight': () => ({ ok: true, pages: 2, warnings: [{ code: 'page_size', message: 'Page 2 will be scaled to fit.' }], error: null }),
+    'jobs:preflight': () => ({
+      ok: true,
+      pages: 2,
+      warnings: [{ code: 'page_size', message: 'Page 2 will be scaled to fit.' }],
+      error: null,
+    }),
     'jobs:send': () => job({ id: 'job-42' }),
     'jobs:get': () => ({ job: job({ id: 'job-42' }), events: [] }),
     'jobs:list': () => ({ items: [], nextCursor: null, total: 0 }),

@@ -116,9 +116,7 @@ export function SendPage() {
               ? 'No documents yet.'
               : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}`}
           </p>
-          {status?.testMode && (
-            <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>
-          )}
+          {status?.testMode && <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>}
           {sendError && (
             <p className="field-error" role="alert">
               {sendError}
@@ -134,13 +132,7 @@ export function SendPage() {
   );
 }
 
-function NumberField(props: {
-  value: string;
-  onChange: (value: string) => void;
-  onBlur: () => void;
-  touched: boolean;
-  region: string;
-}) {
+function NumberField(props: { value: string; onChange: (value: string) => void; onBlur: () => void; touched: boolean; region: string }) {
   const id = useId();
   const result = normalizeFaxNumber(props.value, props.region);
   const showError = !result.ok && (props.touched || props.value.replace(/\D/g, '').length >= 6);
@@ -180,13 +172,7 @@ function NumberField(props: {
   );
 }
 
-function DocumentCard(props: {
-  doc: SendDocument;
-  first: boolean;
-  last: boolean;
-  onMove: (delta: -1 | 1) => void;
-  onRemove: () => void;
-}) {
+function DocumentCard(props: { doc: SendDocument; first: boolean; last: boolean; onMove: (delta: -1 | 1) => void; onRemove: () => void }) {
   const { doc } = props;
   const hidden = doc.pages !== null && doc.pages > MAX_THUMBNAILS ? doc.pages - MAX_THUMBNAILS : 0;
   return (
@@ -196,7 +182,12 @@ function DocumentCard(props: {
           <h3 className="doc-name">{doc.name}</h3>
           <p className="muted small">
             {doc.kind === 'txt' ? 'Text' : doc.kind === 'pdf' ? 'PDF' : 'Unsupported'} · {formatBytes(doc.size)}
-            {doc.pages !== null && <> · <span data-testid="doc-pages">{plural(doc.pages, 'page')}</span></>}
+            {doc.pages !== null && (
+              <>
+                {' '}
+                · <span data-testid="doc-pages">{plural(doc.pages, 'page')}</span>
+              </>
+            )}
             {doc.state === 'checking' && ' · checking…'}
           </p>
         </div>

@@ -190,15 +190,24 @@ export function SetupWizard() {
                 onChange={(value) => setSecrets((prev) => ({ ...prev, [s.name]: value }))}
               />
             ))}
-            {info.fields.filter((f) => !f.advanced).map((f) => (
-              <FieldInput key={f.key} spec={f} value={values[f.key]} onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))} />
-            ))}
+            {info.fields
+              .filter((f) => !f.advanced)
+              .map((f) => (
+                <FieldInput key={f.key} spec={f} value={values[f.key]} onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))} />
+              ))}
             {info.fields.some((f) => f.advanced) && (
               <details className="advanced">
                 <summary>Advanced</summary>
-                {info.fields.filter((f) => f.advanced).map((f) => (
-                  <FieldInput key={f.key} spec={f} value={values[f.key]} onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))} />
-                ))}
+                {info.fields
+                  .filter((f) => f.advanced)
+                  .map((f) => (
+                    <FieldInput
+                      key={f.key}
+                      spec={f}
+                      value={values[f.key]}
+                      onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))}
+                    />
+                  ))}
               </details>
             )}
             <button type="submit" disabled={busy}>
@@ -229,12 +238,15 @@ export function SetupWizard() {
             </div>
             <div className="tunnel-row">
               <p>
-                Tunnel:{' '}
-                <strong data-testid="tunnel-state">{status?.tunnel.state ?? 'off'}</strong>
+                Tunnel: <strong data-testid="tunnel-state">{status?.tunnel.state ?? 'off'}</strong>
                 {status?.tunnel.url && <span className="mono"> {status.tunnel.url}</span>}
                 {status?.tunnel.error && <span className="field-error"> {status.tunnel.error}</span>}
               </p>
-              <button type="button" disabled={busy} onClick={() => toggleTunnel(status?.tunnel.state === 'off' || status?.tunnel.state === 'error')}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => toggleTunnel(status?.tunnel.state === 'off' || status?.tunnel.state === 'error')}
+              >
                 {status?.tunnel.state === 'off' || status?.tunnel.state === 'error' ? 'Start a tunnel' : 'Stop the tunnel'}
               </button>
             </div>
@@ -248,8 +260,8 @@ export function SetupWizard() {
           <div>
             {chosen !== 'simulator' && callbacks.length === 0 && (
               <p className="banner banner-info" role="note">
-                No public address: {info.name} cannot call back or deliver inbound faxes, so fax status will be checked by
-                polling. Go back to add a tunnel or your own HTTPS address when you want callbacks.
+                No public address: {info.name} cannot call back or deliver inbound faxes, so fax status will be checked by polling. Go back
+                to add a tunnel or your own HTTPS address when you want callbacks.
               </p>
             )}
             {callbacks.length > 0 && (
@@ -269,7 +281,11 @@ export function SetupWizard() {
                 </ul>
               </>
             )}
-            <p>{failing ? 'Some checks failed. You can finish anyway and fix them later from Diagnostics.' : 'Everything needed is in place.'}</p>
+            <p>
+              {failing
+                ? 'Some checks failed. You can finish anyway and fix them later from Diagnostics.'
+                : 'Everything needed is in place.'}
+            </p>
           </div>
         )}
 

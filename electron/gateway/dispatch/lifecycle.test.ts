@@ -95,9 +95,23 @@ describe('crash between submit and record: reconciled with the provider, never s
     const id = await send('+15551230001');
     const provider = gw.core.providers.forBackend('simulator')!;
     // The state a kill -9 leaves: attempt committed as submitting, provider received it, id never recorded.
-    await provider.submit({ jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: '+15551230001', pdfPath: '/x', pages: 1, mediaUrl: null, callbackUrl: null }, AbortSignal.timeout(1000));
+    await provider.submit(
+      {
+        jobId: id,
+        attempt: 1,
+        idempotencyKey: `${id}-1`,
+        toE164: '+15551230001',
+        pdfPath: '/x',
+        pages: 1,
+        mediaUrl: null,
+        callbackUrl: null,
+      },
+      AbortSignal.timeout(1000),
+    );
     gw.core.db
-      .prepare("UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?")
+      .prepare(
+        "UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?",
+      )
       .run(Date.now() + 60_000, id);
     gw.core.outbox.start();
     const done = await gw.waitForJob(id, ['delivered', 'failed']);
@@ -110,7 +124,9 @@ describe('crash between submit and record: reconciled with the provider, never s
     gw = await startTestGateway({ startWorkers: false });
     const id = await send('+15551230001');
     gw.core.db
-      .prepare("UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?")
+      .prepare(
+        "UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?",
+      )
       .run(Date.now() + 60_000, id);
     gw.core.outbox.start();
     const done = await gw.waitForJob(id, ['delivered', 'failed']);
@@ -125,7 +141,12 @@ describe('provider updates are idempotent and ordered', () => {
     const id = await send('+15551230001');
     const done = await gw.waitForJob(id, ['delivered']);
     const row = gw.core.jobs.row(id);
-    const late = gw.core.jobs.applyProviderUpdate(row, { providerId: done.provider_sid, rawStatus: 'busy', phase: 'failed', failureClass: 'busy' });
+    const late = gw.core.jobs.applyProviderUpdate(row, {
+      providerId: done.provider_sid,
+      rawStatus: 'busy',
+      phase: 'failed',
+      failureClass: 'busy',
+    });
     expect(late.applied).toBe(false);
     const stale = gw.core.jobs.applyProviderUpdate(row, { providerId: 'other-attempt', rawStatus: 'sending', phase: 'sending' });
     expect(stale.applied).toBe(false);

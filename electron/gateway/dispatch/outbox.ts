@@ -176,14 +176,20 @@ export class Outbox {
       return;
     }
     const attempt = row.attempts + 1;
-    const { applied } = jobs.transition(row.id, 'sending', `Attempt ${attempt}: sending to ${provider.label}`, {
-      attempts: attempt,
-      submit_state: 'submitting',
-      provider_id: null,
-      provider_status: null,
-      failure_class: null,
-      error: null,
-    }, 'attempt');
+    const { applied } = jobs.transition(
+      row.id,
+      'sending',
+      `Attempt ${attempt}: sending to ${provider.label}`,
+      {
+        attempts: attempt,
+        submit_state: 'submitting',
+        provider_id: null,
+        provider_status: null,
+        failure_class: null,
+        error: null,
+      },
+      'attempt',
+    );
     if (!applied) {
       // Canceled (or otherwise moved) between lease and submit: nothing was sent.
       this.sql.unlease.run(row.id);
@@ -207,10 +213,14 @@ export class Outbox {
         jobs.fail(current, error.failureClass, error.message, { submit_state: null });
       } else {
         // The request may have reached the provider: expire the lease now so reconciliation asks first.
-        jobs.patch(current.id, { lease_expires_at: this.deps.now() - 1 }, {
-          kind: 'attempt',
-          message: `No clear answer from ${provider.label}; checking with the provider before any resend`,
-        });
+        jobs.patch(
+          current.id,
+          { lease_expires_at: this.deps.now() - 1 },
+          {
+            kind: 'attempt',
+            message: `No clear answer from ${provider.label}; checking with the provider before any resend`,
+          },
+        );
       }
     }
   }
@@ -262,12 +272,21 @@ export class Outbox {
     const { jobs } = this.deps;
     const provider = this.deps.providerFor(row.backend);
     if (!provider?.lookup || !provider.traits.canLookup) {
-      this.markUnknown(row, 'Interrupted while handing the fax to the provider, which cannot confirm whether it arrived. Check the provider console before resending.');
+      this.markUnknown(
+        row,
+        'Interrupted while handing the fax to the provider, which cannot confirm whether it arrived. Check the provider console before resending.',
+      );
       return;
     }
     try {
       const found = await provider.lookup(
-        { jobId: row.id, attempt: row.attempts, idempotencyKey: `${row.id}-${row.attempts}`, toE164: row.to_e164, jobCreatedAt: row.created_at },
+        {
+          jobId: row.id,
+          attempt: row.attempts,
+          idempotencyKey: `${row.id}-${row.attempts}`,
+          toE164: row.to_e164,
+          jobCreatedAt: row.created_at,
+        },
         AbortSignal.timeout(this.submitTimeoutMs),
       );
       if (found) {
@@ -280,20 +299,29 @@ export class Outbox {
         });
       } else {
         // A crash interrupted the attempt before the provider saw it: send it now, as the same attempt.
-        jobs.transition(row.id, 'retry_wait', 'Interrupted before the provider received the fax; sending again', {
-          attempts: Math.max(0, row.attempts - 1),
-          submit_state: null,
-          next_attempt_at: this.deps.now(),
-          lease_owner: null,
-          lease_expires_at: null,
-        }, 'attempt');
+        jobs.transition(
+          row.id,
+          'retry_wait',
+          'Interrupted before the provider received the fax; sending again',
+          {
+            attempts: Math.max(0, row.attempts - 1),
+            submit_state: null,
+            next_attempt_at: this.deps.now(),
+            lease_owner: null,
+            lease_expires_at: null,
+          },
+          'attempt',
+        );
       }
       this.deferrals.delete(row.id);
     } catch (error) {
       const deferred = (this.deferrals.get(row.id) ?? 0) + 1;
       this.deps.log?.(`reconcile of job ${row.id} deferred (${deferred}/${MAX_DEFERRALS}): ${(error as Error).message}`);
       if (deferred >= MAX_DEFERRALS) {
-        this.markUnknown(row, `${provider.label} could not say whether it received this fax. It will not be resent automatically: check the provider console, then resend if needed.`);
+        this.markUnknown(
+          row,
+          `${provider.label} could not say whether it received this fax. It will not be resent automatically: check the provider console, then resend if needed.`,
+        );
       } else {
         this.deferrals.set(row.id, deferred);
         this.sql.relock.run(this.deps.owner, this.deps.now() + this.leaseMs, row.id);

@@ -8,11 +8,7 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
  * credentials never improve by redialling (office-fax.md §3.2). Provider outages back off
  * exponentially so a down API is not hammered.
  */
-export function decideRetry(
-  failureClass: FailureClass,
-  attemptsMade: number,
-  retry: Settings['retry'],
-): RetryDecision {
+export function decideRetry(failureClass: FailureClass, attemptsMade: number, retry: Settings['retry']): RetryDecision {
   if (!RETRYABLE_FAILURES.has(failureClass) || attemptsMade >= retry.maxAttempts) return { retry: false };
   const seconds = {
     busy: retry.busyDelaySeconds,

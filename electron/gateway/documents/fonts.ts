@@ -37,10 +37,7 @@ let mainFont: Promise<LoadedFont> | undefined;
 let fallbackFont: Promise<LoadedFont> | undefined;
 
 export function loadMainFont(): Promise<LoadedFont> {
-  mainFont ??= load(
-    async () => readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf')),
-    'M',
-  ).catch((err: unknown) => {
+  mainFont ??= load(async () => readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf')), 'M').catch((err: unknown) => {
     mainFont = undefined; // let a later call retry instead of caching the failure
     throw err;
   });

@@ -20,7 +20,12 @@ async function makePdf(sizes: [number, number][], edit?: (doc: PDFDocument) => v
 }
 
 /** A 2x2 image XObject with the given /ColorSpace, drawn on page `pageIndex`. */
-function addImage(doc: PDFDocument, pageIndex: number, colorSpace: string | (PDFObject | number)[], extra: { ImageMask?: boolean } = {}): PDFRef {
+function addImage(
+  doc: PDFDocument,
+  pageIndex: number,
+  colorSpace: string | (PDFObject | number)[],
+  extra: { ImageMask?: boolean } = {},
+): PDFRef {
   const channels = colorSpace === 'DeviceGray' ? 1 : 3;
   const image = doc.context.stream(new Uint8Array(4 * channels), {
     Type: 'XObject',
@@ -78,7 +83,14 @@ describe('preflightPdf: accepted documents', () => {
       addImage(doc, 0, 'DeviceGray');
       addImage(doc, 1, 'DeviceRGB');
       const cmyk = doc.context.register(
-        doc.context.stream(new Uint8Array(16), { Type: 'XObject', Subtype: 'Image', Width: 2, Height: 2, BitsPerComponent: 8, ColorSpace: 'DeviceCMYK' }),
+        doc.context.stream(new Uint8Array(16), {
+          Type: 'XObject',
+          Subtype: 'Image',
+          Width: 2,
+          Height: 2,
+          BitsPerComponent: 8,
+          ColorSpace: 'DeviceCMYK',
+        }),
       );
       const form = doc.context.register(
         doc.context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 10, 10], Resources: { XObject: { Im0: cmyk } } }),
@@ -158,7 +170,11 @@ describe('preflightPdf: rejected documents', () => {
       good.subarray(0, good.length - 40),
     ];
     for (const bytes of cases) {
-      expect(await preflightPdf(bytes)).toMatchObject({ ok: false, reason: 'corrupt', message: expect.stringMatching(/damaged or incomplete/) });
+      expect(await preflightPdf(bytes)).toMatchObject({
+        ok: false,
+        reason: 'corrupt',
+        message: expect.stringMatching(/damaged or incomplete/),
+      });
     }
   });
 });
@@ -167,7 +183,10 @@ describe.skipIf(!hasQpdf)('preflightPdf on PDFs encrypted by qpdf', () => {
   it('rejects AES-256 with a user password and with only an owner password', async () => {
     const plain = join(dir, 'plain.pdf');
     writeFileSync(plain, await makePdf([LETTER, LETTER]));
-    for (const [user, name] of [['secret', 'user.pdf'], ['', 'owner-only.pdf']] as const) {
+    for (const [user, name] of [
+      ['secret', 'user.pdf'],
+      ['', 'owner-only.pdf'],
+    ] as const) {
       const out = join(dir, name);
       execFileSync('qpdf', ['--encrypt', user, 'owner', '256', '--', plain, out]);
       expect(await preflightPdf(readFileSync(out))).toMatchObject({ ok: false, reason: 'encrypted' });

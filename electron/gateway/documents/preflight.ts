@@ -153,7 +153,8 @@ async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
   } catch (err) {
     if (err instanceof DocumentError) throw err;
     // Encrypted object streams can make parsing fail before pdf-lib reads the trailer.
-    const encrypted = err instanceof EncryptedPDFError || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
+    const encrypted =
+      err instanceof EncryptedPDFError || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
     throw new DocumentError(encrypted ? 'encrypted' : 'corrupt', encrypted ? MESSAGES.encrypted : MESSAGES.corrupt);
   }
 }

@@ -96,9 +96,14 @@ describe('isWellFormedUtf8', () => {
     const utf8ish = fc.oneof(
       fc.uint8Array({ maxLength: 64 }),
       fc.string({ unit: 'grapheme', maxLength: 32 }).map((s) => new TextEncoder().encode(s)),
-      fc.array(fc.constantFrom(0xc0, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0x80, 0x90, 0xa0, 0xbf, 0x41), { maxLength: 12 }).map((a) => Uint8Array.from(a)),
+      fc
+        .array(fc.constantFrom(0xc0, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0x80, 0x90, 0xa0, 0xbf, 0x41), { maxLength: 12 })
+        .map((a) => Uint8Array.from(a)),
     );
-    fc.assert(fc.property(utf8ish, (b) => isWellFormedUtf8(b) === decodes(b)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(utf8ish, (b) => isWellFormedUtf8(b) === decodes(b)),
+      { numRuns: 2000 },
+    );
   });
 
   it('accepts every prefix of valid UTF-8 when a truncated tail is allowed (property)', () => {

@@ -78,7 +78,10 @@ describe('layoutPages', () => {
   const grid = { cols: 10, rows: 3 };
 
   it('fills pages with `rows` lines', () => {
-    expect(layoutPages('1\n2\n3\n4\n5', grid)).toEqual([['1', '2', '3'], ['4', '5']]);
+    expect(layoutPages('1\n2\n3\n4\n5', grid)).toEqual([
+      ['1', '2', '3'],
+      ['4', '5'],
+    ]);
   });
 
   it('starts a new page at a form feed, keeping deliberate blank pages', () => {

@@ -22,11 +22,7 @@ const INVISIBLE = /(?![\t\n\f])[\p{Cc}\p{Cf}]/gu;
  * accent is one cell), CRLF and CR become LF, invisible controls dropped.
  */
 export function normaliseText(text: string): string {
-  return text
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(INVISIBLE, '');
+  return text.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
 }
 
 /** True when nothing would be printed (only whitespace, tabs, newlines, form feeds). */

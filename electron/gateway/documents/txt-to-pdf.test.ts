@@ -154,7 +154,10 @@ describe.skipIf(!hasPdftotext)('textToPdf output as a reader sees it (pdftotext)
     const r = await textToPdf(line);
     expect(r.pages).toBe(2); // 60 lines of 84 columns, 55 lines per page
     // pdftotext marks the page break with \f at the start of the next page's first line.
-    const lines = extractText(r.pdf).replace(/\f/g, '').split('\n').filter((l) => l !== '');
+    const lines = extractText(r.pdf)
+      .replace(/\f/g, '')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toHaveLength(60);
     expect(lines.join('')).toBe(line);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(84);

@@ -53,7 +53,9 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
     const body = parseBody(CreateKey, request.body);
     let expiresAt: string | undefined;
     if (body.expires_at) {
-      const ms = Date.parse(body.expires_at.endsWith('Z') || /[+-]\d\d:\d\d$/.test(body.expires_at) ? body.expires_at : `${body.expires_at}Z`);
+      const ms = Date.parse(
+        body.expires_at.endsWith('Z') || /[+-]\d\d:\d\d$/.test(body.expires_at) ? body.expires_at : `${body.expires_at}Z`,
+      );
       if (!Number.isFinite(ms)) throw badRequest('expires_at must be an ISO-8601 date');
       expiresAt = new Date(ms).toISOString();
     }

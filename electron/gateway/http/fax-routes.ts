@@ -135,9 +135,6 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
       throw new AppError('not_found', 'PDF file not found');
     }
     core.audit.record('pdf_served', { job_id: row.id });
-    return noStore(reply)
-      .type('application/pdf')
-      .header('content-disposition', `inline; filename="fax_${row.id}.pdf"`)
-      .send(bytes);
+    return noStore(reply).type('application/pdf').header('content-disposition', `inline; filename="fax_${row.id}.pdf"`).send(bytes);
   });
 }

@@ -45,7 +45,14 @@ describe('Faxbot compatibility: health and sending (faxbot-compat.md §8 test_ap
     gw = await startTestGateway();
     const res = await gw.post('/fax', faxForm('+15551230001', { name: 'test.txt', bytes: 'hello world' }));
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ to: '+15551230001', status: 'queued', backend: 'simulator', error: null, provider_sid: null, test_mode: true });
+    expect(res.body).toMatchObject({
+      to: '+15551230001',
+      status: 'queued',
+      backend: 'simulator',
+      error: null,
+      provider_sid: null,
+      test_mode: true,
+    });
     expect(res.body.id).toMatch(/^[0-9a-f]{32}$/);
     expect(res.body.created_at).toMatch(/Z$/);
     const got = await gw.get(`/fax/${res.body.id}`);
@@ -100,7 +107,7 @@ describe('Faxbot compatibility: API keys and scopes (test_api_keys.py, test_api_
     expect((await gw.get('/fax/nope', { 'x-api-key': rotated.body.token })).status).toBe(404);
   });
 
-  it('enforces scopes with 403 and Faxbot\'s detail text', async () => {
+  it("enforces scopes with 403 and Faxbot's detail text", async () => {
     gw = await startTestGateway({ env: authEnv });
     const reader = await createKey(['fax:read']);
     const sender = await createKey(['fax:send']);
@@ -124,7 +131,7 @@ describe('Faxbot compatibility: API keys and scopes (test_api_keys.py, test_api_
     expect(res.status).toBe(401);
   });
 
-  it('rate limits per key with 429 and a Retry-After header (test_rate_limit.py, without Faxbot\'s lost header)', async () => {
+  it("rate limits per key with 429 and a Retry-After header (test_rate_limit.py, without Faxbot's lost header)", async () => {
     gw = await startTestGateway({ env: { ...authEnv, MAX_REQUESTS_PER_MINUTE: '2' } });
     const token = await createKey(['fax:send', 'fax:read']);
     const send = () => gw!.post('/fax', faxForm('+15551230001', { name: 'a.txt', bytes: 'x' }), { 'x-api-key': token });
@@ -138,7 +145,7 @@ describe('Faxbot compatibility: API keys and scopes (test_api_keys.py, test_api_
     expect(retryAfter).toBeLessThanOrEqual(60);
   });
 
-  it('answers the Node SDK\'s GET /plugins probe harmlessly', async () => {
+  it("answers the Node SDK's GET /plugins probe harmlessly", async () => {
     gw = await startTestGateway();
     expect((await gw.get('/plugins')).status).toBe(404);
   });

@@ -62,6 +62,9 @@ describe('Faxbot inbound routes', () => {
     await gw.invoke('inbound:markRead', { id, read: true });
     await gw.invoke('inbound:archive', { id, archived: true });
     expect(await gw.invoke('inbound:list', {})).toMatchObject({ ok: true, value: { unread: 0, total: 0 } });
-    expect(await gw.invoke('inbound:list', { includeArchived: true })).toMatchObject({ ok: true, value: { total: 1, items: [{ id, read: true, archived: true }] } });
+    expect(await gw.invoke('inbound:list', { includeArchived: true })).toMatchObject({
+      ok: true,
+      value: { total: 1, items: [{ id, read: true, archived: true }] },
+    });
   });
 });

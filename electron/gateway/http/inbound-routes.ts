@@ -14,7 +14,13 @@ export function registerInboundRoutes(app: FastifyInstance, core: GatewayCore): 
     await requireScope(core.auth, request, 'inbound:list', { bucket: '/inbound', limit: core.settings.current.inboundListRpm });
     requireInboundEnabled(core);
     const limitParam = Math.min(100, Math.max(1, Number(request.query.limit ?? 100) || 100));
-    const page = core.inbound.list({ limit: limitParam, cursor: request.query.cursor, includeArchived: true, to: request.query.to_number, status: request.query.status });
+    const page = core.inbound.list({
+      limit: limitParam,
+      cursor: request.query.cursor,
+      includeArchived: true,
+      to: request.query.to_number,
+      status: request.query.status,
+    });
     return page.items.map(faxbotInbound);
   });
 
@@ -28,26 +34,32 @@ export function registerInboundRoutes(app: FastifyInstance, core: GatewayCore): 
    * A valid token is enough on its own, even when API keys are enforced (Faxbot answered 401 here);
    * otherwise a key with inbound:read.
    */
-  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/inbound/:id/pdf', async (request: FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>, reply) => {
-    requireInboundEnabled(core);
-    const { id } = request.params;
-    const { token } = request.query;
-    if (token) {
-      const verdict = core.tokens.check('inbound', id, token);
-      if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
-      if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
-    } else {
-      const caller = await identify(core.auth, request);
-      if (caller) {
-        if (!hasScope(caller, 'inbound:read')) throw new AppError('forbidden', 'Insufficient scope: inbound:read required');
-        limit(core.auth, caller, '/inbound/{id}/pdf', core.settings.current.inboundGetRpm);
-      } else if (core.auth.authRequired()) {
-        throw new AppError('forbidden', 'Forbidden');
+  app.get<{ Params: { id: string }; Querystring: { token?: string } }>(
+    '/inbound/:id/pdf',
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>, reply) => {
+      requireInboundEnabled(core);
+      const { id } = request.params;
+      const { token } = request.query;
+      if (token) {
+        const verdict = core.tokens.check('inbound', id, token);
+        if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
+        if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
       } else {
-        await requireScope(core.auth, request, 'inbound:read');
+        const caller = await identify(core.auth, request);
+        if (caller) {
+          if (!hasScope(caller, 'inbound:read')) throw new AppError('forbidden', 'Insufficient scope: inbound:read required');
+          limit(core.auth, caller, '/inbound/{id}/pdf', core.settings.current.inboundGetRpm);
+        } else if (core.auth.authRequired()) {
+          throw new AppError('forbidden', 'Forbidden');
+        } else {
+          await requireScope(core.auth, request, 'inbound:read');
+        }
       }
-    }
-    const bytes = await core.inbound.document(id);
-    return noStore(reply).type('application/pdf').header('content-disposition', `inline; filename="inbound_${id}.pdf"`).send(Buffer.from(bytes));
-  });
+      const bytes = await core.inbound.document(id);
+      return noStore(reply)
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="inbound_${id}.pdf"`)
+        .send(Buffer.from(bytes));
+    },
+  );
 }

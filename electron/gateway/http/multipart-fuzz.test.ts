@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 const boundary = fc.stringMatching(/^[A-Za-z0-9'()+_,./:=?-]{1,40}$/);
-const junk = fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')));
+const junk = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+);
 const partHeader = fc.oneof(
   fc.constant('Content-Disposition: form-data; name="to"'),
   fc.constant('Content-Disposition: form-data; name="file"; filename="a.txt"'),

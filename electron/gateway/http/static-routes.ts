@@ -55,7 +55,12 @@ export function registerStaticRoutes(app: FastifyInstance, rendererDir: string):
     }
     return reply
       .type(file.type)
-      .headers({ 'content-security-policy': UI_CSP, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-cache' })
+      .headers({
+        'content-security-policy': UI_CSP,
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-cache',
+      })
       .send(file.body);
   });
 }

@@ -28,7 +28,10 @@ describe('browser door: /rpc and /events behind a session', () => {
     const cookie = String(first.headers['set-cookie']).split(';')[0] as string;
     const status = await gw.json('POST', '/rpc/gateway:status', {}, { cookie });
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ ok: true, value: { backend: 'simulator', testMode: true, publicUrl: null, callbacksEnabled: false } });
+    expect(status.body).toMatchObject({
+      ok: true,
+      value: { backend: 'simulator', testMode: true, publicUrl: null, callbacksEnabled: false },
+    });
   });
 
   it('parses every argument: bad input is a 400 with a readable message, unknown methods 404', async () => {
@@ -85,7 +88,10 @@ describe('settings and secrets through the contract', () => {
   it('applies an update live, refuses values set by the environment, and never reads a secret back', async () => {
     gw = await startTestGateway({ env: { MAX_FILE_SIZE_MB: '3' } });
     const updated = await gw.invoke('settings:update', { patch: { defaultRegion: 'GB', retry: { maxAttempts: 2 } } });
-    expect(updated).toMatchObject({ ok: true, value: { settings: { defaultRegion: 'GB', retry: { maxAttempts: 2, busyDelaySeconds: 300 } } } });
+    expect(updated).toMatchObject({
+      ok: true,
+      value: { settings: { defaultRegion: 'GB', retry: { maxAttempts: 2, busyDelaySeconds: 300 } } },
+    });
     const sent = await gw.post('/fax', faxForm('020 7946 0958', { name: 'a.txt', bytes: 'uk' }));
     expect(sent.body.to_e164).toBe('+442079460958');
     const envOwned = await gw.invoke('settings:update', { patch: { maxFileSizeMb: 50 } });

@@ -70,7 +70,8 @@ function setSession(reply: FastifyReply, id: string): FastifyReply {
 /** Loopback Host (no DNS rebinding), same-origin Origin, and a live session or an admin key. */
 async function requireUi(core: GatewayCore, sessions: UiSessions, request: FastifyRequest): Promise<void> {
   if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
-  if (!isAllowedOrigin(request.headers.origin, request.headers.host)) throw new AppError('forbidden', 'Cross-site requests are not allowed');
+  if (!isAllowedOrigin(request.headers.origin, request.headers.host))
+    throw new AppError('forbidden', 'Cross-site requests are not allowed');
   if (sessions.valid(cookieValue(request))) return;
   const key = request.headers['x-api-key'];
   const caller = typeof key === 'string' ? await core.keys.authenticate(key) : null;
@@ -82,7 +83,8 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
   app.get<{ Querystring: { code?: string } }>('/ui/login', async (request, reply) => {
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
     const session = request.query.code ? sessions.redeem(request.query.code) : null;
-    if (!session) throw new AppError('unauthorized', 'This sign-in link has expired or was already used; restart the app or sign in with an admin key');
+    if (!session)
+      throw new AppError('unauthorized', 'This sign-in link has expired or was already used; restart the app or sign in with an admin key');
     return setSession(reply, session).redirect('/');
   });
 
@@ -93,11 +95,13 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
 
   app.post<{ Body: { apiKey?: unknown } }>('/ui/session', async (request, reply) => {
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
-    if (!isAllowedOrigin(request.headers.origin, request.headers.host)) throw new AppError('forbidden', 'Cross-site requests are not allowed');
+    if (!isAllowedOrigin(request.headers.origin, request.headers.host))
+      throw new AppError('forbidden', 'Cross-site requests are not allowed');
     limit(core.auth, { kind: 'anonymous', keyId: `ip:${request.ip}`, scopes: new Set() }, 'ui-login', 20);
     const apiKey = typeof request.body?.apiKey === 'string' ? request.body.apiKey : '';
     const caller = apiKey ? await core.keys.authenticate(apiKey) : null;
-    if (!caller || !isAdmin(caller)) throw new AppError('unauthorized', 'That key is not an admin key (it needs keys:manage, or use the bootstrap API_KEY)');
+    if (!caller || !isAdmin(caller))
+      throw new AppError('unauthorized', 'That key is not an admin key (it needs keys:manage, or use the bootstrap API_KEY)');
     return setSession(reply, sessions.open()).send({ authenticated: true });
   });
 
@@ -116,7 +120,12 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     await requireUi(core, sessions, request);
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     // Every stream starts with the current status, so a window that reconnects (gateway restarted,
     // laptop woke up) knows to refetch what it may have missed.
     res.write(`retry: 2000\n\nevent: gateway:status\ndata: ${JSON.stringify(core.status())}\n\n`);

@@ -58,6 +58,8 @@ export class ProviderRegistry {
   /** Why the backend has no provider (e.g. "PHAXIO_API_KEY is not set"), or null. */
   problem(backend: Backend): string | null {
     if (this.instances.has(backend)) return null;
-    return this.problems.get(backend) ?? (this.factories[backend] ? 'not configured' : `the ${backend} backend is not available in this build`);
+    return (
+      this.problems.get(backend) ?? (this.factories[backend] ? 'not configured' : `the ${backend} backend is not available in this build`)
+    );
   }
 }

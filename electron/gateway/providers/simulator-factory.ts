@@ -1,5 +1,4 @@
 import type { ProviderFactory } from './registry';
 import { SimulatorProvider } from './simulator';
 
-export const simulatorFactory: ProviderFactory = async (ctx) =>
-  new SimulatorProvider(ctx.db, ctx.now, () => ctx.settings().simulator);
+export const simulatorFactory: ProviderFactory = async (ctx) => new SimulatorProvider(ctx.db, ctx.now, () => ctx.settings().simulator);

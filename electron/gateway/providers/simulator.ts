@@ -117,7 +117,8 @@ export class SimulatorProvider implements FaxProvider {
 
   async poll(providerId: string): Promise<ProviderUpdate> {
     const row = this.byId.get(providerId) as LedgerRow | undefined;
-    if (!row) return { providerId, rawStatus: 'unknown', phase: 'failed', failureClass: 'unknown', error: 'The simulator has no such fax.' };
+    if (!row)
+      return { providerId, rawStatus: 'unknown', phase: 'failed', failureClass: 'unknown', error: 'The simulator has no such fax.' };
     return { providerId, ...simulatedState(row, this.now()) };
   }
 

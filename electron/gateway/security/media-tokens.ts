@@ -39,9 +39,7 @@ export class MediaTokens {
   check(kind: MediaSubject, subjectId: string, token: string | undefined): TokenCheck {
     if (!token || token.length > 200) return 'invalid';
     const hash = hashToken(token);
-    const row = this.find.get(hash) as
-      | { token_hash: string; subject_kind: string; subject_id: string; expires_at: number }
-      | undefined;
+    const row = this.find.get(hash) as { token_hash: string; subject_kind: string; subject_id: string; expires_at: number } | undefined;
     if (!row) return 'invalid';
     const sameHash = timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'));
     if (!sameHash || row.subject_kind !== kind || row.subject_id !== subjectId) return 'invalid';

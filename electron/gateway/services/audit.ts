@@ -78,7 +78,11 @@ export class AuditLog {
 
   recent(limit: number, event?: string): AuditEntry[] {
     const rows = this.tail.all(event ?? null, event ?? null, limit) as { ts: number; event: string; fields: string }[];
-    if (rows.length === 0) return this.ring.filter((e) => !event || e.event === event).slice(-limit).reverse();
+    if (rows.length === 0)
+      return this.ring
+        .filter((e) => !event || e.event === event)
+        .slice(-limit)
+        .reverse();
     return rows.map((row) => ({ ts: new Date(row.ts).toISOString(), event: row.event, ...JSON.parse(row.fields) }));
   }
 

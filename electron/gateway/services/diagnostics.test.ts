@@ -23,7 +23,13 @@ describe('diagnostics', () => {
 
   it('tells whether callbacks can be verified, per backend, without revealing the secret', async () => {
     gw = await startTestGateway({
-      env: { FAX_BACKEND: 'signalwire', SIGNALWIRE_SPACE_URL: 'http://127.0.0.1:9', SIGNALWIRE_PROJECT_ID: 'p', SIGNALWIRE_API_TOKEN: 't', SIGNALWIRE_FAX_FROM_E164: '+15551230000' },
+      env: {
+        FAX_BACKEND: 'signalwire',
+        SIGNALWIRE_SPACE_URL: 'http://127.0.0.1:9',
+        SIGNALWIRE_PROJECT_ID: 'p',
+        SIGNALWIRE_API_TOKEN: 't',
+        SIGNALWIRE_FAX_FROM_E164: '+15551230000',
+      },
     });
     expect(await check('callback_security')).toMatchObject({ state: 'warn', fix: expect.stringMatching(/SIGNALWIRE_WEBHOOK_SIGNING_KEY/) });
     await gw.invoke('settings:setSecret', { name: 'signalwire.signingKey', value: 'PSK_secret_value' });

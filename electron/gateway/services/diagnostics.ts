@@ -19,7 +19,12 @@ async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
     await access(core.dataDir, constants.W_OK);
     return pass('data_dir', 'Data folder', 'The data folder is writable.');
   } catch (error) {
-    return fail('data_dir', 'Data folder', `Cannot write to the data folder (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the folder permissions or set FAX_DATA_DIR to a writable folder.');
+    return fail(
+      'data_dir',
+      'Data folder',
+      `Cannot write to the data folder (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      'Check the folder permissions or set FAX_DATA_DIR to a writable folder.',
+    );
   }
 }
 
@@ -35,16 +40,31 @@ function databaseCheck(core: GatewayCore): CheckResult {
 async function credentialsCheck(core: GatewayCore, backend: Backend): Promise<CheckResult> {
   const provider = core.providers.forBackend(backend);
   if (!core.providers.available(backend)) {
-    return fail('credentials', 'Provider credentials', `Sending through ${backend} is not available in this version of Faxbot Desktop.`, 'Choose Phaxio, Sinch, SignalWire or test mode.');
+    return fail(
+      'credentials',
+      'Provider credentials',
+      `Sending through ${backend} is not available in this version of Faxbot Desktop.`,
+      'Choose Phaxio, Sinch, SignalWire or test mode.',
+    );
   }
   if (!provider) {
-    return fail('credentials', 'Provider credentials', `The ${backend} backend is not ready: ${core.providers.problem(backend)}.`, 'Open Setup and enter the credentials from the provider console.');
+    return fail(
+      'credentials',
+      'Provider credentials',
+      `The ${backend} backend is not ready: ${core.providers.problem(backend)}.`,
+      'Open Setup and enter the credentials from the provider console.',
+    );
   }
   if (!provider.checkCredentials) return pass('credentials', 'Provider credentials', `${provider.label} is configured.`);
   try {
     return await provider.checkCredentials(AbortSignal.timeout(15_000));
   } catch (error) {
-    return fail('credentials', 'Provider credentials', `Could not reach ${provider.label}: ${(error as Error).message}`, 'Check the internet connection and the provider base URL.');
+    return fail(
+      'credentials',
+      'Provider credentials',
+      `Could not reach ${provider.label}: ${(error as Error).message}`,
+      'Check the internet connection and the provider base URL.',
+    );
   }
 }
 
@@ -55,9 +75,19 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
   if (!raw) {
     if (backend === 'simulator') return pass('public_url', 'Public URL', 'Test mode needs no public URL.');
     if (provider?.traits.needsPublicMediaUrl) {
-      return fail('public_url', 'Public URL', `${provider.label} fetches documents from a public URL, and none is set.`, 'Turn on the built-in tunnel or enter your own HTTPS URL in Setup.');
+      return fail(
+        'public_url',
+        'Public URL',
+        `${provider.label} fetches documents from a public URL, and none is set.`,
+        'Turn on the built-in tunnel or enter your own HTTPS URL in Setup.',
+      );
     }
-    return warn('public_url', 'Public URL', 'No public URL: faxes are uploaded directly and their status is polled; provider callbacks and inbound faxes are off.', 'Turn on the built-in tunnel or enter your own HTTPS URL to receive callbacks and inbound faxes.');
+    return warn(
+      'public_url',
+      'Public URL',
+      'No public URL: faxes are uploaded directly and their status is polled; provider callbacks and inbound faxes are off.',
+      'Turn on the built-in tunnel or enter your own HTTPS URL to receive callbacks and inbound faxes.',
+    );
   }
   const verdict = checkPublicUrl(raw, settings.enforcePublicHttps);
   return verdict.ok
@@ -73,7 +103,12 @@ async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> 
   if (!base) {
     const tunnel = core.tunnel.state();
     if (core.settings.current.tunnel.enabled && tunnel.state !== 'up') {
-      return fail(id, label, `The tunnel is ${tunnel.state}${tunnel.error ? `: ${tunnel.error}` : '.'}`, 'The tunnel is down: check the internet connection and TUNNEL_HOST, or turn the tunnel off and on again.');
+      return fail(
+        id,
+        label,
+        `The tunnel is ${tunnel.state}${tunnel.error ? `: ${tunnel.error}` : '.'}`,
+        'The tunnel is down: check the internet connection and TUNNEL_HOST, or turn the tunnel off and on again.',
+      );
     }
     return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
   }
@@ -97,13 +132,23 @@ async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> 
 function securityCheck(core: GatewayCore): CheckResult {
   const s = core.settings.current;
   if (s.requireApiKey || core.bootstrapApiKey) return pass('api_keys', 'API access', 'The REST API requires an API key.');
-  return warn('api_keys', 'API access', 'The REST API accepts calls without a key from this computer (Faxbot dev mode).', 'Set REQUIRE_API_KEY=true, or create keys and turn on "Require API key" in Settings, before exposing the gateway on a network.');
+  return warn(
+    'api_keys',
+    'API access',
+    'The REST API accepts calls without a key from this computer (Faxbot dev mode).',
+    'Set REQUIRE_API_KEY=true, or create keys and turn on "Require API key" in Settings, before exposing the gateway on a network.',
+  );
 }
 
 async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
   const view = await core.settings.view();
   return view.secretStoreKind.includes('encrypted-file')
-    ? warn('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind} (no OS keychain reachable).`, 'Run a keychain service (e.g. gnome-keyring) so credentials are stored in the OS keychain.')
+    ? warn(
+        'secrets',
+        'Credential storage',
+        `Credentials are kept in ${view.secretStoreKind} (no OS keychain reachable).`,
+        'Run a keychain service (e.g. gnome-keyring) so credentials are stored in the OS keychain.',
+      )
     : pass('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind}.`);
 }
 
@@ -115,18 +160,39 @@ async function callbackSecurityCheck(core: GatewayCore, backend: Backend): Promi
   const s = core.settings.current;
   switch (backend) {
     case 'phaxio':
-      if (!s.phaxio.verifySignature) return warn(id, label, 'Phaxio signature checks are off: anyone who learns the callback URL can change a job.', 'Turn on PHAXIO_VERIFY_SIGNATURE.');
+      if (!s.phaxio.verifySignature)
+        return warn(
+          id,
+          label,
+          'Phaxio signature checks are off: anyone who learns the callback URL can change a job.',
+          'Turn on PHAXIO_VERIFY_SIGNATURE.',
+        );
       return (await has('phaxio.callbackToken'))
         ? pass(id, label, 'Phaxio callbacks are verified with the webhook token (X-Phaxio-Signature).')
-        : warn(id, label, 'No Phaxio webhook token: genuine Phaxio callbacks cannot be verified and are refused; status still arrives by polling.', 'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).');
+        : warn(
+            id,
+            label,
+            'No Phaxio webhook token: genuine Phaxio callbacks cannot be verified and are refused; status still arrives by polling.',
+            'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).',
+          );
     case 'sinch':
       return s.sinch.inboundBasicUser && (await has('sinch.inboundBasicPass'))
         ? pass(id, label, 'Sinch callbacks carry per-fax credentials; inbound faxes need Basic auth, which is configured.')
-        : warn(id, label, 'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).', 'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.');
+        : warn(
+            id,
+            label,
+            'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).',
+            'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.',
+          );
     case 'signalwire':
       return (await has('signalwire.signingKey'))
         ? pass(id, label, 'SignalWire callbacks and inbound faxes are verified with the signing key (X-SignalWire-Signature).')
-        : warn(id, label, 'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.', 'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).');
+        : warn(
+            id,
+            label,
+            'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.',
+            'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).',
+          );
     default:
       return { id, label, state: 'skip', detail: 'Test mode receives no provider callbacks.' };
   }
@@ -160,17 +226,29 @@ export function callbackUrls(core: GatewayCore, backend: Backend): CallbackUrl[]
     case 'phaxio':
       return [
         { label: 'Phaxio send callback (set per fax automatically)', url: `${base}/phaxio-callback` },
-        { label: 'Phaxio receive webhook URL', url: `${base}/phaxio-inbound`, note: 'Paste into the Phaxio console: Settings → Webhooks → Receive.' },
+        {
+          label: 'Phaxio receive webhook URL',
+          url: `${base}/phaxio-inbound`,
+          note: 'Paste into the Phaxio console: Settings → Webhooks → Receive.',
+        },
       ];
     case 'sinch':
       return [
         { label: 'Sinch fax callback (set per fax automatically)', url: `${base}/sinch-callback` },
-        { label: 'Sinch incoming webhook URL', url: `${base}/sinch-inbound`, note: 'Set as the service incomingWebhookUrl; add user:pass@ if inbound Basic auth is configured.' },
+        {
+          label: 'Sinch incoming webhook URL',
+          url: `${base}/sinch-inbound`,
+          note: 'Set as the service incomingWebhookUrl; add user:pass@ if inbound Basic auth is configured.',
+        },
       ];
     case 'signalwire':
       return [
         { label: 'SignalWire status callback (set per fax automatically)', url: `${base}/signalwire-callback` },
-        { label: 'SignalWire fax number LaML webhook', url: `${base}/signalwire-inbound`, note: 'Number settings: Accept incoming calls as Fax, handle with LaML webhooks.' },
+        {
+          label: 'SignalWire fax number LaML webhook',
+          url: `${base}/signalwire-inbound`,
+          note: 'Number settings: Accept incoming calls as Fax, handle with LaML webhooks.',
+        },
       ];
     default:
       return [];

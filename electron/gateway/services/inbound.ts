@@ -180,7 +180,8 @@ export class InboundService {
       where.push('LOWER(status) = ?');
       params.push(query.status.toLowerCase());
     }
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM inbound_faxes WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM inbound_faxes WHERE ${where.join(' AND ')}`).get(...params) as { n: number })
+      .n;
     if (query.cursor) {
       const [ts, id] = Buffer.from(query.cursor, 'base64url').toString().split(':');
       if (!id || !Number.isFinite(Number(ts))) throw badRequest('Invalid cursor');
@@ -244,7 +245,9 @@ export class InboundService {
     for (const row of due) {
       const located = row.storage_key ? this.locate(row.storage_key) : null;
       if (located) await located.store.delete(located.objectName);
-      this.db.prepare('UPDATE inbound_faxes SET deleted_at = ?, storage_key = NULL, updated_at = ? WHERE id = ?').run(this.now(), this.now(), row.id);
+      this.db
+        .prepare('UPDATE inbound_faxes SET deleted_at = ?, storage_key = NULL, updated_at = ? WHERE id = ?')
+        .run(this.now(), this.now(), row.id);
       this.audit.record('inbound_deleted', { inbound_id: row.id, reason: 'retention' });
     }
     return due.length;

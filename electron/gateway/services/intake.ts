@@ -40,7 +40,10 @@ const unsupported = () =>
 export function cleanFileName(name: string | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return clean || null;
 }
 
@@ -239,7 +242,8 @@ export class IntakeService {
     const number = this.normalize(input.to);
     const converted = [];
     for (const doc of input.documents) converted.push(await this.toPdf(doc));
-    const merged = converted.length === 1 ? (converted[0] as { pdf: Uint8Array; pages: number }) : await mergePdfs(converted.map((c) => c.pdf));
+    const merged =
+      converted.length === 1 ? (converted[0] as { pdf: Uint8Array; pages: number }) : await mergePdfs(converted.map((c) => c.pdf));
     const id = this.deps.newId();
     this.ensureJobsDir();
     const uploadPath = this.jobFile(id, 'upload.pdf');
@@ -268,7 +272,12 @@ export class IntakeService {
     if (original.artifacts_deleted_at) throw badRequest('The document was removed by the retention policy and cannot be resent');
     const bytes = original.pdf_path ? await readFile(original.pdf_path) : await this.deps.jobs.readUpload(original);
     const name = original.file_name ?? `fax.${original.pdf_path ? 'pdf' : original.source_kind}`;
-    return this.acceptDocuments({ to: to ?? original.to_input, documents: [{ name, bytes }], apiKeyId: original.api_key_id, resentFrom: id });
+    return this.acceptDocuments({
+      to: to ?? original.to_input,
+      documents: [{ name, bytes }],
+      apiKeyId: original.api_key_id,
+      resentFrom: id,
+    });
   }
 
   /** Outbox "prepare" step, off the request path: TXT becomes PDF, and every fax PDF gets its file. */
@@ -289,5 +298,4 @@ export class IntakeService {
     await writeFile(pdfPath, pdf);
     return { pdfPath, pages: pages as number };
   }
-
 }

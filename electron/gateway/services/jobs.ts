@@ -1,6 +1,15 @@
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { decideTransition, canCancel, isTerminal, toFaxbotStatus, FAILURE_ADVICE, RETRYABLE_FAILURES, type FailureClass, type JobStatus } from '../../../shared/status';
+import {
+  decideTransition,
+  canCancel,
+  isTerminal,
+  toFaxbotStatus,
+  FAILURE_ADVICE,
+  RETRYABLE_FAILURES,
+  type FailureClass,
+  type JobStatus,
+} from '../../../shared/status';
 import type { Backend } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
 import type { JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
@@ -254,9 +263,23 @@ export class JobsService {
 
   detail(id: string): JobDetail {
     const job = this.get(id);
-    const events = (this.stmt.events.all(id) as { id: number; job_id: string; at: number; kind: JobEventKind; status: JobStatus | null; message: string }[]).map(
-      (e): JobEventView => ({ id: e.id, jobId: e.job_id, at: iso(e.at) as string, kind: e.kind, status: e.status, message: e.message }),
-    );
+    const events = (
+      this.stmt.events.all(id) as {
+        id: number;
+        job_id: string;
+        at: number;
+        kind: JobEventKind;
+        status: JobStatus | null;
+        message: string;
+      }[]
+    ).map((e): JobEventView => ({
+      id: e.id,
+      jobId: e.job_id,
+      at: iso(e.at) as string,
+      kind: e.kind,
+      status: e.status,
+      message: e.message,
+    }));
     return { job, events };
   }
 
@@ -288,9 +311,7 @@ export class JobsService {
       pageParams.push(c.createdAt, c.createdAt, c.id);
     }
     const rows = this.db
-      .prepare(
-        `SELECT * FROM jobs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
+      .prepare(`SELECT * FROM jobs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`)
       .all(...pageParams, query.limit + 1) as JobRow[];
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
@@ -322,7 +343,9 @@ export class JobsService {
       if (decision !== 'apply') return { applied: false, row };
       const now = this.now();
       const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
-      this.prepared(`UPDATE jobs SET status = @status, updated_at = @now${assignments.length ? `, ${assignments.join(', ')}` : ''} WHERE id = @id`).run({
+      this.prepared(
+        `UPDATE jobs SET status = @status, updated_at = @now${assignments.length ? `, ${assignments.join(', ')}` : ''} WHERE id = @id`,
+      ).run({
         ...fields,
         status: to,
         now,

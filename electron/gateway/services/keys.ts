@@ -98,7 +98,16 @@ export class KeysService {
     const hash = await hashSecret(secret);
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
     const scopes = [...new Set(input.scopes.map((s) => s.trim()).filter(Boolean))];
-    this.sql.insert.run(keyId, hash, input.name ?? null, input.owner ?? null, JSON.stringify(scopes), input.note ?? null, this.now(), expiresAt);
+    this.sql.insert.run(
+      keyId,
+      hash,
+      input.name ?? null,
+      input.owner ?? null,
+      JSON.stringify(scopes),
+      input.note ?? null,
+      this.now(),
+      expiresAt,
+    );
     this.audit.record('api_key_created', { key_id: keyId, scopes: scopes.join(',') });
     this.events.emit('keys:changed', { keyId });
     return { key: this.get(keyId), token };

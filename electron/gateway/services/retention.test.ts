@@ -54,9 +54,16 @@ describe('audit log', () => {
   it('writes JSON lines with ids and event names, never full numbers, tokens or document text', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fbd-audit-'));
     gw = await startTestGateway({ env: { API_KEY: 'bootstrap-secret-key' }, dataDir });
-    const created = await gw.json('POST', '/admin/api-keys', { name: 'n', scopes: ['fax:send', 'fax:read'] }, { 'x-api-key': 'bootstrap-secret-key' });
+    const created = await gw.json(
+      'POST',
+      '/admin/api-keys',
+      { name: 'n', scopes: ['fax:send', 'fax:read'] },
+      { 'x-api-key': 'bootstrap-secret-key' },
+    );
     const token = created.body.token as string;
-    const sent = await gw.post('/fax', faxForm('+15557654321', { name: 'secret-plan.txt', bytes: 'TOP SECRET DOCUMENT BODY' }), { 'x-api-key': token });
+    const sent = await gw.post('/fax', faxForm('+15557654321', { name: 'secret-plan.txt', bytes: 'TOP SECRET DOCUMENT BODY' }), {
+      'x-api-key': token,
+    });
     await gw.waitForJob(sent.body.id, ['delivered'], 10_000, { 'x-api-key': token });
     const link = await gw.invoke('jobs:mintMediaLink', { id: sent.body.id });
     const mediaToken = new URL((link as { value: { url: string } }).value.url).searchParams.get('token') as string;
@@ -64,9 +71,22 @@ describe('audit log', () => {
     gw = null;
     const file = readFileSync(join(dataDir, 'audit.jsonl'), 'utf8');
     rmSync(dataDir, { recursive: true, force: true });
-    const lines = file.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['api_key_created', 'job_created', 'job_status', 'media_token_minted']));
-    for (const forbidden of ['+15557654321', '5557654321', 'TOP SECRET', 'bootstrap-secret-key', token, mediaToken, token.split('_').slice(3).join('_')]) {
+    const lines = file
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l.event)).toEqual(
+      expect.arrayContaining(['api_key_created', 'job_created', 'job_status', 'media_token_minted']),
+    );
+    for (const forbidden of [
+      '+15557654321',
+      '5557654321',
+      'TOP SECRET',
+      'bootstrap-secret-key',
+      token,
+      mediaToken,
+      token.split('_').slice(3).join('_'),
+    ]) {
       expect(file).not.toContain(forbidden);
     }
   });

@@ -1,13 +1,6 @@
 import { SECRET_NAMES, SettingsSchema, type SecretName, type Settings } from '../../../shared/settings';
 import type { SecretStatus, SettingsView } from '../../../shared/types';
-import {
-  deepMerge,
-  ENV_NAME_FOR_PATH,
-  resolveSettings,
-  type EffectiveSettings,
-  type SecretStore,
-  type SettingsStore,
-} from '../config';
+import { deepMerge, ENV_NAME_FOR_PATH, resolveSettings, type EffectiveSettings, type SecretStore, type SettingsStore } from '../config';
 import type { AuditLog } from './audit';
 import { badRequest } from './errors';
 import type { EventBus } from './event-bus';

@@ -7,7 +7,12 @@ import { EMPTY_SHA256, S3ArtifactStore, amzDate, awsEncode, signV4, type S3Store
 
 /** AWS's published examples (S3 SigV4 documentation, "Examples: Signature Calculations"; SigV4 test suite). */
 describe('signV4 against published AWS vectors', () => {
-  const docCreds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1', service: 's3' };
+  const docCreds = {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'us-east-1',
+    service: 's3',
+  };
 
   it('S3 GET Object with Range', () => {
     const signed = signV4({
@@ -40,27 +45,48 @@ describe('signV4 against published AWS vectors', () => {
       payloadHash,
     });
     expect(signed.canonicalRequest.split('\n')[1]).toBe('/test%24file.text');
-    expect(signed.authorization).toMatch(/SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd$/);
+    expect(signed.authorization).toMatch(
+      /SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd$/,
+    );
   });
 
   it('SigV4 test suite get-vanilla and get-vanilla-query-order-key-case', () => {
-    const suite = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'us-east-1', service: 'service' };
+    const suite = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      region: 'us-east-1',
+      service: 'service',
+    };
     const sign = (url: string) =>
-      signV4({ ...suite, method: 'GET', url: new URL(url), headers: { 'X-Amz-Date': '20150830T123600Z' }, payloadHash: EMPTY_SHA256 }).authorization;
+      signV4({ ...suite, method: 'GET', url: new URL(url), headers: { 'X-Amz-Date': '20150830T123600Z' }, payloadHash: EMPTY_SHA256 })
+        .authorization;
     expect(sign('https://example.amazonaws.com/')).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
     );
-    expect(sign('https://example.amazonaws.com/?Param2=value2&Param1=value1')).toMatch(/Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/);
+    expect(sign('https://example.amazonaws.com/?Param2=value2&Param1=value1')).toMatch(
+      /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/,
+    );
   });
 });
 
 describe('S3ArtifactStore addressing', () => {
-  const base: S3StoreOptions = { bucket: 'faxes', prefix: 'inbound/', region: 'eu-west-1', endpointUrl: '', accessKeyId: 'k', secretAccessKey: async () => 's' };
+  const base: S3StoreOptions = {
+    bucket: 'faxes',
+    prefix: 'inbound/',
+    region: 'eu-west-1',
+    endpointUrl: '',
+    accessKeyId: 'k',
+    secretAccessKey: async () => 's',
+  };
 
   it('uses virtual-host style on AWS, path style for endpoints and dotted buckets', () => {
     expect(new S3ArtifactStore(base).objectUrl('a b.pdf').href).toBe('https://faxes.s3.eu-west-1.amazonaws.com/inbound/a%20b.pdf');
-    expect(new S3ArtifactStore({ ...base, bucket: 'fax.example' }).objectUrl('x.pdf').href).toBe('https://s3.eu-west-1.amazonaws.com/fax.example/inbound/x.pdf');
-    expect(new S3ArtifactStore({ ...base, endpointUrl: 'http://127.0.0.1:9000/' }).objectUrl('x.pdf').href).toBe('http://127.0.0.1:9000/faxes/inbound/x.pdf');
+    expect(new S3ArtifactStore({ ...base, bucket: 'fax.example' }).objectUrl('x.pdf').href).toBe(
+      'https://s3.eu-west-1.amazonaws.com/fax.example/inbound/x.pdf',
+    );
+    expect(new S3ArtifactStore({ ...base, endpointUrl: 'http://127.0.0.1:9000/' }).objectUrl('x.pdf').href).toBe(
+      'http://127.0.0.1:9000/faxes/inbound/x.pdf',
+    );
   });
 });
 
@@ -116,7 +142,9 @@ describe('S3ArtifactStore against the S3 emulator', () => {
   it('reports an unreachable endpoint without credentials in the message', async () => {
     const origin = s3.origin;
     await s3.close();
-    const error = await store({ endpointUrl: origin }).get('a.pdf').catch((e: Error) => e);
+    const error = await store({ endpointUrl: origin })
+      .get('a.pdf')
+      .catch((e: Error) => e);
     expect((error as Error).message).toMatch(/^S3 GET failed: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
     s3 = await startS3Emulator({ credentials: {}, buckets: [] });
   });
@@ -137,7 +165,13 @@ describe('STORAGE_BACKEND=s3: inbound faxes land in S3', () => {
     gw = await startTestGateway({
       secretStore,
       log: (line) => logs.push(line),
-      env: { API_KEY: 'bootstrap-admin-key', STORAGE_BACKEND: 's3', S3_BUCKET: 'office-faxes', S3_ENDPOINT_URL: s3.origin, S3_ACCESS_KEY_ID: 'AKIDGW' },
+      env: {
+        API_KEY: 'bootstrap-admin-key',
+        STORAGE_BACKEND: 's3',
+        S3_BUCKET: 'office-faxes',
+        S3_ENDPOINT_URL: s3.origin,
+        S3_ACCESS_KEY_ID: 'AKIDGW',
+      },
     });
   }
 
@@ -164,7 +198,9 @@ describe('STORAGE_BACKEND=s3: inbound faxes land in S3', () => {
     gw = await startTestGateway({ secretStore, env: { API_KEY: 'bootstrap-admin-key' } });
     const local = (await gw.invoke('inbound:simulate', {})) as { ok: true; value: { id: string } };
     expect(s3.objects.size).toBe(0);
-    await gw.invoke('settings:update', { patch: { storage: { backend: 's3', s3Bucket: 'office-faxes', s3EndpointUrl: s3.origin, s3AccessKeyId: 'AKIDGW' } } });
+    await gw.invoke('settings:update', {
+      patch: { storage: { backend: 's3', s3Bucket: 'office-faxes', s3EndpointUrl: s3.origin, s3AccessKeyId: 'AKIDGW' } },
+    });
     const remote = (await gw.invoke('inbound:simulate', {})) as { ok: true; value: { id: string } };
     expect([...s3.objects.keys()]).toEqual([`office-faxes/inbound/${remote.value.id}.pdf`]);
     for (const id of [local.value.id, remote.value.id]) {

@@ -162,7 +162,9 @@ export class S3ArtifactStore implements ArtifactStore {
       return { status: res.statusCode, code, body: bytes };
     } catch (error) {
       const cause = error as { code?: string; cause?: { code?: string } };
-      throw new S3StoreError(`S3 ${method} failed: cannot reach ${url.host} (${cause.code ?? cause.cause?.code ?? (error as Error).message})`);
+      throw new S3StoreError(
+        `S3 ${method} failed: cannot reach ${url.host} (${cause.code ?? cause.cause?.code ?? (error as Error).message})`,
+      );
     }
   }
 
@@ -173,7 +175,11 @@ export class S3ArtifactStore implements ArtifactStore {
 }
 
 /** The store `settings.storage` describes (STORAGE_BACKEND=s3). */
-export function s3StoreFromSettings(settings: Settings, secretAccessKey: () => Promise<string | null>, kmsKeyId: string | null): S3ArtifactStore {
+export function s3StoreFromSettings(
+  settings: Settings,
+  secretAccessKey: () => Promise<string | null>,
+  kmsKeyId: string | null,
+): S3ArtifactStore {
   const s = settings.storage;
   return new S3ArtifactStore({
     bucket: s.s3Bucket,

@@ -25,9 +25,21 @@ export function memorySettingsStore(initial: unknown = {}): SettingsStore & { sa
 
 export interface TestGateway extends Gateway {
   dataDir: string;
-  post(path: string, form: FormData, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown>; bytes: Buffer }>;
-  json(method: 'POST' | 'GET' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  post(
+    path: string,
+    form: FormData,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  get(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; bytes: Buffer }>;
+  json(
+    method: 'POST' | 'GET' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   /** The job's timeline messages, oldest first (what the window shows in the detail view). */
   timeline(id: string): Promise<string[]>;
   /** Waits (bounded) until the job reaches one of the statuses, returning the REST view. */
@@ -54,7 +66,12 @@ export async function startTestGateway(
   const parse = async (res: Awaited<ReturnType<typeof request>>) => {
     const bytes = Buffer.from(await res.body.arrayBuffer());
     const type = String(res.headers['content-type'] ?? '');
-    return { status: res.statusCode, headers: res.headers as Record<string, unknown>, bytes, body: type.includes('json') ? JSON.parse(bytes.toString() || 'null') : bytes.toString() };
+    return {
+      status: res.statusCode,
+      headers: res.headers as Record<string, unknown>,
+      bytes,
+      body: type.includes('json') ? JSON.parse(bytes.toString() || 'null') : bytes.toString(),
+    };
   };
   const self: TestGateway = {
     ...gateway,
@@ -106,6 +123,11 @@ export async function startTestGateway(
 export function faxForm(to: string | null, file: { name: string; bytes: Uint8Array | string; type?: string } | null): FormData {
   const form = new FormData();
   if (to !== null) form.append('to', to);
-  if (file) form.append('file', new Blob([typeof file.bytes === 'string' ? file.bytes : Buffer.from(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+  if (file)
+    form.append(
+      'file',
+      new Blob([typeof file.bytes === 'string' ? file.bytes : Buffer.from(file.bytes)], { type: file.type ?? 'application/octet-stream' }),
+      file.name,
+    );
   return form;
 }

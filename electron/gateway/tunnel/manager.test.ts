@@ -93,7 +93,11 @@ describe('TunnelManager', () => {
     await flush();
     first.breakWith('connection refused');
     expect(first.closed).toBe(true);
-    expect(manager.state()).toEqual({ state: 'reconnecting', url: null, error: 'The tunnel dropped (connection refused). Retry 1 in 1 s.' });
+    expect(manager.state()).toEqual({
+      state: 'reconnecting',
+      url: null,
+      error: 'The tunnel dropped (connection refused). Retry 1 in 1 s.',
+    });
     expect(manager.url()).toBeNull();
 
     const delays: number[] = [];
@@ -121,7 +125,11 @@ describe('TunnelManager', () => {
   it('says error with a readable message when the host is unreachable from the start, and keeps retrying', async () => {
     const { clock, calls, manager, target } = harness();
     manager.apply(target);
-    calls[0]!.reject(new TunnelConnectError('Cannot reach the tunnel server at https://lt.example (the name does not resolve (check the internet connection)).'));
+    calls[0]!.reject(
+      new TunnelConnectError(
+        'Cannot reach the tunnel server at https://lt.example (the name does not resolve (check the internet connection)).',
+      ),
+    );
     await flush();
     expect(manager.state().state).toBe('error');
     expect(manager.state().error).toMatch(/^Cannot reach the tunnel server at https:\/\/lt\.example .*Retry 1 in 1 s\.$/);
@@ -145,7 +153,11 @@ describe('TunnelManager', () => {
     manager.apply(target);
     calls[0]!.reject(new TunnelConnectError('The tunnel server at https://lt.example refused the tunnel: Invalid subdomain.', true));
     await flush();
-    expect(manager.state()).toEqual({ state: 'error', url: null, error: 'The tunnel server at https://lt.example refused the tunnel: Invalid subdomain.' });
+    expect(manager.state()).toEqual({
+      state: 'error',
+      url: null,
+      error: 'The tunnel server at https://lt.example refused the tunnel: Invalid subdomain.',
+    });
     expect(clock.pending()).toEqual([]);
   });
 
@@ -167,7 +179,10 @@ describe('TunnelManager', () => {
     healthy = false;
     await clock.advance(30_000);
     expect(handle.closed).toBe(true);
-    expect(manager.state()).toMatchObject({ state: 'reconnecting', error: 'The health check through the tunnel failed (answered HTTP 504). Retry 1 in 1 s.' });
+    expect(manager.state()).toMatchObject({
+      state: 'reconnecting',
+      error: 'The health check through the tunnel failed (answered HTTP 504). Retry 1 in 1 s.',
+    });
     await clock.advance(1_000);
     expect(calls).toHaveLength(2);
   });

@@ -98,7 +98,14 @@ export class TunnelManager {
   apply(target: TunnelTarget): void {
     if (!target.enabled) return this.stop();
     const t = this.target;
-    if (t && t.host === target.host && t.subdomain === target.subdomain && t.localPort === target.localPort && t.localHost === target.localHost) return;
+    if (
+      t &&
+      t.host === target.host &&
+      t.subdomain === target.subdomain &&
+      t.localPort === target.localPort &&
+      t.localHost === target.localHost
+    )
+      return;
     this.teardown();
     this.target = { ...target };
     this.failures = 0;
@@ -145,7 +152,8 @@ export class TunnelManager {
     const prev = this.snapshot;
     if (prev.state === next.state && prev.url === next.url && prev.error === next.error) return;
     this.snapshot = next;
-    if (prev.state !== next.state) this.log(`tunnel: ${next.state}${next.state === 'up' ? ` at ${next.url}` : next.error ? ` (${next.error})` : ''}`);
+    if (prev.state !== next.state)
+      this.log(`tunnel: ${next.state}${next.state === 'up' ? ` at ${next.url}` : next.error ? ` (${next.error})` : ''}`);
     this.deps.onChange?.(this.state());
     for (const waiter of [...this.waiters]) waiter();
   }

@@ -51,7 +51,9 @@ describe('public URL self-test', () => {
     await expect(probeHealth(`http://127.0.0.1:${port}`, AbortSignal.timeout(2_000))).rejects.toThrow('connection refused');
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    await expect(probeHealth(`http://127.0.0.1:${(silent.address() as { port: number }).port}`, AbortSignal.timeout(200))).rejects.toThrow('timed out');
+    await expect(probeHealth(`http://127.0.0.1:${(silent.address() as { port: number }).port}`, AbortSignal.timeout(200))).rejects.toThrow(
+      'timed out',
+    );
     silent.closeAllConnections();
     silent.close();
   });

@@ -61,7 +61,10 @@ describe('SignalWire through the tunnel', () => {
     expect(tunnel.state).toBe('up');
     expect(gw.core.status()).toMatchObject({ publicUrl: tunnel.url, publicUrlSource: 'tunnel', callbacksEnabled: true });
 
-    const res = await gw.post('/fax', faxForm(MAGIC_NUMBERS.success, { name: 'memo.pdf', bytes: await makePdf(2), type: 'application/pdf' }));
+    const res = await gw.post(
+      '/fax',
+      faxForm(MAGIC_NUMBERS.success, { name: 'memo.pdf', bytes: await makePdf(2), type: 'application/pdf' }),
+    );
     expect(res.status).toBe(202);
     const done = await gw.waitForJob(res.body.id, ['delivered', 'failed'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', pages: 2 });

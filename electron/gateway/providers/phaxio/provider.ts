@@ -3,7 +3,15 @@ import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { publicBaseUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import {
+  ProviderError,
+  type FaxProvider,
+  type LookupRequest,
+  type ProviderTraits,
+  type ProviderUpdate,
+  type SubmitRequest,
+  type SubmitResult,
+} from '../types';
 import { PhaxioApi, PhaxioHttpError } from './api';
 import { parseFax, toProviderUpdate } from './status';
 
@@ -33,8 +41,7 @@ export class PhaxioProvider implements FaxProvider {
     private readonly api: PhaxioApi,
     private readonly ctx: ProviderContext,
     readonly traits: ProviderTraits,
-  ) {
-  }
+  ) {}
 
   async submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult> {
     const form = new FormData();
@@ -59,7 +66,9 @@ export class PhaxioProvider implements FaxProvider {
     const id = parseFax({ id: (data as { id?: unknown } | null)?.id })?.id;
     // Accepted but no id: the fax may exist, so reconciliation (lookup by tag) must decide.
     if (!id) throw new ProviderError('Phaxio accepted the fax but returned no fax id.', 'provider_unavailable', true);
-    this.ctx.log(`phaxio: job ${request.jobId} attempt ${request.attempt} accepted as fax ${id} (${contentUrl ? 'content_url' : 'upload'})`);
+    this.ctx.log(
+      `phaxio: job ${request.jobId} attempt ${request.attempt} accepted as fax ${id} (${contentUrl ? 'content_url' : 'upload'})`,
+    );
     return { providerId: id, rawStatus: 'queued' };
   }
 
@@ -102,7 +111,13 @@ export class PhaxioProvider implements FaxProvider {
       return { id, label, state: 'pass', detail: `Phaxio accepted the API key and secret.${balance}` };
     } catch (error) {
       if (error instanceof ProviderError && error.failureClass === 'auth') {
-        return { id, label, state: 'fail', detail: 'Phaxio rejected the API key/secret.', fix: 'Re-enter the API key and secret from the Phaxio console (API Keys page).' };
+        return {
+          id,
+          label,
+          state: 'fail',
+          detail: 'Phaxio rejected the API key/secret.',
+          fix: 'Re-enter the API key and secret from the Phaxio console (API Keys page).',
+        };
       }
       return {
         id,

@@ -106,7 +106,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * sees directly behind a tunnel or proxy: each candidate is rebuilt from what was configured.
  */
 async function verify(core: GatewayCore, request: FastifyRequest, form: WebhookForm, urls: readonly string[]): Promise<PhaxioVerifyResult> {
-  const [callbackToken, apiSecret] = await Promise.all([core.settings.secret('phaxio.callbackToken'), core.settings.secret('phaxio.apiSecret')]);
+  const [callbackToken, apiSecret] = await Promise.all([
+    core.settings.secret('phaxio.callbackToken'),
+    core.settings.secret('phaxio.apiSecret'),
+  ]);
   const params: Record<string, string[]> = {};
   for (const [name, value] of form.fields) (params[name] ??= []).push(value);
   const input = {
@@ -199,12 +202,25 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
         const jobId = typeof request.query.job_id === 'string' ? request.query.job_id : undefined;
         const job = findJob(core, jobId, fax);
         if (!job || !belongsTo(job, fax)) {
-          core.audit.record('provider_callback_ignored', { backend: 'phaxio', job_id: jobId, provider_id: fax.id, scheme, reason: job ? 'provider_id_mismatch' : 'unknown_job' });
+          core.audit.record('provider_callback_ignored', {
+            backend: 'phaxio',
+            job_id: jobId,
+            provider_id: fax.id,
+            scheme,
+            reason: job ? 'provider_id_mismatch' : 'unknown_job',
+          });
           return { status: 'ok' };
         }
         const update = toProviderUpdate(fax);
         const { applied } = core.jobs.applyProviderUpdate(job, update);
-        core.audit.record('provider_callback', { backend: 'phaxio', job_id: job.id, provider_id: fax.id, status: update.rawStatus, scheme, reason: applied ? 'applied' : 'noop' });
+        core.audit.record('provider_callback', {
+          backend: 'phaxio',
+          job_id: job.id,
+          provider_id: fax.id,
+          status: update.rawStatus,
+          scheme,
+          reason: applied ? 'applied' : 'noop',
+        });
         return { status: 'ok' };
       }),
   );
@@ -254,7 +270,13 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
           pages: fax.numPages,
           pdf,
         });
-        core.audit.record('provider_inbound', { backend: 'phaxio', inbound_id: stored.id, provider_id: fax.id, scheme, reason: created ? 'stored' : 'duplicate' });
+        core.audit.record('provider_inbound', {
+          backend: 'phaxio',
+          inbound_id: stored.id,
+          provider_id: fax.id,
+          scheme,
+          reason: created ? 'stored' : 'duplicate',
+        });
         return { status: 'ok' };
       });
     },

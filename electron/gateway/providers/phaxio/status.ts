@@ -74,7 +74,15 @@ export function parseFax(value: unknown): PhaxioFax | null {
     tags: f.tags ?? {},
     recipients: (f.recipients ?? []).flatMap((r) =>
       r
-        ? [{ status: r.status?.toLowerCase() ?? null, retryCount: r.retry_count ?? 0, errorType: r.error_type ?? null, errorId: r.error_id ?? null, errorMessage: r.error_message ?? null }]
+        ? [
+            {
+              status: r.status?.toLowerCase() ?? null,
+              retryCount: r.retry_count ?? 0,
+              errorType: r.error_type ?? null,
+              errorId: r.error_id ?? null,
+              errorMessage: r.error_message ?? null,
+            },
+          ]
         : [],
     ),
   };
@@ -164,7 +172,8 @@ export function toProviderUpdate(fax: PhaxioFax): ProviderUpdate {
   // of the raw status so ringing → callactive → willretry each make one timeline line.
   const sub = recipient?.status && recipient.status !== fax.status ? recipient.status : null;
   const detail =
-    (sub && RECIPIENT_DETAIL[sub]) ?? (fax.status === 'pendingbatch' ? 'Waiting in a Phaxio batch' : fax.status === 'inprogress' ? 'Phaxio is sending the fax' : undefined);
+    (sub && RECIPIENT_DETAIL[sub]) ??
+    (fax.status === 'pendingbatch' ? 'Waiting in a Phaxio batch' : fax.status === 'inprogress' ? 'Phaxio is sending the fax' : undefined);
   return {
     ...base,
     rawStatus: sub ? `${fax.status || 'unknown'}/${sub}` : fax.status || 'unknown',

@@ -12,7 +12,13 @@ export const KEY = 'key_live_test';
 export const SECRET = 'secret_live_test';
 export const TOKEN = 'cbtoken-test';
 
-export const fastRetry = { busyDelaySeconds: 1, noAnswerDelaySeconds: 1, lineErrorDelaySeconds: 1, providerDelaySeconds: 1, maxAttempts: 3 };
+export const fastRetry = {
+  busyDelaySeconds: 1,
+  noAnswerDelaySeconds: 1,
+  lineErrorDelaySeconds: 1,
+  providerDelaySeconds: 1,
+  maxAttempts: 3,
+};
 
 export interface PhaxioRig {
   gw: TestGateway;

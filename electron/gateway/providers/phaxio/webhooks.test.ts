@@ -71,7 +71,9 @@ describe('Phaxio status callbacks', () => {
     expect(bad).toEqual({ status: 401, body: { detail: 'Invalid Phaxio signature' } });
     expect((await postWebhook(cb.url, fields, [], {})).status).toBe(401);
     // Same body, signed for another job's URL: the URL is part of what is signed.
-    expect((await postWebhook(cb.url.replace(/job_id=\w+/, 'job_id=other'), fields, [], { 'x-phaxio-signature': signature })).status).toBe(401);
+    expect((await postWebhook(cb.url.replace(/job_id=\w+/, 'job_id=other'), fields, [], { 'x-phaxio-signature': signature })).status).toBe(
+      401,
+    );
     expect(await state(rig, id)).toBe('sending');
     const good = await postWebhook(cb.url, fields, [], { 'x-phaxio-signature': signature });
     expect(good).toEqual({ status: 200, body: { status: 'ok' } });
@@ -130,7 +132,11 @@ describe('Phaxio status callbacks', () => {
     const faxId = rig.gw.core.jobs.row(id).provider_id!;
     const body = new URLSearchParams({ 'fax[id]': faxId, 'fax[status]': 'success', 'fax[num_pages]': '1' }).toString();
     const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-    const res = await request(cb.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-phaxio-signature': signature }, body });
+    const res = await request(cb.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-phaxio-signature': signature },
+      body,
+    });
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toEqual({ status: 'ok' });
     expect(await state(rig, id)).toBe('delivered');
@@ -150,13 +156,17 @@ describe('Phaxio status callbacks', () => {
   it('hostile bodies get 4xx, never 5xx', async () => {
     rig = await startPhaxioRig({ publicUrl: true });
     const url = `${rig.gw.url}/phaxio-callback?job_id=x`;
-    const post = async (body: string | Buffer, type: string) => (await request(url, { method: 'POST', headers: { 'content-type': type }, body })).statusCode;
+    const post = async (body: string | Buffer, type: string) =>
+      (await request(url, { method: 'POST', headers: { 'content-type': type }, body })).statusCode;
     expect(await post('--nope\r\ngarbage', 'multipart/form-data; boundary=zzz')).toBe(400);
     expect(await post('whatever', 'multipart/form-data')).toBe(400);
     expect(await post('{"fax":{}}', 'application/json')).toBe(415);
     expect(await post(Buffer.alloc(2 * 1024 * 1024, 'a'), 'application/x-www-form-urlencoded')).toBe(413);
     // Signed, but no fax object in it.
-    const fields: Fields = [['event_type', 'fax_completed'], ['fax', 'not json']];
+    const fields: Fields = [
+      ['event_type', 'fax_completed'],
+      ['fax', 'not json'],
+    ];
     expect((await postWebhook(url, fields, [], { 'x-phaxio-signature': sign(url, fields) })).status).toBe(400);
   });
 });
@@ -176,7 +186,15 @@ describe('Phaxio inbound webhook', () => {
     const page = rig.gw.core.inbound.list({ limit: 10 });
     expect(page.items).toHaveLength(1);
     const fax = page.items[0]!;
-    expect(fax).toMatchObject({ backend: 'phaxio', providerId: String(sent.id), from: FROM, to: TO, pages: 2, sizeBytes: pdf.length, read: false });
+    expect(fax).toMatchObject({
+      backend: 'phaxio',
+      providerId: String(sent.id),
+      from: FROM,
+      to: TO,
+      pages: 2,
+      sizeBytes: pdf.length,
+      read: false,
+    });
 
     const created = await rig.gw.json('POST', '/admin/api-keys', { name: 'inbox', owner: 'tester', scopes: ['inbound:read'] }, admin);
     const key = created.body.token as string;

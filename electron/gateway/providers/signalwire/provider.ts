@@ -1,7 +1,15 @@
 import type { SecretName, Settings } from '../../../../shared/settings';
 import type { CheckResult } from '../../../../shared/types';
 import type { ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import {
+  ProviderError,
+  type FaxProvider,
+  type LookupRequest,
+  type ProviderTraits,
+  type ProviderUpdate,
+  type SubmitRequest,
+  type SubmitResult,
+} from '../types';
 import { SignalWireApi, spaceBaseUrl, type FaxPage, type SignalWireCredentials, type SignalWireFax } from './api';
 import { toProviderUpdate } from './status';
 

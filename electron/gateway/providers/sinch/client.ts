@@ -82,7 +82,12 @@ export function responseError(status: number, body: Buffer): SinchError {
     return new SinchError('Sinch rejected the credentials: check the project id, access key id and key secret.', 'auth', false, status);
   }
   if (status === 402) {
-    return new SinchError('The Sinch account is out of credit: top up the balance in the Sinch dashboard, then resend.', 'auth', false, status);
+    return new SinchError(
+      'The Sinch account is out of credit: top up the balance in the Sinch dashboard, then resend.',
+      'auth',
+      false,
+      status,
+    );
   }
   if (status === 429 || status >= 500) {
     return new SinchError(`Sinch is unavailable right now (HTTP ${status}).`, 'provider_unavailable', false, status);
@@ -90,12 +95,20 @@ export function responseError(status: number, body: Buffer): SinchError {
   if (status === 400 || status === 422) {
     const details = (jsonOf(body) as { details?: { fieldViolations?: unknown } } | null)?.details;
     const fields = Array.isArray(details?.fieldViolations)
-      ? details.fieldViolations.map((v: unknown) => String((v as { field?: unknown })?.field ?? '')).filter((f) => /^[\w.[\]]{1,60}$/.test(f))
+      ? details.fieldViolations
+          .map((v: unknown) => String((v as { field?: unknown })?.field ?? ''))
+          .filter((f) => /^[\w.[\]]{1,60}$/.test(f))
       : [];
     if (fields.includes('to')) return new SinchError('Sinch says the number is not a valid fax number.', 'invalid_number', false, status);
-    return new SinchError(`Sinch rejected the fax request${fields.length ? ` (fields: ${fields.join(', ')})` : ''}.`, 'rejected', false, status);
+    return new SinchError(
+      `Sinch rejected the fax request${fields.length ? ` (fields: ${fields.join(', ')})` : ''}.`,
+      'rejected',
+      false,
+      status,
+    );
   }
-  if (status === 404) return new SinchError('Sinch answered "not found": check the project id and SINCH_BASE_URL.', 'rejected', false, status);
+  if (status === 404)
+    return new SinchError('Sinch answered "not found": check the project id and SINCH_BASE_URL.', 'rejected', false, status);
   if (status === 413) return new SinchError('The document is too large for Sinch.', 'document', false, status);
   return new SinchError(`Sinch refused the request (HTTP ${status}).`, 'rejected', false, status);
 }
@@ -120,7 +133,12 @@ export class SinchClient {
   }
 
   /** One API call. `form` is rebuilt per try because a FormData body is consumed by sending it. */
-  async call(method: 'GET' | 'POST', url: string, signal: AbortSignal, opts: { form?: () => FormData; accept?: string } = {}): Promise<SinchResponse> {
+  async call(
+    method: 'GET' | 'POST',
+    url: string,
+    signal: AbortSignal,
+    opts: { form?: () => FormData; accept?: string } = {},
+  ): Promise<SinchResponse> {
     for (let tries = 0; ; tries++) {
       const authorization = await this.authorization();
       let res: Awaited<ReturnType<typeof request>>;
@@ -189,7 +207,12 @@ export class SinchClient {
     }
     const body = await readBounded(res.body);
     if (res.statusCode === 400 || res.statusCode === 401 || res.statusCode === 403) {
-      throw new SinchError('Sinch refused to issue an access token: check the access key id and key secret.', 'auth', false, res.statusCode);
+      throw new SinchError(
+        'Sinch refused to issue an access token: check the access key id and key secret.',
+        'auth',
+        false,
+        res.statusCode,
+      );
     }
     if (res.statusCode !== 200) throw responseError(res.statusCode, body);
     const json = jsonOf(body) as { access_token?: unknown; expires_in?: unknown } | null;

@@ -88,9 +88,18 @@ export function faxUpdate(fax: SinchFax): ProviderUpdate {
       return { ...base, phase: 'delivered', pages: fax.pagesSentSuccessfully ?? fax.numberOfPages };
     case 'FAILURE':
       // Pages only for a partial send: a busy line's 0 would overwrite the document's page count.
-      return { ...base, phase: 'failed', ...classifyFailure(fax.errorType, fax.errorCode), ...(fax.pagesSentSuccessfully ? { pages: fax.pagesSentSuccessfully } : {}) };
+      return {
+        ...base,
+        phase: 'failed',
+        ...classifyFailure(fax.errorType, fax.errorCode),
+        ...(fax.pagesSentSuccessfully ? { pages: fax.pagesSentSuccessfully } : {}),
+      };
     case 'IN_PROGRESS':
-      return { ...base, phase: 'sending', detail: fax.retryCount > 0 ? `Sinch is calling again (retry ${fax.retryCount})` : 'Sinch is calling the fax machine' };
+      return {
+        ...base,
+        phase: 'sending',
+        detail: fax.retryCount > 0 ? `Sinch is calling again (retry ${fax.retryCount})` : 'Sinch is calling the fax machine',
+      };
     default:
       // QUEUED, or a status this code does not know yet: still on its way, never a guess at an outcome.
       return { ...base, phase: 'sending' };

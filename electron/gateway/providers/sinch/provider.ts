@@ -4,7 +4,15 @@ import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { checkPublicUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type LookupRequest, type ProviderTraits, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import {
+  ProviderError,
+  type FaxProvider,
+  type LookupRequest,
+  type ProviderTraits,
+  type ProviderUpdate,
+  type SubmitRequest,
+  type SubmitResult,
+} from '../types';
 import { SinchClient, SinchError, jsonOf, responseError, type SinchConfig } from './client';
 import { faxUpdate, parseFax, type SinchFax } from './fax';
 
@@ -183,7 +191,9 @@ export class SinchProvider implements FaxProvider {
 
   /** The stored PDF of a fax (inbound faxes whose webhook carried no document). */
   async downloadPdf(faxId: string, signal: AbortSignal): Promise<Buffer> {
-    const res = await this.client.call('GET', this.client.faxesUrl(`/${encodeURIComponent(faxId)}/file.pdf`), signal, { accept: 'application/pdf' });
+    const res = await this.client.call('GET', this.client.faxesUrl(`/${encodeURIComponent(faxId)}/file.pdf`), signal, {
+      accept: 'application/pdf',
+    });
     if (res.status !== 200) throw responseError(res.status, res.body);
     return res.body;
   }
@@ -203,7 +213,12 @@ export class SinchProvider implements FaxProvider {
     }
     if (status === 200) return { ...check, state: 'pass', detail: 'Sinch accepted the access key for this project.' };
     if (status === 402) {
-      return { ...check, state: 'warn', detail: 'The credentials work, but the Sinch account is out of credit.', fix: 'Top up the balance in the Sinch dashboard.' };
+      return {
+        ...check,
+        state: 'warn',
+        detail: 'The credentials work, but the Sinch account is out of credit.',
+        fix: 'Top up the balance in the Sinch dashboard.',
+      };
     }
     if (status === 401 || status === 403 || status === 404) {
       return {
@@ -213,7 +228,12 @@ export class SinchProvider implements FaxProvider {
         fix: 'In the Sinch dashboard, copy the project id and create an access key (Settings → Access keys); enter the key id and secret in Setup.',
       };
     }
-    return { ...check, state: 'fail', detail: `Sinch answered HTTP ${status}.`, fix: 'Try again in a few minutes; check the Sinch status page if it persists.' };
+    return {
+      ...check,
+      state: 'fail',
+      detail: `Sinch answered HTTP ${status}.`,
+      fix: 'Try again in a few minutes; check the Sinch status page if it persists.',
+    };
   }
 }
 
@@ -226,13 +246,16 @@ export function createSinchFactory(options: SinchOptions = {}): ProviderFactory 
     const s = ctx.settings().sinch;
     const keyId = await ctx.secret('sinch.apiKey');
     const keySecret = await ctx.secret('sinch.apiSecret');
-    const missing = [
-      s.projectId ? null : 'SINCH_PROJECT_ID',
-      keyId ? null : 'SINCH_API_KEY',
-      keySecret ? null : 'SINCH_API_SECRET',
-    ].filter((name): name is string => name !== null);
-    if (missing.length > 0 || !keyId || !keySecret) return { missing: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set` };
-    return new SinchProvider({ projectId: s.projectId, baseUrl: s.baseUrl, authUrl: s.authUrl, authMode: s.authMode, keyId, keySecret }, ctx, options);
+    const missing = [s.projectId ? null : 'SINCH_PROJECT_ID', keyId ? null : 'SINCH_API_KEY', keySecret ? null : 'SINCH_API_SECRET'].filter(
+      (name): name is string => name !== null,
+    );
+    if (missing.length > 0 || !keyId || !keySecret)
+      return { missing: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set` };
+    return new SinchProvider(
+      { projectId: s.projectId, baseUrl: s.baseUrl, authUrl: s.authUrl, authMode: s.authMode, keyId, keySecret },
+      ctx,
+      options,
+    );
   };
 }
 

@@ -111,7 +111,9 @@ describe('Sinch inbound (INCOMING_FAX)', () => {
     const pdf = await makePdf(1);
     expect((await emu!.sendInbound({ from: FROM, to: TO, pdf, url: hookUrl('hook', 'wrong') })).status).toBe(401);
     expect((await emu!.sendInbound({ from: FROM, to: TO, pdf, url: `${gw!.url}/sinch-inbound` })).status).toBe(401);
-    expect((await post('{}', { 'content-type': 'application/json', authorization: basic('other', 'pw-123') })).body.detail).toBe('Invalid basic auth');
+    expect((await post('{}', { 'content-type': 'application/json', authorization: basic('other', 'pw-123') })).body.detail).toBe(
+      'Invalid basic auth',
+    );
     expect(stored()).toEqual([]);
   });
 
@@ -142,7 +144,15 @@ describe('Sinch inbound (INCOMING_FAX)', () => {
       [JSON.stringify({ event: 'INCOMING_FAX', fax: 'not an object' }), 'application/json'],
       [JSON.stringify({ event: 'INCOMING_FAX', fax: { id: 'x'.repeat(500) } }), 'application/json'],
       // Not a PDF, and Sinch has no such fax to fetch the document from.
-      [JSON.stringify({ event: 'INCOMING_FAX', fax: { id: 'NOPE', from: FROM, to: TO }, file: Buffer.from('hello').toString('base64'), fileType: 'PDF' }), 'application/json'],
+      [
+        JSON.stringify({
+          event: 'INCOMING_FAX',
+          fax: { id: 'NOPE', from: FROM, to: TO },
+          file: Buffer.from('hello').toString('base64'),
+          fileType: 'PDF',
+        }),
+        'application/json',
+      ],
     ];
     for (const [body, type] of cases) {
       const res = await post(body, { ...auth, 'content-type': type });
@@ -164,7 +174,9 @@ describe("Faxbot's legacy /sinch-inbound JSON with X-Sinch-Signature", () => {
     const body = JSON.stringify({ id, from: FROM, to: TO, num_pages: 2, status: 'received', file_url: `${receiver.origin}/steal` });
     const sign = (raw: string) => createHmac('sha256', 'hmac-secret').update(raw).digest('hex');
 
-    expect((await post(body, { 'content-type': 'application/json', 'x-sinch-signature': '00'.repeat(32) })).body.detail).toBe('Invalid signature');
+    expect((await post(body, { 'content-type': 'application/json', 'x-sinch-signature': '00'.repeat(32) })).body.detail).toBe(
+      'Invalid signature',
+    );
     expect((await post(body, { 'content-type': 'application/json' })).status).toBe(401);
     const ok = await post(body, { 'content-type': 'application/json', 'x-sinch-signature': sign(body) });
     expect(ok).toEqual({ status: 200, body: { status: 'ok' } });

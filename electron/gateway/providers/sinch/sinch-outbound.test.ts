@@ -42,7 +42,14 @@ function gateway(env: Record<string, string>, extra: Parameters<typeof startTest
 
 /** Sinch emulator + gateway with FAX_BACKEND=sinch; fast polling only where a test relies on it. */
 async function setup(opts: Setup = {}): Promise<{ gw: TestGateway; emu: SinchEmulator }> {
-  emu = await startSinchEmulator({ keyId: KEY_ID, keySecret: KEY_SECRET, projectId: PROJECT, stepDelayMs: 20, retrySchedule: [50, 100, 200], ...opts.emulator });
+  emu = await startSinchEmulator({
+    keyId: KEY_ID,
+    keySecret: KEY_SECRET,
+    projectId: PROJECT,
+    stepDelayMs: 20,
+    retrySchedule: [50, 100, 200],
+    ...opts.emulator,
+  });
   const env = {
     FAX_BACKEND: 'sinch',
     SINCH_BASE_URL: emu.url,
@@ -82,7 +89,9 @@ function provider(): SinchProvider {
 
 async function postCallback(url: string, body: object | FormData, auth?: string) {
   const u = new URL(url);
-  const creds = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : undefined;
+  const creds = u.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`
+    : undefined;
   u.username = '';
   u.password = '';
   const encoded = body instanceof FormData ? new Response(body) : null;
@@ -90,7 +99,7 @@ async function postCallback(url: string, body: object | FormData, auth?: string)
     method: 'POST',
     headers: {
       'content-type': encoded ? (encoded.headers.get('content-type') as string) : 'application/json',
-      ...(auth ?? creds ? { authorization: (auth ?? creds) as string } : {}),
+      ...((auth ?? creds) ? { authorization: (auth ?? creds) as string } : {}),
     },
     body: encoded ? Buffer.from(await encoded.arrayBuffer()) : JSON.stringify(body),
   });
@@ -135,7 +144,9 @@ describe('Sinch: sending', () => {
       expect(sent.fax.callbackUrlContentType).toBe(contentType);
       expect(sent.fax.callbackUrl).not.toContain(cb.password); // Sinch masks it when read back
       const callbacks = emu!.callbacksSent().filter((c) => c.payload.faxId === sent.fax.id);
-      expect(callbacks.map((c) => [c.status, c.payload.encoding])).toEqual([[200, contentType === 'application/json' ? 'json' : 'multipart']]);
+      expect(callbacks.map((c) => [c.status, c.payload.encoding])).toEqual([
+        [200, contentType === 'application/json' ? 'json' : 'multipart'],
+      ]);
     });
   }
 
@@ -147,7 +158,11 @@ describe('Sinch: sending', () => {
     expect(mid.error).toBe('The line was busy (Sinch CALL_ERROR 17).');
     const done = await gw!.waitForJob(id, ['delivered', 'failed'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 2, error: null, pages: 2 });
-    expect(faxesOf(id).map((f) => [f.fax.labels?.faxbot_attempt, f.fax.status]).sort()).toEqual([
+    expect(
+      faxesOf(id)
+        .map((f) => [f.fax.labels?.faxbot_attempt, f.fax.status])
+        .sort(),
+    ).toEqual([
       ['1', 'FAILURE'],
       ['2', 'COMPLETED'],
     ]);
@@ -196,7 +211,15 @@ describe('Sinch: OAuth2', () => {
     expect(emu!.tokensIssued()).toBe(2);
 
     await gw!.close();
-    gw = await gateway({ FAX_BACKEND: 'sinch', SINCH_AUTH_MODE: 'oauth2', SINCH_BASE_URL: emu!.url, SINCH_AUTH_URL: emu!.authUrl, SINCH_PROJECT_ID: PROJECT, SINCH_API_KEY: KEY_ID, SINCH_API_SECRET: 'wrong' });
+    gw = await gateway({
+      FAX_BACKEND: 'sinch',
+      SINCH_AUTH_MODE: 'oauth2',
+      SINCH_BASE_URL: emu!.url,
+      SINCH_AUTH_URL: emu!.authUrl,
+      SINCH_PROJECT_ID: PROJECT,
+      SINCH_API_KEY: KEY_ID,
+      SINCH_API_SECRET: 'wrong',
+    });
     const done = await gw.waitForJob(await send(MAGIC_NUMBERS.success), ['failed', 'delivered']);
     expect(done).toMatchObject({ state: 'failed', failure_class: 'auth', attempts: 1 });
     expect(done.error).toMatch(/access token/);
@@ -223,14 +246,18 @@ describe('Sinch: callbacks are authenticated, idempotent and ordered', () => {
     expect((await gw!.timeline(id)).filter((l) => l.startsWith('Delivered'))).toHaveLength(1);
   });
 
-  it('refuses missing or wrong credentials (401) and ignores a callback whose fax id is not the job\'s', async () => {
+  it("refuses missing or wrong credentials (401) and ignores a callback whose fax id is not the job's", async () => {
     // Sinch is slow here, so the job sits in `sending` while we post forged callbacks.
     await setup({ publicUrl: true, emulator: { stepDelayMs: 1500 } });
     const id = await send(MAGIC_NUMBERS.success);
     await emu!.waitFor(() => faxesOf(id).length === 1, 3000);
     const sent = faxesOf(id)[0]!;
     await emu!.waitFor(async () => (await gw!.get(`/fax/${id}`)).body.provider_sid === sent.fax.id, 3000);
-    const forged = { event: 'FAX_COMPLETED', eventTime: '2024-01-01T00:00:00Z', fax: { ...sent.fax, id: 'SOMEONE-ELSES-FAX', status: 'FAILURE', errorType: 'CALL_ERROR', errorCode: 17 } };
+    const forged = {
+      event: 'FAX_COMPLETED',
+      eventTime: '2024-01-01T00:00:00Z',
+      fax: { ...sent.fax, id: 'SOMEONE-ELSES-FAX', status: 'FAILURE', errorType: 'CALL_ERROR', errorCode: 17 },
+    };
     const bare = `${gw!.url}/sinch-callback?job_id=${id}`;
     expect((await postCallback(bare, forged)).status).toBe(401);
     expect((await postCallback(bare, forged, `Basic ${Buffer.from('faxbot:guess').toString('base64')}`)).status).toBe(401);
@@ -271,7 +298,9 @@ describe('Sinch: reconciliation and credentials', () => {
     await setup({ startWorkers: false });
     const id = await send(MAGIC_NUMBERS.success);
     gw!.core.db
-      .prepare("UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?")
+      .prepare(
+        "UPDATE jobs SET status = 'sending', attempts = 1, submit_state = 'submitting', lease_owner = 'dead-process', lease_expires_at = ? WHERE id = ?",
+      )
       .run(Date.now() + 60_000, id);
     gw!.core.outbox.start();
     const done = await gw!.waitForJob(id, ['delivered', 'failed'], 10_000);
@@ -283,7 +312,13 @@ describe('Sinch: reconciliation and credentials', () => {
     await setup();
     expect(await provider().checkCredentials(AbortSignal.timeout(5000))).toMatchObject({ state: 'pass' });
     await gw!.close();
-    gw = await gateway({ FAX_BACKEND: 'sinch', SINCH_BASE_URL: emu!.url, SINCH_PROJECT_ID: PROJECT, SINCH_API_KEY: KEY_ID, SINCH_API_SECRET: 'wrong' });
+    gw = await gateway({
+      FAX_BACKEND: 'sinch',
+      SINCH_BASE_URL: emu!.url,
+      SINCH_PROJECT_ID: PROJECT,
+      SINCH_API_KEY: KEY_ID,
+      SINCH_API_SECRET: 'wrong',
+    });
     const failed = await provider().checkCredentials(AbortSignal.timeout(5000));
     expect(failed).toMatchObject({ state: 'fail', detail: expect.stringMatching(/rejected/) });
     expect(failed.fix).toMatch(/Access keys/);

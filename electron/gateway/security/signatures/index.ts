@@ -1,11 +1,5 @@
 export type { SignedParams } from './common';
-export {
-  phaxioOfficialSignature,
-  verifyPhaxioSignature,
-  type PhaxioFile,
-  type PhaxioVerifyInput,
-  type PhaxioVerifyResult,
-} from './phaxio';
+export { phaxioOfficialSignature, verifyPhaxioSignature, type PhaxioFile, type PhaxioVerifyInput, type PhaxioVerifyResult } from './phaxio';
 export {
   signalwireFormSignature,
   signalwireJsonSignature,

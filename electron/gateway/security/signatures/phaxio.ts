@@ -3,9 +3,7 @@ import { cleanHeader, hmac, joinUrl, safeEqual, sortedNameValues, splitUrl, type
 
 export type PhaxioFile = { name: string; sha1Hex: string } | { name: string; bytes: Uint8Array };
 
-export type PhaxioVerifyResult =
-  | { ok: true; scheme: 'phaxio-official' | 'faxbot-hmac-sha256' }
-  | { ok: false; reason: string };
+export type PhaxioVerifyResult = { ok: true; scheme: 'phaxio-official' | 'faxbot-hmac-sha256' } | { ok: false; reason: string };
 
 export interface PhaxioVerifyInput {
   /** X-Phaxio-Signature (or Faxbot's X-Phaxio-Signature-SHA256). */
@@ -30,12 +28,7 @@ function fileSha1Hex(file: PhaxioFile): string {
  * providers.md §1.8: lowercase hex HMAC-SHA1(token, url + sorted name+value + sorted partName+sha1hex(bytes)).
  * Repeated fields contribute one name+value per value in received order [UNCONFIRMED: Phaxio never repeats them].
  */
-export function phaxioOfficialSignature(
-  token: string,
-  url: string,
-  params: SignedParams,
-  files: readonly PhaxioFile[],
-): string {
+export function phaxioOfficialSignature(token: string, url: string, params: SignedParams, files: readonly PhaxioFile[]): string {
   // Stable sort: parts sharing a name keep their received order.
   const fileData = [...files]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

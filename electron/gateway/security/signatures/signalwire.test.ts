@@ -4,12 +4,7 @@ import { validateRequest as webApiValidateRequest } from '@signalwire/web-api';
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import {
-  signalwireFormSignature,
-  signalwireJsonSignature,
-  verifySignalWireSignature,
-  type SignalWireVerifyInput,
-} from './index';
+import { signalwireFormSignature, signalwireJsonSignature, verifySignalWireSignature, type SignalWireVerifyInput } from './index';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 // Property runs share the machine with other suites; the default 5 s is too tight under load.
@@ -120,14 +115,32 @@ describe('verifySignalWireSignature', () => {
 
   it('does not strip or invent non-default ports', () => {
     const sig = signalwireFormSignature(V5.key, 'https://gw.example.com/signalwire/status?job_id=abc', V5.params);
-    expect(verifySignalWireSignature({ ...base, url: 'https://gw.example.com:8443/signalwire/status?job_id=abc', headers: { signalwire: sig } }).ok).toBe(false);
-    expect(verifySignalWireSignature({ ...base, url: 'http://gw.example.com/signalwire/status?job_id=abc', headers: { signalwire: V5.sigOverPort } }).ok).toBe(false);
+    expect(
+      verifySignalWireSignature({ ...base, url: 'https://gw.example.com:8443/signalwire/status?job_id=abc', headers: { signalwire: sig } })
+        .ok,
+    ).toBe(false);
+    expect(
+      verifySignalWireSignature({
+        ...base,
+        url: 'http://gw.example.com/signalwire/status?job_id=abc',
+        headers: { signalwire: V5.sigOverPort },
+      }).ok,
+    ).toBe(false);
   });
 
   it('GET callbacks sign the URL alone', () => {
     const url = `${V5.url}&${new URLSearchParams(V5.params).toString()}`;
     const sig = signalwireFormSignature(V5.key, url, {});
-    expect(verifySignalWireSignature({ ...base, url, contentType: '', params: undefined, rawBody: new Uint8Array(), headers: { signalwire: sig } })).toEqual({ ok: true, scheme: 'form' });
+    expect(
+      verifySignalWireSignature({
+        ...base,
+        url,
+        contentType: '',
+        params: undefined,
+        rawBody: new Uint8Array(),
+        headers: { signalwire: sig },
+      }),
+    ).toEqual({ ok: true, scheme: 'form' });
   });
 
   it('JSON bodies use scheme B (vectors 7 and 8), hex compared case-insensitively', () => {
@@ -188,22 +201,28 @@ describe('verifySignalWireSignature', () => {
     expect(verifySignalWireSignature({ ...base, ...patch }).ok).toBe(false);
   });
 
-  it('never throws and rejects random signatures (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.record({ signalwire: fc.string({ unit: 'binary' }), twilio: fc.string({ unit: 'binary' }) }, { requiredKeys: [] }),
-        fc.string({ unit: 'binary' }),
-        fc.oneof(fc.constantFrom(FORM, JSON_CT, '', 'multipart/form-data; boundary=x'), fc.string({ unit: 'binary' })),
-        fc.option(fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.string()))), { nil: undefined }),
-        fc.oneof(fc.uint8Array(), fc.string({ unit: 'binary' }).map(enc)),
-        fc.string({ unit: 'binary' }),
-        (headers, url, contentType, params, rawBody, signingKey) => {
-          expect(verifySignalWireSignature({ headers, url, contentType, params, rawBody, signingKey }).ok).toBe(false);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never throws and rejects random signatures (property)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.record({ signalwire: fc.string({ unit: 'binary' }), twilio: fc.string({ unit: 'binary' }) }, { requiredKeys: [] }),
+          fc.string({ unit: 'binary' }),
+          fc.oneof(fc.constantFrom(FORM, JSON_CT, '', 'multipart/form-data; boundary=x'), fc.string({ unit: 'binary' })),
+          fc.option(fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(fc.string({ unit: 'binary' }), fc.array(fc.string()))), {
+            nil: undefined,
+          }),
+          fc.oneof(fc.uint8Array(), fc.string({ unit: 'binary' }).map(enc)),
+          fc.string({ unit: 'binary' }),
+          (headers, url, contentType, params, rawBody, signingKey) => {
+            expect(verifySignalWireSignature({ headers, url, contentType, params, rawBody, signingKey }).ok).toBe(false);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 // Independent oracles: the official SDKs must agree with us in both directions.
@@ -242,46 +261,61 @@ describe('oracle: @signalwire/compatibility-api@3.2.0 and twilio@6.2.0 (scheme A
     expect(RestClient.validateRequest(V5.key, V5.sig, V5.url, new URLSearchParams(V5.params).toString() as unknown as object)).toBe(false);
   });
 
-  it('SDK signatures pass our verifier, ours pass the SDKs, and any changed byte fails everywhere', () => {
-    fc.assert(
-      fc.property(keyArb, urlArb, paramsArb, (key, url, params) => {
-        const rawBody = formBody(params);
-        const verify = (sig: string, u = url, p: Record<string, string> = params, body = rawBody): boolean =>
-          verifySignalWireSignature({ headers: { signalwire: sig }, url: u, contentType: FORM, params: p, rawBody: body, signingKey: key }).ok;
+  it(
+    'SDK signatures pass our verifier, ours pass the SDKs, and any changed byte fails everywhere',
+    () => {
+      fc.assert(
+        fc.property(keyArb, urlArb, paramsArb, (key, url, params) => {
+          const rawBody = formBody(params);
+          const verify = (sig: string, u = url, p: Record<string, string> = params, body = rawBody): boolean =>
+            verifySignalWireSignature({
+              headers: { signalwire: sig },
+              url: u,
+              contentType: FORM,
+              params: p,
+              rawBody: body,
+              signingKey: key,
+            }).ok;
 
-        const sdkSig = twilio.getExpectedTwilioSignature(key, url, params);
-        expect(verify(sdkSig)).toBe(true);
-        expect(verify(sdkSig, url, undefined as unknown as Record<string, string>)).toBe(true); // parsed from rawBody
+          const sdkSig = twilio.getExpectedTwilioSignature(key, url, params);
+          expect(verify(sdkSig)).toBe(true);
+          expect(verify(sdkSig, url, undefined as unknown as Record<string, string>)).toBe(true); // parsed from rawBody
 
-        const ours = signalwireFormSignature(key, url, params);
-        expect(ours).toBe(sdkSig);
-        expect(RestClient.validateRequest(key, ours, url, params)).toBe(true);
-        expect(twilio.validateRequest(key, ours, url, params)).toBe(true);
+          const ours = signalwireFormSignature(key, url, params);
+          expect(ours).toBe(sdkSig);
+          expect(RestClient.validateRequest(key, ours, url, params)).toBe(true);
+          expect(twilio.validateRequest(key, ours, url, params)).toBe(true);
 
-        // One byte changed in the signature, the URL or a param value: everyone rejects.
-        const badSig = (ours[0] === 'A' ? 'B' : 'A') + ours.slice(1);
-        const badUrl = url + (url.includes('?') ? 'x' : '?x');
-        const name = Object.keys(params)[0];
-        const badParams = name === undefined ? { Extra: '1' } : { ...params, [name]: `${params[name] ?? ''}!` };
-        for (const [sig, u, p] of [
-          [badSig, url, params],
-          [ours, badUrl, params],
-          [ours, url, badParams],
-        ] as const) {
-          expect(verify(sig, u, p, formBody(p))).toBe(false);
-          expect(RestClient.validateRequest(key, sig, u, p)).toBe(false);
-          expect(twilio.validateRequest(key, sig, u, p)).toBe(false);
-        }
-      }),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+          // One byte changed in the signature, the URL or a param value: everyone rejects.
+          const badSig = (ours[0] === 'A' ? 'B' : 'A') + ours.slice(1);
+          const badUrl = url + (url.includes('?') ? 'x' : '?x');
+          const name = Object.keys(params)[0];
+          const badParams = name === undefined ? { Extra: '1' } : { ...params, [name]: `${params[name] ?? ''}!` };
+          for (const [sig, u, p] of [
+            [badSig, url, params],
+            [ours, badUrl, params],
+            [ours, url, badParams],
+          ] as const) {
+            expect(verify(sig, u, p, formBody(p))).toBe(false);
+            expect(RestClient.validateRequest(key, sig, u, p)).toBe(false);
+            expect(twilio.validateRequest(key, sig, u, p)).toBe(false);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 // On a mismatch web-api falls back to scheme A with JSON.parse(body) as params, which throws unless
 // the body is a flat object without keys like "toString" (e.g. {"toString":0}), so bodies are kept plain.
 const jsonObjectArb = fc
-  .dictionary(word('abcdefghijklmnopqrstuvwxyz_', 1, 12), fc.oneof(fc.string(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null)), { maxKeys: 8 })
+  .dictionary(
+    word('abcdefghijklmnopqrstuvwxyz_', 1, 12),
+    fc.oneof(fc.string(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null)),
+    { maxKeys: 8 },
+  )
   .map((o) => JSON.stringify(o));
 
 describe('oracle: @signalwire/web-api@3.1.7 (scheme B)', () => {
@@ -290,22 +324,26 @@ describe('oracle: @signalwire/web-api@3.1.7 (scheme B)', () => {
     expect(webApiValidateRequest(V8.key, V8.sig, V8.url, V8.body)).toBe(true);
   });
 
-  it('our JSON signatures pass the SDK and SDK-valid signatures pass us; changed bytes fail both', () => {
-    fc.assert(
-      fc.property(keyArb, urlArb, jsonObjectArb, (key, url, body) => {
-        const sig = signalwireJsonSignature(key, url, enc(body));
-        const ok = (s: string, b: string): boolean =>
-          verifySignalWireSignature({ headers: { signalwire: s }, url, contentType: JSON_CT, rawBody: enc(b), signingKey: key }).ok;
-        expect(webApiValidateRequest(key, sig, url, body)).toBe(true);
-        expect(ok(sig, body)).toBe(true);
-        const badSig = (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1);
-        const badBody = `[${body}]`;
-        expect(webApiValidateRequest(key, badSig, url, body)).toBe(false);
-        expect(ok(badSig, body)).toBe(false);
-        expect(webApiValidateRequest(key, sig, url, badBody)).toBe(false);
-        expect(ok(sig, badBody)).toBe(false);
-      }),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'our JSON signatures pass the SDK and SDK-valid signatures pass us; changed bytes fail both',
+    () => {
+      fc.assert(
+        fc.property(keyArb, urlArb, jsonObjectArb, (key, url, body) => {
+          const sig = signalwireJsonSignature(key, url, enc(body));
+          const ok = (s: string, b: string): boolean =>
+            verifySignalWireSignature({ headers: { signalwire: s }, url, contentType: JSON_CT, rawBody: enc(b), signingKey: key }).ok;
+          expect(webApiValidateRequest(key, sig, url, body)).toBe(true);
+          expect(ok(sig, body)).toBe(true);
+          const badSig = (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1);
+          const badBody = `[${body}]`;
+          expect(webApiValidateRequest(key, badSig, url, body)).toBe(false);
+          expect(ok(badSig, body)).toBe(false);
+          expect(webApiValidateRequest(key, sig, url, badBody)).toBe(false);
+          expect(ok(sig, badBody)).toBe(false);
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cleanHeader, hmac, joinUrl, safeEqual, sortedNameValues, splitUrl, type SignedParams } from './common';
 
-export type SignalWireVerifyResult =
-  | { ok: true; scheme: 'form' | 'json' | 'faxbot-hmac-sha256' }
-  | { ok: false; reason: string };
+export type SignalWireVerifyResult = { ok: true; scheme: 'form' | 'json' | 'faxbot-hmac-sha256' } | { ok: false; reason: string };
 
 export interface SignalWireVerifyInput {
   headers: { signalwire?: string; twilio?: string };
@@ -71,9 +69,7 @@ function bodySha256FromUrl(url: string): string | undefined {
 export function verifySignalWireSignature(input: SignalWireVerifyInput): SignalWireVerifyResult {
   const key = input.signingKey;
   if (!key) return { ok: false, reason: 'SignalWire signing key not configured' };
-  const headers = [cleanHeader(input.headers.signalwire), cleanHeader(input.headers.twilio)].filter(
-    (h): h is string => h !== undefined,
-  );
+  const headers = [cleanHeader(input.headers.signalwire), cleanHeader(input.headers.twilio)].filter((h): h is string => h !== undefined);
   if (headers.length === 0) return { ok: false, reason: 'missing or malformed signature header' };
   const matches = (expected: string, caseInsensitive = false): boolean =>
     headers.some((h) => safeEqual(caseInsensitive ? h.toLowerCase() : h, expected));
@@ -91,8 +87,7 @@ export function verifySignalWireSignature(input: SignalWireVerifyInput): SignalW
     }
   } else {
     // Urlencoded POSTs sign their fields; GET callbacks (and any other body) sign the URL alone.
-    const params =
-      input.params ?? (mediaType(input.contentType) === 'application/x-www-form-urlencoded' ? parseForm(input.rawBody) : {});
+    const params = input.params ?? (mediaType(input.contentType) === 'application/x-www-form-urlencoded' ? parseForm(input.rawBody) : {});
     if (urls.some((u) => matches(signalwireFormSignature(key, u, params)))) return { ok: true, scheme: 'form' };
   }
 

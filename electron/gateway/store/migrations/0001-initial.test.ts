@@ -8,9 +8,7 @@ describe('migration 0001-initial', () => {
   it('creates the tables and enforces the job status domain', () => {
     const db = openDatabase(':memory:');
     expect(schemaVersion(db)).toBeGreaterThanOrEqual(1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map(
-      (t) => t.name,
-    );
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(
       expect.arrayContaining(['jobs', 'job_events', 'api_keys', 'media_tokens', 'inbound_faxes', 'audit_log', 'sim_submissions']),
     );
@@ -24,9 +22,7 @@ describe('migration 0001-initial', () => {
 
   it('makes inbound faxes unique per provider id, so a repeated webhook cannot store a fax twice', () => {
     const db = openDatabase(':memory:');
-    const insert = db.prepare(
-      'INSERT INTO inbound_faxes (id, backend, provider_id, received_at, updated_at) VALUES (?, ?, ?, 1, 1)',
-    );
+    const insert = db.prepare('INSERT INTO inbound_faxes (id, backend, provider_id, received_at, updated_at) VALUES (?, ?, ?, 1, 1)');
     insert.run('i1', 'phaxio', '42');
     expect(() => insert.run('i2', 'phaxio', '42')).toThrow(/UNIQUE/);
     insert.run('i3', 'sinch', '42');

@@ -22,7 +22,9 @@ describe('migration 0002-job-uploads', () => {
        VALUES ('j1','+15551230001','+15551230001','queued','simulator','txt','',5,0,1,1)`,
     ).run();
     db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)').run('j1', Buffer.from('hello'));
-    expect(() => db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)').run('missing', Buffer.from('x'))).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)').run('missing', Buffer.from('x'))).toThrow(
+      /FOREIGN KEY/,
+    );
     db.prepare("DELETE FROM jobs WHERE id = 'j1'").run();
     expect(db.prepare('SELECT COUNT(*) AS n FROM job_uploads').get()).toEqual({ n: 0 });
   });
