@@ -140,6 +140,8 @@ export interface GatewayStatus {
   tunnel: { state: TunnelState; url: string | null; error: string | null };
   jobsInFlight: number;
   unreadInbound: number;
+  /** A sentence while the data folder's disk is full or failing (nothing can be saved); null otherwise. */
+  diskProblem: string | null;
 }
 
 export interface AuditEntry {

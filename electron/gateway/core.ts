@@ -10,6 +10,7 @@ import { ProviderRegistry, type ProviderFactory } from './providers/registry';
 import { MediaTokens } from './security/media-tokens';
 import { RateLimiter } from './security/rate-limit';
 import { AuditLog } from './services/audit';
+import { DiskHealth } from './services/disk-health';
 import { EventBus } from './services/event-bus';
 import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
@@ -42,6 +43,8 @@ export interface CoreOptions {
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
+  /** Tests inject the free-space probe (a full disk is simulated at the file and database boundary). */
+  disk?: { probe?: () => Promise<void>; probeIntervalMs?: number };
 }
 
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
@@ -51,6 +54,8 @@ export interface GatewayCore {
   now: () => number;
   events: EventBus;
   audit: AuditLog;
+  /** Full or failing disk under the data folder: every door reports storage errors here and reads it. */
+  disk: DiskHealth;
   settings: SettingsService;
   tokens: MediaTokens;
   keys: KeysService;
@@ -110,9 +115,20 @@ export function createCore(options: CoreOptions): GatewayCore {
   const db = openDatabase(join(options.dataDir, 'gateway.db'));
   const events = new EventBus();
   let settingsRef: SettingsService | null = null;
-  const audit = new AuditLog(db, now, () => {
-    const current = settingsRef?.current.audit ?? { enabled: true, file: '', format: 'json' as const };
-    return { ...current, file: current.file || join(options.dataDir, 'audit.jsonl') };
+  const disk = new DiskHealth({
+    dataDir: options.dataDir,
+    now,
+    log,
+    onChange: () => events.emit('gateway:status', core.status()),
+    ...options.disk,
+  });
+  const audit = new AuditLog(db, {
+    now,
+    target: () => {
+      const current = settingsRef?.current.audit ?? { enabled: true, file: '', format: 'json' as const };
+      return { ...current, file: current.file || join(options.dataDir, 'audit.jsonl') };
+    },
+    onStorageError: (error) => disk.report(error),
   });
   const settings = new SettingsService(options.settingsStore, options.env, options.secretStore, events, audit, now);
   settingsRef = settings;
@@ -170,6 +186,8 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     owner: options.workerOwner ?? `${process.pid}-${randomBytes(4).toString('hex')}`,
     log,
+    onStorageError: (error) => disk.report(error),
+    paused: () => disk.problem() !== null,
     ...options.outbox,
   });
   const intake = new IntakeService({
@@ -190,6 +208,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     now,
     events,
     audit,
+    disk,
     settings,
     tokens,
     keys,
@@ -226,6 +245,7 @@ export function createCore(options: CoreOptions): GatewayCore {
         tunnel: core.tunnel.state(),
         jobsInFlight: jobs.inFlightCount(),
         unreadInbound: inbound.unreadCount(),
+        diskProblem: disk.problem(),
       };
     },
   } satisfies Partial<GatewayCore>);

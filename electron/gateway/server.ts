@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './http/admin-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
+import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { invoke } from './rpc-handlers';
@@ -45,7 +46,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function mapError(error: FastifyError | AppError | Error): { status: number; detail: string; headers: Record<string, string> } {
+function mapError(
+  error: FastifyError | AppError | Error,
+  disk: GatewayCore['disk'],
+): { status: number; detail: string; headers: Record<string, string> } {
+  // A full disk is nobody's bug: say so (503 + Retry-After), never Fastify's raw SQLITE_FULL body.
+  if (disk.report(error)) error = disk.error();
   if (error instanceof AppError) return { status: HTTP_STATUS_FOR[error.code], detail: error.message, headers: error.headers };
   const code = (error as FastifyError).code ?? '';
   const status = (error as FastifyError).statusCode;
@@ -77,13 +83,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
   const core = createCore({ ...options, env, settingsStore, secretStore, log });
   await core.providers.refresh();
+  const orphans = await core.intake.sweepPartials();
+  if (orphans > 0) log(`removed ${orphans} unfinished upload file(s) left by an earlier run`);
   core.settings.onChange(() => void core.providers.refresh());
 
-  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024, trustProxy: false });
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    frameworkErrors,
+    clientErrorHandler,
+  });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
+  app.addHook('onRequest', refuseRepeatedQuery);
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    const { status, detail, headers } = mapError(error);
+    const { status, detail, headers } = mapError(error, core.disk);
     if (status >= 500) log(`${request.method} ${request.routeOptions.url ?? 'unknown route'} failed: ${error.message}`);
     else if (status !== 404) core.audit.record('api_error', { path: request.routeOptions.url ?? 'unknown', status });
     void reply.code(status).headers(headers).send({ detail });
@@ -130,6 +146,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       stopSyncingTunnel();
       core.tunnel.stop();
       core.retention.stop();
+      core.disk.stop();
       await core.outbox.stop();
       await app.close();
       await core.audit.close();

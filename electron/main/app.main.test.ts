@@ -35,6 +35,7 @@ const baseStatus: GatewayStatus = {
   tunnel: { state: 'off', url: null, error: null },
   jobsInFlight: 0,
   unreadInbound: 0,
+  diskProblem: null,
 };
 
 class FakeGateway implements GatewayHandle {

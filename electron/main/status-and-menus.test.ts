@@ -18,6 +18,7 @@ const status: GatewayStatus = {
   tunnel: { state: 'off', url: null, error: null },
   jobsInFlight: 0,
   unreadInbound: 0,
+  diskProblem: null,
 };
 
 const job = (over: Partial<JobView>): JobView => ({

@@ -52,6 +52,7 @@ export function gatewayStatus(over: Partial<GatewayStatus> = {}): GatewayStatus 
     tunnel: { state: 'off', url: null, error: null },
     jobsInFlight: 0,
     unreadInbound: 0,
+    diskProblem: null,
     ...over,
   };
 }

@@ -31,6 +31,10 @@ export interface OutboxDeps {
   tickMs?: number;
   submitTimeoutMs?: number;
   log?: (message: string) => void;
+  /** Storage trouble (a full disk): true when the error was that; the outbox then waits for `paused` to clear. */
+  onStorageError?: (error: unknown) => boolean;
+  /** While true nothing is leased (every write would fail); work resumes on the next tick after. */
+  paused?: () => boolean;
 }
 
 /**
@@ -124,13 +128,14 @@ export class Outbox {
     this.ticking = (async () => {
       try {
         const now = this.deps.now();
+        if (this.deps.paused?.()) return;
         if (this.deps.busy?.() && now - this.lastWorkAt < 1000) return;
         this.lastWorkAt = now;
         await this.reconcileStale();
         for (const row of this.leaseDue()) void this.track(this.process(row));
         await this.pollDue();
       } catch (error) {
-        this.deps.log?.(`outbox tick failed: ${(error as Error).message}`);
+        if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox tick failed: ${(error as Error).message}`);
       }
     })();
     await this.ticking;
@@ -140,9 +145,15 @@ export class Outbox {
     this.schedule(again ? 0 : this.tickMs);
   }
 
+  /** A job's work never rejects past here: an unexpected throw (a full disk mid-job) must not end the process. */
   private track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
-    return work.finally(() => this.inFlight.delete(work));
+    const settled = work
+      .catch((error: unknown) => {
+        if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox job failed: ${(error as Error).message}`);
+      })
+      .finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
+    return settled;
   }
 
   private leaseDue(): JobRow[] {

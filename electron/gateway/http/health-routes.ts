@@ -4,7 +4,7 @@ import type { GatewayCore } from '../core';
 export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.get('/health', async () => ({ status: 'ok' }));
 
-  /** Ready = the store answers and the active backend can send. Ghostscript is not required (a Faxbot defect). */
+  /** Ready = the store answers, the disk has room, and the active backend can send. Ghostscript is not required (a Faxbot defect). */
   app.get('/health/ready', async (_request, reply) => {
     const backend = core.settings.current.backend;
     let db = false;
@@ -15,13 +15,14 @@ export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): v
       db = false;
     }
     const problem = core.providers.problem(backend);
-    const warnings = problem ? [`${backend}: ${problem}`] : [];
-    const ready = db && !problem;
+    const diskProblem = core.disk.problem();
+    const warnings = [...(problem ? [`${backend}: ${problem}`] : []), ...(diskProblem ? [diskProblem] : [])];
+    const ready = db && !problem && !diskProblem;
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
       backend,
       test_mode: core.status().testMode,
-      checks: { db, backend_config: !problem },
+      checks: { db, backend_config: !problem, disk_space: !diskProblem },
       warnings,
     });
   });

@@ -25,6 +25,7 @@ const ALLOWED_FIELDS = new Set([
   'source',
   'scopes',
   'limit',
+  'repeated',
 ]);
 const NUMBER_FIELDS = new Set(['to', 'from']);
 const SAFE_VALUE = /^[\w:./*@+=,-]{0,120}$/;
@@ -44,36 +45,74 @@ export function sanitizeAuditFields(fields: AuditFields): Record<string, string 
   return out;
 }
 
+/** Identical events (same name and fields) within this window are written once, then summed in one row. */
+const COALESCE_WINDOW_MS = 60_000;
+/** Bounds the memory of distinct events being summed; beyond it the summaries are written early. */
+const MAX_COALESCING = 5_000;
+const SWEEP_BATCH = 5_000;
+
+interface Coalescing {
+  event: string;
+  fields: Record<string, string | number | boolean | null>;
+  since: number;
+  repeats: number;
+}
+
+export interface AuditDeps {
+  now: () => number;
+  target: () => { enabled: boolean; file: string; format: 'json' | 'text' };
+  /** A full or failing disk: true when the error was one (the row is then dropped and counted, not thrown). */
+  onStorageError?: (error: unknown) => boolean;
+  ringSize?: number;
+}
+
 export class AuditLog {
   private readonly ring: AuditEntry[] = [];
   private readonly insert;
   private readonly tail;
+  private readonly deleteOlder;
   private stream: WriteStream | null = null;
   private streamPath = '';
   /** File lines are flushed every 100 ms: the database row is the durable copy, the file is for tail/syslog tools. */
   private lines: string[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
+  private readonly coalescing = new Map<string, Coalescing>();
+  private coalesceTimer: NodeJS.Timeout | null = null;
+  /** Rows that could not be written while the disk was full; reported in one row once it can be. */
+  private dropped = 0;
+  private readonly now: () => number;
 
   constructor(
     db: Db,
-    private readonly now: () => number,
-    private readonly target: () => { enabled: boolean; file: string; format: 'json' | 'text' },
-    private readonly ringSize = 1000,
+    private readonly deps: AuditDeps,
   ) {
+    this.now = deps.now;
     this.insert = db.prepare('INSERT INTO audit_log (ts, event, fields) VALUES (?, ?, ?)');
     this.tail = db.prepare('SELECT ts, event, fields FROM audit_log WHERE (? IS NULL OR event = ?) ORDER BY id DESC LIMIT ?');
+    this.deleteOlder = db.prepare(
+      `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < ? ORDER BY id LIMIT ${SWEEP_BATCH})`,
+    );
   }
 
+  /**
+   * Writes the event, unless an identical one was written within the last minute: then it is only
+   * counted, and one row with `repeated: N` follows when the minute is over (a flood of bad requests
+   * costs a row a minute, not a row a request).
+   */
   record(event: string, fields: AuditFields = {}): void {
     const clean = sanitizeAuditFields(fields);
     const ts = this.now();
-    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
-    this.ring.push(entry);
-    if (this.ring.length > this.ringSize) this.ring.shift();
-    const { enabled, file, format } = this.target();
-    if (!enabled) return;
-    this.insert.run(ts, event, JSON.stringify(clean));
-    if (file) this.appendLine(file, format === 'json' ? JSON.stringify(entry) : this.textLine(entry));
+    const key = `${event}\u0000${JSON.stringify(clean)}`;
+    const open = this.coalescing.get(key);
+    if (open && ts - open.since < COALESCE_WINDOW_MS) {
+      open.repeats += 1;
+      return;
+    }
+    if (open) this.closeWindow(key, open);
+    if (this.coalescing.size >= MAX_COALESCING) this.flushCoalesced();
+    this.coalescing.set(key, { event, fields: clean, since: ts, repeats: 0 });
+    this.startCoalesceTimer();
+    this.write(ts, event, clean);
   }
 
   recent(limit: number, event?: string): AuditEntry[] {
@@ -86,11 +125,69 @@ export class AuditLog {
     return rows.map((row) => ({ ts: new Date(row.ts).toISOString(), event: row.event, ...JSON.parse(row.fields) }));
   }
 
+  /** Audit retention: deletes rows older than the cutoff in small batches; returns how many went. */
+  sweep(olderThan: number, maxBatches = 200): number {
+    this.flushCoalesced();
+    let removed = 0;
+    for (let batch = 0; batch < maxBatches; batch += 1) {
+      const { changes } = this.deleteOlder.run(olderThan);
+      removed += changes;
+      if (changes < SWEEP_BATCH) break;
+    }
+    return removed;
+  }
+
   close(): Promise<void> {
+    this.flushCoalesced();
+    if (this.coalesceTimer) clearInterval(this.coalesceTimer);
+    this.coalesceTimer = null;
     this.flush();
     const stream = this.stream;
     this.stream = null;
     return new Promise((resolve) => (stream ? stream.end(resolve) : resolve()));
+  }
+
+  private write(ts: number, event: string, clean: Record<string, string | number | boolean | null>): void {
+    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
+    this.ring.push(entry);
+    if (this.ring.length > (this.deps.ringSize ?? 1000)) this.ring.shift();
+    const { enabled, file, format } = this.deps.target();
+    if (!enabled) return;
+    try {
+      this.insert.run(ts, event, JSON.stringify(clean));
+      if (this.dropped > 0) {
+        const count = this.dropped;
+        this.dropped = 0;
+        this.insert.run(ts, 'audit_dropped', JSON.stringify({ count, reason: 'disk_full' }));
+      }
+    } catch (error) {
+      if (!this.deps.onStorageError?.(error)) throw error;
+      this.dropped += 1;
+      return;
+    }
+    if (file) this.appendLine(file, format === 'json' ? JSON.stringify(entry) : this.textLine(entry));
+  }
+
+  private closeWindow(key: string, open: Coalescing): void {
+    this.coalescing.delete(key);
+    if (open.repeats > 0) this.write(this.now(), open.event, { ...open.fields, repeated: open.repeats });
+  }
+
+  private flushCoalesced(): void {
+    for (const [key, open] of [...this.coalescing]) this.closeWindow(key, open);
+  }
+
+  private startCoalesceTimer(): void {
+    if (this.coalesceTimer) return;
+    this.coalesceTimer = setInterval(() => {
+      const now = this.now();
+      for (const [key, open] of [...this.coalescing]) if (now - open.since >= COALESCE_WINDOW_MS) this.closeWindow(key, open);
+      if (this.coalescing.size === 0 && this.coalesceTimer) {
+        clearInterval(this.coalesceTimer);
+        this.coalesceTimer = null;
+      }
+    }, COALESCE_WINDOW_MS / 4);
+    this.coalesceTimer.unref();
   }
 
   private textLine(entry: AuditEntry): string {
@@ -103,8 +200,24 @@ export class AuditLog {
     if (this.streamPath !== file) {
       this.flush();
       this.stream?.end();
-      mkdirSync(dirname(file), { recursive: true });
-      this.stream = createWriteStream(file, { flags: 'a' });
+      this.stream = null;
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch (error) {
+        if (!this.deps.onStorageError?.(error)) throw error;
+        return;
+      }
+      const stream = createWriteStream(file, { flags: 'a' });
+      // A full disk fails the write later, as an event: without a listener it would end the process.
+      stream.on('error', (error) => {
+        this.deps.onStorageError?.(error);
+        if (this.stream === stream) {
+          this.stream = null;
+          this.streamPath = '';
+        }
+        stream.destroy();
+      });
+      this.stream = stream;
       this.streamPath = file;
     }
     this.lines.push(line);

@@ -11,6 +11,14 @@ const fail = (id: string, label: string, detail: string, fix: string): CheckResu
 const warn = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'warn', detail, fix });
 
 async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
+  // A known full disk is the answer already; probing once more lets a freed disk clear at once.
+  if (!(await core.disk.check()))
+    return fail(
+      'data_dir',
+      'Data folder',
+      core.disk.problem() ?? 'The disk is full.',
+      'Free space on the disk that holds the data folder (or move FAX_DATA_DIR to a larger disk).',
+    );
   const probe = join(core.dataDir, `.probe-${core.now()}`);
   try {
     await mkdir(core.dataDir, { recursive: true });
@@ -19,6 +27,7 @@ async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
     await access(core.dataDir, constants.W_OK);
     return pass('data_dir', 'Data folder', 'The data folder is writable.');
   } catch (error) {
+    core.disk.report(error);
     return fail(
       'data_dir',
       'Data folder',

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { normalizeFaxNumber } from '../../../shared/phone';
@@ -168,6 +168,22 @@ export class IntakeService {
     if (this.jobsDirReady) return;
     mkdirSync(this.jobsDir, { recursive: true });
     this.jobsDirReady = true;
+  }
+
+  /**
+   * At start no upload is in flight, so a `*-upload.part` left behind is an orphan of a crash or a
+   * full disk: removed, so the space comes back. Returns how many were removed.
+   */
+  async sweepPartials(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.jobsDir);
+    } catch {
+      return 0;
+    }
+    const orphans = names.filter((name) => name.endsWith('-upload.part'));
+    for (const name of orphans) await rm(join(this.jobsDir, name), { force: true });
+    return orphans.length;
   }
 
   async discard(staged: { id: string }): Promise<void> {
