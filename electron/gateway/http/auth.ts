@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseToken } from '../security/api-key-tokens';
 import { isAllowedOrigin, isLocalCaller } from '../security/origin';
 import type { RateLimiter } from '../security/rate-limit';
 import { AppError } from '../services/errors';
@@ -19,12 +20,52 @@ function headerKey(request: FastifyRequest): string | null {
   return key && key.length <= 512 ? key : null;
 }
 
+/**
+ * Failed authentications allowed per minute, per client address and per key id. Right credentials
+ * always pass (so one misconfigured script on this computer cannot lock out the others); wrong ones
+ * over budget get 429 with Retry-After instead of 401, and a legacy (scrypt) hash is not even tried.
+ */
+export const AUTH_FAILURES_PER_MINUTE = { client: 30, keyId: 10 } as const;
+
+const clientBucket = (request: FastifyRequest) => `auth-failures|ip:${request.ip}`;
+const keyIdBucket = (keyId: string) => `auth-failures|key:${keyId}`;
+
+/** Counts one failed authentication; throws 429 once the client or the key id is over budget. */
+export function countAuthFailure(deps: AuthDeps, request: FastifyRequest, keyId: string | null): void {
+  const client = deps.limiter.check(clientBucket(request), AUTH_FAILURES_PER_MINUTE.client);
+  const key = keyId ? deps.limiter.check(keyIdBucket(keyId), AUTH_FAILURES_PER_MINUTE.keyId) : client;
+  const retryAfter = Math.max(client.allowed ? 0 : client.retryAfterSeconds, key.allowed ? 0 : key.retryAfterSeconds);
+  if (retryAfter === 0) return;
+  // One audit row per budget that ran out (identical rows coalesce), not one per made-up key id.
+  deps.audit.record('rate_limited', {
+    path: 'auth-failures',
+    key_id: key.allowed ? null : keyId,
+    reason: client.allowed ? 'key_id' : 'client',
+  });
+  throw new AppError('rate_limited', 'Too many failed authentication attempts; wait and try again with a valid key', {
+    'Retry-After': String(retryAfter),
+  });
+}
+
+/** Checks a presented key; a wrong one is counted against the client's and the key id's failure budget. */
+export async function authenticateKey(deps: AuthDeps, request: FastifyRequest, key: string): Promise<Caller | null> {
+  const hit = deps.keys.cached(key);
+  if (hit) return hit;
+  const keyId = parseToken(key)?.keyId ?? null;
+  const caller =
+    hit === undefined
+      ? await deps.keys.authenticate(key, {
+          allowSlow: keyId === null || !deps.limiter.exceeded(keyIdBucket(keyId), AUTH_FAILURES_PER_MINUTE.keyId),
+        })
+      : null;
+  if (!caller) countAuthFailure(deps, request, keyId);
+  return caller;
+}
+
 /** Who is calling: a key holder, or anonymous (only allowed in Faxbot's dev mode). */
 export async function identify(deps: AuthDeps, request: FastifyRequest): Promise<Caller | null> {
   const key = headerKey(request);
-  if (!key) return null;
-  const hit = deps.keys.cached(key);
-  return hit !== undefined ? hit : deps.keys.authenticate(key);
+  return key ? authenticateKey(deps, request, key) : null;
 }
 
 /** Anonymous (dev mode) calls: only from this computer, never through the tunnel, never cross-site. */
@@ -46,7 +87,10 @@ export async function requireScope(
 ): Promise<Caller> {
   const caller = await identify(deps, request);
   if (!caller) {
-    if (deps.authRequired()) throw new AppError('unauthorized', 'Invalid or missing API key');
+    if (deps.authRequired()) {
+      if (!headerKey(request)) countAuthFailure(deps, request, null);
+      throw new AppError('unauthorized', 'Invalid or missing API key');
+    }
     allowAnonymous(request);
     return ANONYMOUS;
   }
@@ -66,11 +110,12 @@ export function limit(deps: AuthDeps, caller: Caller, bucket: string, perMinute:
   }
 }
 
-/** /admin/*: always authenticated, even in dev mode; failed attempts are rate limited per address. */
+/** /admin/*: always authenticated, even in dev mode; failed attempts count against the failure budget. */
 export async function requireAdmin(deps: AuthDeps, request: FastifyRequest): Promise<Caller> {
   const caller = await identify(deps, request);
   if (!caller || !isAdmin(caller)) {
-    limit(deps, { kind: 'anonymous', keyId: `ip:${request.ip}`, scopes: new Set() }, 'admin-auth-failures', 30);
+    // A wrong key was counted by identify(); no key, or a valid key that is not an admin, is counted here.
+    if (caller || !headerKey(request)) countAuthFailure(deps, request, caller?.keyId ?? null);
     throw new AppError('unauthorized', 'Admin authentication failed');
   }
   return caller;

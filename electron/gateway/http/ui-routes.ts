@@ -7,7 +7,7 @@ import { isAllowedOrigin, isLoopbackHost } from '../security/origin';
 import { tokenDigest } from '../security/api-key-tokens';
 import { AppError } from '../services/errors';
 import { isAdmin, UI_CALLER } from '../services/keys';
-import { limit } from './auth';
+import { authenticateKey, countAuthFailure } from './auth';
 
 const COOKIE = 'fbd_session';
 const SESSION_TTL_MS = 12 * 60 * 60_000;
@@ -74,7 +74,7 @@ async function requireUi(core: GatewayCore, sessions: UiSessions, request: Fasti
     throw new AppError('forbidden', 'Cross-site requests are not allowed');
   if (sessions.valid(cookieValue(request))) return;
   const key = request.headers['x-api-key'];
-  const caller = typeof key === 'string' ? await core.keys.authenticate(key) : null;
+  const caller = typeof key === 'string' ? await authenticateKey(core.auth, request, key) : null;
   if (caller && isAdmin(caller)) return;
   throw new AppError('unauthorized', 'Sign in to Faxbot Desktop first');
 }
@@ -83,6 +83,7 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
   app.get<{ Querystring: { code?: string } }>('/ui/login', async (request, reply) => {
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
     const session = request.query.code ? sessions.redeem(request.query.code) : null;
+    if (!session) countAuthFailure(core.auth, request, null);
     if (!session)
       throw new AppError('unauthorized', 'This sign-in link has expired or was already used; restart the app or sign in with an admin key');
     return setSession(reply, session).redirect('/');
@@ -97,9 +98,10 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
     if (!isAllowedOrigin(request.headers.origin, request.headers.host))
       throw new AppError('forbidden', 'Cross-site requests are not allowed');
-    limit(core.auth, { kind: 'anonymous', keyId: `ip:${request.ip}`, scopes: new Set() }, 'ui-login', 20);
+    // Only failures count (per address and per key id): a right admin key always signs in.
     const apiKey = typeof request.body?.apiKey === 'string' ? request.body.apiKey : '';
-    const caller = apiKey ? await core.keys.authenticate(apiKey) : null;
+    const caller = apiKey ? await authenticateKey(core.auth, request, apiKey) : null;
+    if (!apiKey || (caller && !isAdmin(caller))) countAuthFailure(core.auth, request, caller?.keyId ?? null);
     if (!caller || !isAdmin(caller))
       throw new AppError('unauthorized', 'That key is not an admin key (it needs keys:manage, or use the bootstrap API_KEY)');
     return setSession(reply, sessions.open()).send({ authenticated: true });

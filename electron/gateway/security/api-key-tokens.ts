@@ -1,4 +1,4 @@
-import { createHash, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -21,9 +21,28 @@ export function parseToken(token: string): { keyId: string; secret: string } | n
   return { keyId, secret };
 }
 
+const HMAC_SCHEME = 'hmac-sha256';
+
+/** The stored form of a key's secret: a keyed hash, so a leaked table alone cannot be checked offline. */
+export function hmacSecret(secret: string, serverKey: Buffer): string {
+  return `${HMAC_SCHEME}$${createHmac('sha256', serverKey).update(secret).digest('base64url')}`;
+}
+
+/** Hashes written before migration 0003 (scrypt, or pbkdf2 from a Faxbot import): slow, upgraded on first use. */
+export function isLegacyHash(stored: string): boolean {
+  return !stored.startsWith(`${HMAC_SCHEME}$`);
+}
+
+/** Constant-time check of an HMAC-stored secret (microseconds, so a wrong guess costs the server nothing). */
+export function verifyHmacSecret(secret: string, stored: string, serverKey: Buffer): boolean {
+  const expected = Buffer.from(stored);
+  const actual = Buffer.from(hmacSecret(secret, serverKey));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 
-/** Same string layout as Faxbot so a migrated Faxbot key table still verifies. */
+/** Faxbot's scrypt layout; kept so tests (and imports) can make a legacy hash. New keys use hmacSecret. */
 export async function hashSecret(secret: string, random: (size: number) => Buffer = randomBytes): Promise<string> {
   const salt = random(16);
   const dk = await scryptAsync(secret, salt, 32, { ...SCRYPT, maxmem: 64 * 1024 * 1024 });
@@ -36,6 +55,7 @@ function param(parts: string[], name: string): number | null {
   return Number.isInteger(value) && value > 0 ? value : null;
 }
 
+/** The legacy (slow) check: scrypt or pbkdf2 as Faxbot stored them. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   const [scheme, saltB64, dkB64] = parts;
@@ -59,7 +79,7 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A fast digest used as the cache key once a token has passed scrypt once. */
+/** A fast digest used as the cache key once a token has been verified. */
 export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }

@@ -8,6 +8,12 @@ export class RateLimiter {
 
   constructor(private readonly now: () => number) {}
 
+  /** True when `key` has already used its budget in this window (does not count as a hit). */
+  exceeded(key: string, limitPerMinute: number): boolean {
+    if (limitPerMinute <= 0) return false;
+    return Math.floor(this.now() / 60_000) === this.window && (this.counts.get(key) ?? 0) >= limitPerMinute;
+  }
+
   check(key: string, limitPerMinute: number): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     if (limitPerMinute <= 0) return { allowed: true };
     const nowMs = this.now();

@@ -36,14 +36,17 @@ export interface DocumentInput {
 const unsupported = () =>
   new AppError('unsupported_type', 'Only PDF and TXT are allowed (the type is read from the file contents, not its name)');
 
-/** Strips directories and control characters: the name is only ever shown, never used as a path. */
+/**
+ * Control characters (C0, C1), bidirectional overrides and isolates (a right-to-left override makes
+ * "invoice\u202Efdp.exe" read as "invoiceexe.pdf"), zero-width characters and the BOM.
+ */
+const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Strips directories and invisible or reordering characters: the name is only ever shown, never used as a path. */
 export function cleanFileName(name: string | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, 255);
+  const clean = base.replace(UNSAFE_NAME_CHARACTERS, '').trim().slice(0, 255);
   return clean || null;
 }
 

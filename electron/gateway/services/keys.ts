@@ -1,10 +1,19 @@
 import type { KeyCreateInput } from '../../../shared/contract';
-import type { ApiKeyView, CreatedApiKey } from '../../../shared/types';
+import { SCOPES, type ApiKeyView, type CreatedApiKey } from '../../../shared/types';
 import { timingSafeEqual } from 'node:crypto';
-import { generateToken, hashSecret, parseToken, tokenDigest, verifySecret } from '../security/api-key-tokens';
+import {
+  generateToken,
+  hmacSecret,
+  isLegacyHash,
+  parseToken,
+  tokenDigest,
+  verifyHmacSecret,
+  verifySecret,
+} from '../security/api-key-tokens';
 import type { Db } from '../store/db';
 import type { AuditLog } from './audit';
-import { notFound } from './errors';
+import { isStorageFailure } from './disk-health';
+import { badRequest, conflict, notFound } from './errors';
 import type { EventBus } from './event-bus';
 
 export interface Caller {
@@ -65,6 +74,7 @@ const ENV_CALLER: Caller = { kind: 'env', keyId: 'env', scopes: new Set(['*']) }
 
 /** Only so often is last_used_at written, so a busy key does not turn every read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+const KNOWN_SCOPES = new Set<string>(['*', ...SCOPES]);
 
 export class KeysService {
   private readonly cache = new Map<string, CachedKey>();
@@ -72,6 +82,7 @@ export class KeysService {
   private readonly lastUsedWritten = new Map<string, number>();
   private bootstrapDigest: { key: string; digest: Buffer } | null = null;
   private readonly sql;
+  private readonly serverKey: Buffer;
 
   constructor(
     db: Db,
@@ -90,17 +101,24 @@ export class KeysService {
       rotate: db.prepare('UPDATE api_keys SET key_hash = ?, last_used_at = NULL WHERE key_id = ?'),
       used: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE key_id = ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL'),
+      upgrade: db.prepare('UPDATE api_keys SET key_hash = ? WHERE key_id = ? AND key_hash = ?'),
     };
+    const row = db.prepare("SELECT secret FROM server_keys WHERE name = 'api-key-hmac'").get() as { secret: Buffer } | undefined;
+    if (!row) throw new Error('The database has no API-key server key (migration 0003 did not run)');
+    this.serverKey = row.secret;
   }
 
+  /** Refuses keys that could never be used: already expired, or with scopes nothing checks. */
   async create(input: KeyCreateInput): Promise<CreatedApiKey> {
-    const { keyId, secret, token } = generateToken();
-    const hash = await hashSecret(secret);
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
+    if (expiresAt !== null && !(expiresAt > this.now())) throw badRequest('expires_at must be in the future');
     const scopes = [...new Set(input.scopes.map((s) => s.trim()).filter(Boolean))];
+    const unknown = scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
+    if (unknown.length > 0) throw badRequest(`Unknown scope ${unknown.join(', ')} (known: ${[...KNOWN_SCOPES].join(', ')})`);
+    const { keyId, secret, token } = generateToken();
     this.sql.insert.run(
       keyId,
-      hash,
+      hmacSecret(secret, this.serverKey),
       input.name ?? null,
       input.owner ?? null,
       JSON.stringify(scopes),
@@ -136,12 +154,12 @@ export class KeysService {
     return this.get(keyId);
   }
 
-  /** Same key id, new secret; a revoked key stays revoked (Faxbot's rule). */
+  /** Same key id, new secret; a revoked key stays revoked, so rotating it is refused (its token could never work). */
   async rotate(keyId: string): Promise<CreatedApiKey> {
-    this.get(keyId);
+    if (this.get(keyId).revokedAt !== null) throw conflict('This key is revoked and cannot be rotated; create a new key instead');
     const { secret } = generateToken();
     const token = `fbk_live_${keyId}_${secret}`;
-    this.sql.rotate.run(await hashSecret(secret), keyId);
+    this.sql.rotate.run(hmacSecret(secret, this.serverKey), keyId);
     this.forget(keyId);
     this.audit.record('api_key_rotated', { key_id: keyId });
     this.events.emit('keys:changed', { keyId });
@@ -149,7 +167,7 @@ export class KeysService {
   }
 
   /**
-   * The per-request fast path: a token that already passed scrypt is answered from memory,
+   * The per-request fast path: a token that was already verified is answered from memory,
    * synchronously. `undefined` means "not cached, ask authenticate()".
    */
   cached(token: string): Caller | null | undefined {
@@ -163,8 +181,12 @@ export class KeysService {
     return cached.caller;
   }
 
-  /** null = not a valid key. Pays scrypt once per token; later calls hit the digest cache. */
-  async authenticate(token: string): Promise<Caller | null> {
+  /**
+   * null = not a valid key. HMAC-stored secrets are checked in microseconds. A legacy (scrypt) hash
+   * is checked the slow way only when `allowSlow` (the caller's failure budget for this key id is
+   * not spent), then upgraded to HMAC, so each legacy key pays scrypt once.
+   */
+  async authenticate(token: string, options: { allowSlow?: boolean } = {}): Promise<Caller | null> {
     const hit = this.cached(token);
     if (hit !== undefined) return hit;
     const now = this.now();
@@ -173,10 +195,15 @@ export class KeysService {
     if (!parsed) return null;
     const row = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
     if (!row || row.revoked_at !== null || (row.expires_at !== null && now > row.expires_at)) return null;
-    if (!(await verifySecret(parsed.secret, row.key_hash))) return null;
-    // Re-read: the key may have been revoked or rotated while scrypt ran.
-    const fresh = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
-    if (!fresh || fresh.revoked_at !== null || fresh.key_hash !== row.key_hash) return null;
+    if (!isLegacyHash(row.key_hash)) {
+      if (!verifyHmacSecret(parsed.secret, row.key_hash, this.serverKey)) return null;
+    } else {
+      if (options.allowSlow === false || !(await verifySecret(parsed.secret, row.key_hash))) return null;
+      // Re-read: the key may have been revoked or rotated while scrypt ran.
+      const fresh = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
+      if (!fresh || fresh.revoked_at !== null || fresh.key_hash !== row.key_hash) return null;
+      this.bestEffortWrite(() => this.sql.upgrade.run(hmacSecret(parsed.secret, this.serverKey), row.key_id, row.key_hash));
+    }
     const scopes = new Set(JSON.parse(row.scopes) as string[]);
     const entry: CachedKey = { keyId: row.key_id, expiresAt: row.expires_at, caller: { kind: 'key', keyId: row.key_id, scopes } };
     this.cache.set(digest, entry);
@@ -199,7 +226,16 @@ export class KeysService {
   private touch(keyId: string, now: number): void {
     if (now - (this.lastUsedWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(keyId, now);
-    this.sql.used.run(now, keyId);
+    this.bestEffortWrite(() => this.sql.used.run(now, keyId));
+  }
+
+  /** Bookkeeping that must not fail a request while the disk is full (the key still works). */
+  private bestEffortWrite(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+    }
   }
 
   private forget(keyId: string): void {
