@@ -43,8 +43,10 @@ export const SettingsSchema = z.object({
       enabled: z.boolean().default(true),
       format: z.enum(['json', 'text']).default('json'),
       file: z.string().default(''),
+      /** Audit rows older than this are deleted by the retention sweep (0 keeps them forever). */
+      retentionDays: z.number().int().min(0).default(90),
     })
-    .default({ enabled: true, format: 'json', file: '' }),
+    .default({ enabled: true, format: 'json', file: '', retentionDays: 90 }),
   retry: z
     .object({
       maxAttempts: z.number().int().min(1).max(20).default(5),

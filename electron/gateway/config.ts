@@ -49,6 +49,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['AUDIT_LOG_ENABLED', 'audit.enabled', bool],
   ['AUDIT_LOG_FORMAT', 'audit.format', lower],
   ['AUDIT_LOG_FILE', 'audit.file', str],
+  ['AUDIT_LOG_RETENTION_DAYS', 'audit.retentionDays', int],
   ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],

@@ -16,6 +16,7 @@ import { invoke } from './rpc-handlers';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
 import { UI_CALLER } from './services/keys';
+import { startIdleCheckpoints } from './store/db';
 
 type Env = Record<string, string | undefined>;
 
@@ -126,7 +127,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
+  let stopCheckpoints = () => {};
   if (options.startWorkers !== false) {
+    stopCheckpoints = startIdleCheckpoints(
+      core.db,
+      () => core.load.busy(),
+      (error) => {
+        if (!core.disk.report(error)) log(`WAL checkpoint failed: ${(error as Error).message}`);
+      },
+    );
     core.outbox.start();
     core.retention.start();
     void core.retention.runOnce().catch((error) => log(`retention sweep failed: ${(error as Error).message}`));
@@ -147,6 +156,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       core.tunnel.stop();
       core.retention.stop();
       core.disk.stop();
+      stopCheckpoints();
       await core.outbox.stop();
       await app.close();
       await core.audit.close();

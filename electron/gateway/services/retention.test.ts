@@ -48,6 +48,20 @@ describe('retention sweep', () => {
     expect(await gw.core.retention.runOnce()).toMatchObject({ outbound: 0, inbound: 1 });
     expect(inbound.ok).toBe(true);
   });
+
+  it('deletes audit rows after AUDIT_LOG_RETENTION_DAYS and says so in the log', async () => {
+    let now = Date.now();
+    const lines: string[] = [];
+    gw = await startTestGateway({ env: { AUDIT_LOG_RETENTION_DAYS: '7' }, now: () => now, log: (line) => lines.push(line) });
+    for (let i = 0; i < 50; i += 1) gw.core.audit.record('job_created', { job_id: `old${i}` });
+    const old = (gw.core.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+    expect(old).toBeGreaterThanOrEqual(50);
+    now += 8 * 86_400_000;
+    gw.core.audit.record('job_created', { job_id: 'recent' });
+    expect(await gw.core.retention.runOnce()).toMatchObject({ audit: old });
+    expect(gw.core.audit.recent(100, 'job_created').map((e) => e.job_id)).toEqual(['recent']);
+    expect(lines).toContain(`retention: removed ${old} audit rows older than 7 days`);
+  });
 });
 
 describe('audit log', () => {

@@ -22,7 +22,8 @@ const MAX_BATCHES = 20;
 /**
  * ARTIFACT_TTL_DAYS removes finished outbound documents; INBOUND_RETENTION_DAYS removes inbound
  * ones. They are independent (in Faxbot inbound retention silently needed the outbound TTL too).
- * Rows and timelines are kept; every run is logged with its counts.
+ * Rows and timelines are kept; every run is logged with its counts. AUDIT_LOG_RETENTION_DAYS deletes
+ * old audit rows (the audit file is for the system's own log rotation).
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -54,7 +55,7 @@ export class RetentionSweeper {
     this.timer = null;
   }
 
-  async runOnce(): Promise<{ outbound: number; inbound: number; tokens: number }> {
+  async runOnce(): Promise<{ outbound: number; inbound: number; tokens: number; audit: number }> {
     let outbound = 0;
     const ttlDays = this.deps.settings.current.artifactTtlDays;
     if (ttlDays > 0) {
@@ -68,8 +69,14 @@ export class RetentionSweeper {
     }
     const inbound = await this.deps.inbound.sweepRetention();
     const tokens = this.deps.tokens.sweep();
-    this.deps.audit.record('retention_sweep', { count: outbound + inbound, reason: `outbound=${outbound},inbound=${inbound}` });
+    const auditDays = this.deps.settings.current.audit.retentionDays;
+    const audit = auditDays > 0 ? this.deps.audit.sweep(this.deps.now() - auditDays * 86_400_000) : 0;
+    this.deps.audit.record('retention_sweep', {
+      count: outbound + inbound + audit,
+      reason: `outbound=${outbound},inbound=${inbound},audit=${audit}`,
+    });
     if (outbound + inbound > 0) this.deps.log(`retention: removed ${outbound} outbound and ${inbound} inbound documents`);
-    return { outbound, inbound, tokens };
+    if (audit > 0) this.deps.log(`retention: removed ${audit} audit rows older than ${auditDays} days`);
+    return { outbound, inbound, tokens, audit };
   }
 }

@@ -7,6 +7,9 @@ import { MIGRATIONS, type Migration } from './migrations';
 export type Db = Database.Database;
 export type Statement = Database.Statement;
 
+/** After a checkpoint the WAL file is cut back to this size (it would otherwise keep its largest size). */
+export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -16,9 +19,28 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma('wal_autocheckpoint = 20000');
+  // Checkpoint every ~4 MB of WAL (SQLite's default) so a burst of writes cannot grow it without bound.
+  db.pragma('wal_autocheckpoint = 1000');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   migrate(db, migrations);
   return db;
+}
+
+/**
+ * Between bursts, fold the WAL back into the database and truncate it to zero bytes, so the space a
+ * burst took comes back. Skipped while the gateway is busy; a failure (a full disk) waits for the next turn.
+ */
+export function startIdleCheckpoints(db: Db, busy: () => boolean, onError: (error: unknown) => void, everyMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    if (busy() || !db.open) return;
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      onError(error);
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function migrate(db: Db, migrations: readonly Migration[]): number {
