@@ -4,6 +4,7 @@ import type { Settings } from '../../shared/settings';
 import type { GatewayStatus } from '../../shared/types';
 import { processOptions, type SecretStore, type SettingsStore } from './config';
 import { Outbox } from './dispatch/outbox';
+import { createLogger, logFunction, type LogFn } from './logging';
 import { publicBaseUrl } from './public-url';
 import { PROVIDER_MODULES } from './providers/catalog';
 import { ProviderRegistry, type ProviderFactory } from './providers/registry';
@@ -41,7 +42,7 @@ export interface CoreOptions {
   providerFactories?: Partial<Record<Settings['backend'], ProviderFactory>>;
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
-  log?: (message: string) => void;
+  log?: LogFn;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
   /** Tests inject the free-space probe (a full disk is simulated at the file and database boundary). */
   disk?: { probe?: () => Promise<void>; probeIntervalMs?: number };
@@ -74,7 +75,7 @@ export interface GatewayCore {
   load: RequestLoad;
   publicUrl(): string | null;
   status(): GatewayStatus;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** Requests seen in the current and previous 250 ms window: cheap, no timers. */
@@ -110,7 +111,7 @@ export class RequestLoad {
 export function createCore(options: CoreOptions): GatewayCore {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => randomUUID().replace(/-/g, ''));
-  const log = options.log ?? ((message: string) => console.log(message));
+  const log = options.log ?? logFunction(createLogger({ level: options.env.LOG_LEVEL }));
   const { bootstrapApiKey } = processOptions(options.env);
   const db = openDatabase(join(options.dataDir, 'gateway.db'));
   const events = new EventBus();

@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyError } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { HTTP_STATUS_FOR, type RpcResult } from '../../shared/contract';
 import { processOptions, type SecretStore, type SettingsStore } from './config';
@@ -12,6 +13,7 @@ import { registerInboundRoutes } from './http/inbound-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
+import { createLogger, logFunction } from './logging';
 import { invoke } from './rpc-handlers';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
@@ -77,7 +79,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const proc = processOptions(env, { port: options.port, host: options.host });
   mkdirSync(options.dataDir, { recursive: true });
-  const log = options.log ?? ((message: string) => console.log(`[gateway] ${message}`));
+  // Structured JSON lines (LOG_LEVEL), redacted and scrubbed by the logger itself; tests pass their own `log`.
+  const log = options.log ?? logFunction(createLogger({ level: env.LOG_LEVEL }));
   const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
   const secretStore =
     options.secretStore ??
@@ -93,6 +96,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     forceCloseConnections: true,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // A request id per HTTP request for the log lines it causes; never taken from the client.
+    genReqId: () => randomBytes(6).toString('hex'),
     frameworkErrors,
     clientErrorHandler,
   });
@@ -101,7 +106,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
     const { status, detail, headers } = mapError(error, core.disk);
-    if (status >= 500) log(`${request.method} ${request.routeOptions.url ?? 'unknown route'} failed: ${error.message}`);
+    if (status >= 500)
+      log(`${request.method} ${request.routeOptions.url ?? 'unknown route'} failed: ${error.message}`, {
+        level: 'error',
+        reqId: request.id,
+        status,
+      });
     else if (status !== 404) core.audit.record('api_error', { path: request.routeOptions.url ?? 'unknown', status });
     void reply.code(status).headers(headers).send({ detail });
   });
