@@ -1,5 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { HTTP_STATUS_FOR, type RpcResult } from '../../shared/contract';
@@ -46,6 +46,9 @@ export interface Gateway {
   invoke(method: string, input: unknown): Promise<RpcResult<unknown>>;
   /** A fresh one-time sign-in link for a browser. */
   uiLoginUrl(): string;
+  /** Every registered HTTP route (HEAD excluded), and in-process requests to them (property tests). */
+  routes: readonly { method: string; url: string }[];
+  inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
 
@@ -103,6 +106,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
     const { status, detail, headers } = mapError(error, core.disk);
@@ -159,6 +166,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     events: core.events,
     invoke: (method, input) => invoke(core, method, input, UI_CALLER),
     uiLoginUrl: () => `${url}/ui/login?code=${sessions.mintLoginCode()}`,
+    routes,
+    inject: app.inject.bind(app),
     async close() {
       if (closed) return;
       closed = true;
