@@ -41,3 +41,17 @@ describe('the window says when callbacks are off', () => {
     expect(screen.queryByText(/Callbacks are off\./)).toBeNull();
   });
 });
+
+describe('the window says when the disk is full', () => {
+  it('shows the gateway sentence as an alert, and nothing once space is back', async () => {
+    const sentence = 'The disk is full: the data folder /data cannot save anything until space is freed. Faxbot Desktop resumes by itself.';
+    renderWith(gatewayStatus({ setupCompleted: true, diskProblem: sentence }));
+    const alert = await screen.findByText(/Disk full\./);
+    expect(alert.closest('p')?.getAttribute('role')).toBe('alert');
+    expect(alert.closest('p')?.textContent).toBe(`Disk full. ${sentence}`);
+    cleanup();
+    renderWith(gatewayStatus({ setupCompleted: true, diskProblem: null }));
+    await screen.findByRole('navigation', { name: 'Main' });
+    expect(screen.queryByText(/Disk full\./)).toBeNull();
+  });
+});

@@ -223,6 +223,11 @@ function AppShell() {
               arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
             </p>
           )}
+          {status.data?.diskProblem && (
+            <p className="banner banner-error" role="alert">
+              <strong>Disk full.</strong> {status.data.diskProblem}
+            </p>
+          )}
           {status.error && (
             <p className="banner banner-error" role="alert">
               {status.error}
