@@ -14,6 +14,22 @@ async function check(id: string) {
 }
 
 describe('diagnostics', () => {
+  it('says the disk is full while it is, and passes again once the probe finds room', async () => {
+    let room = false;
+    gw = await startTestGateway({
+      disk: {
+        probe: async () => {
+          if (!room) throw new Error('still full');
+        },
+      },
+    });
+    gw.core.disk.report(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    expect(await check('data_dir')).toMatchObject({ state: 'fail', detail: expect.stringMatching(/^The disk is full: /) });
+    room = true;
+    expect(await check('data_dir')).toMatchObject({ state: 'pass' });
+    expect(gw.core.status().diskProblem).toBeNull();
+  });
+
   it('in test mode: every check passes or is skipped, and the missing API key requirement is a warning with a fix', async () => {
     gw = await startTestGateway();
     const report = (await gw.invoke('diagnostics:run', {})) as { ok: true; value: DiagnosticsReport };
