@@ -41,7 +41,7 @@ export interface CoreOptions {
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
-  outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
+  outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number; reconcileGiveUpMs?: number };
 }
 
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
@@ -169,6 +169,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       };
     },
     owner: options.workerOwner ?? `${process.pid}-${randomBytes(4).toString('hex')}`,
+    providerTimeoutMs: () => settings.current.providerTimeoutSeconds * 1000,
     log,
     ...options.outbox,
   });
