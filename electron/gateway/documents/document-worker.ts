@@ -26,3 +26,4 @@ port.on('message', (message: { id: number; task: DocumentTask }) => {
     },
   );
 });
+port.postMessage('ready');

@@ -32,6 +32,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** The worker has loaded its code; a document's time budget starts only then. */
+  ready: boolean;
   job: Pending | null;
   timer: NodeJS.Timeout | null;
 }
@@ -96,9 +98,13 @@ export class DocumentPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = [...this.slots].find((s) => s.job === null);
-      if (!slot && this.slots.size < this.size) slot = this.spawn();
-      if (!slot) return;
+      const slot = [...this.slots].find((s) => s.ready && s.job === null);
+      if (!slot) {
+        // Workers still starting will take the queue when ready; start another only if there is room.
+        const starting = [...this.slots].filter((s) => !s.ready).length;
+        if (starting < this.queue.length && this.slots.size < this.size) this.spawn();
+        return;
+      }
       const job = this.queue.shift() as Pending;
       slot.job = job;
       slot.timer = setTimeout(() => void this.retire(slot, new DocumentError('too_complex', TOO_SLOW)), this.timeBudgetMs);
@@ -114,9 +120,13 @@ export class DocumentPool {
     });
     // An idle pool never keeps the process alive.
     worker.unref();
-    const slot: Slot = { worker, job: null, timer: null };
+    const slot: Slot = { worker, ready: false, job: null, timer: null };
     this.slots.add(slot);
-    worker.on('message', (reply: WorkerReply) => {
+    worker.on('message', (reply: WorkerReply | 'ready') => {
+      if (reply === 'ready') {
+        slot.ready = true;
+        return this.pump();
+      }
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
       this.settle(slot);
@@ -142,7 +152,8 @@ export class DocumentPool {
   /** Ends a worker (over budget, crashed, or closing); its document is refused and the next one gets a fresh worker. */
   private async retire(slot: Slot, error: Error): Promise<void> {
     if (!this.slots.delete(slot)) return;
-    const job = slot.job;
+    // A worker that cannot even start (e.g. a budget too small to load the code) refuses the next document, so nothing waits forever.
+    const job = slot.job ?? (slot.ready ? null : (this.queue.shift() ?? null));
     this.settle(slot);
     job?.reject(error);
     await slot.worker.terminate();
