@@ -140,9 +140,9 @@ export type Misbehaviour =
    * The next `times` requests stall `ms`, then are handled normally (work done even if the client gave up);
    * with `abandon`, the request is dropped after the stall instead, never handled (lost in the provider's front end).
    */
-  | { kind: 'hang'; times: number; ms: number; abandon?: boolean }
+  | { kind: 'hang'; times: number; ms: number; abandon?: boolean; method?: string }
   /** The next `times` requests are handled at once but answered only after `ms` (the provider has the fax; we do not know yet). */
-  | { kind: 'delayResponse'; times: number; ms: number }
+  | { kind: 'delayResponse'; times: number; ms: number; method?: string }
   /** Every connection and request in the next `ms` is reset (TCP RST) before it is read: an outage. */
   | { kind: 'resetConnections'; ms: number }
   /** The next `times` requests are handled, then the socket is destroyed with no response ("lost ack"). */
@@ -167,9 +167,12 @@ export class FaultPlan {
     else this.armed.delete(fault.kind);
   }
 
-  take<K extends Misbehaviour['kind']>(kind: K): Extract<Misbehaviour, { kind: K }> | undefined {
+  /** Consumes one use of `kind`; a fault armed for one HTTP `method` (e.g. only submissions, POST) skips other requests. */
+  take<K extends Misbehaviour['kind']>(kind: K, method?: string): Extract<Misbehaviour, { kind: K }> | undefined {
     const slot = this.armed.get(kind);
     if (!slot) return undefined;
+    const only = (slot.fault as { method?: string }).method;
+    if (only && method && only !== method) return undefined;
     slot.left -= 1;
     if (slot.left <= 0) this.armed.delete(kind);
     return slot.fault as Extract<Misbehaviour, { kind: K }>;
@@ -240,11 +243,11 @@ export async function startLoopbackServer(
       };
       const injected = faults.take('serverError');
       if (injected) return errorReply(injected.status ?? 503, 'Service temporarily unavailable');
-      const hang = faults.take('hang');
+      const hang = faults.take('hang', request.method);
       if (hang) await lifetime.sleep(hang.ms);
       if (hang?.abandon) return null;
       const drop = faults.take('dropResponse');
-      const delay = faults.take('delayResponse');
+      const delay = faults.take('delayResponse', request.method);
       const reply = await route(request);
       if (delay) await lifetime.sleep(delay.ms);
       return drop ? null : reply;

@@ -138,8 +138,11 @@ describe('durability: kill -9 of the gateway during a burst, counted at an emula
     let next = 0;
 
     /** Runs one gateway life: bursts until `until` says kill (then kill -9) or TOTAL are accepted. */
+    const phases: string[] = [];
     const life = async (until: (() => Promise<boolean>) | null): Promise<{ killedWith: number }> => {
+      const started = Date.now();
       const gateway = await startGateway(dataDir, emulator.url);
+      const listening = Date.now();
       children.push(gateway);
       let stop = false;
       const burst = async () => {
@@ -159,6 +162,7 @@ describe('durability: kill -9 of the gateway during a burst, counted at an emula
       if (until && gateway.proc.exitCode === null && gateway.proc.signalCode === null) {
         await new Promise((resolve) => gateway.proc.once('exit', resolve));
       }
+      phases.push(`life ${phases.length + 1}: start ${listening - started} ms, run ${Date.now() - listening} ms`);
       return { killedWith: accepted.length };
     };
 
@@ -170,28 +174,30 @@ describe('durability: kill -9 of the gateway during a burst, counted at an emula
     let armed = false;
     const second = await life(async () => {
       if (accepted.length < 400) return false;
-      if (!armed) misbehave({ kind: 'hang', times: 4, ms: 5_000, abandon: true });
+      if (!armed) misbehave({ kind: 'hang', times: 4, ms: 8_000, abandon: true, method: 'POST' });
       armed = true;
-      return (await heldSubmissions(400)).length > 0;
+      return (await heldSubmissions(1_000)).length > 0;
     });
     // 3. The provider has accepted the fax, but its answer has not reached us, so our row has not changed.
     armed = false;
     const third = await life(async () => {
       if (accepted.length < 650) return false;
-      if (!armed) misbehave({ kind: 'delayResponse', times: 4, ms: 5_000 });
+      if (!armed) misbehave({ kind: 'delayResponse', times: 4, ms: 8_000, method: 'POST' });
       armed = true;
-      return (await heldSubmissions(400)).length > 0;
+      return (await heldSubmissions(1_000)).length > 0;
     });
     await life(null);
     expect(accepted.length).toBeGreaterThanOrEqual(TOTAL);
 
-    const deadline = Date.now() + 60_000;
+    const drainStarted = Date.now();
+    const deadline = drainStarted + 60_000;
     let unfinished = accepted.length;
     while (Date.now() < deadline) {
       unfinished = query<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status NOT IN ('delivered','failed','canceled')").n;
       if (unfinished === 0) break;
       await sleep(250);
     }
+    phases.push(`all final ${Date.now() - drainStarted} ms after the last was accepted`);
     expect(unfinished).toBe(0);
 
     const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
@@ -213,7 +219,7 @@ describe('durability: kill -9 of the gateway during a burst, counted at an emula
       `durability: ${accepted.length} accepted over 4 gateway lives (killed with ${first.killedWith}, ${second.killedWith}, ` +
         `${third.killedWith} accepted); emulator holds ${[...ledger.values()].reduce((a, b) => a + b, 0)} faxes for ` +
         `${ledger.size} jobs; ${confirmed} interrupted attempts found at the provider, ${resent} resent as the same attempt; ` +
-        `${notDelivered.length} not delivered, ${neverAtProvider.length} lost, ${twice.length} submitted twice`,
+        `${notDelivered.length} not delivered, ${neverAtProvider.length} lost, ${twice.length} submitted twice (${phases.join('; ')})`,
     );
     expect(notDelivered).toEqual([]);
     expect(neverAtProvider).toEqual([]);

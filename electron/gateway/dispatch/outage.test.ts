@@ -72,7 +72,7 @@ describe('after a provider outage', () => {
   it('8 hanging submissions do not hold up 292 other jobs; the hung ones are given up at the timeout and sent once', async () => {
     rig = await startPhaxioRig({ settings: { retry: DEFAULT_RETRY, providerTimeoutSeconds: 3 } });
     // Eight requests reach the provider's front end and are never handled or answered.
-    rig.emu.misbehave({ kind: 'hang', times: 8, ms: 60_000, abandon: true });
+    rig.emu.misbehave({ kind: 'hang', times: 8, ms: 60_000, abandon: true, method: 'POST' });
     const started = Date.now();
     const ids = await sendMany(rig, 300);
     const r = rig;

@@ -6,6 +6,7 @@ export { preflightPdf, mergePdfs, tooManyPages, MAX_FAX_PAGES, LARGE_FILE_BYTES 
 export { DocumentPool, documentPool } from './pool';
 export type { DocumentPoolOptions } from './pool';
 export type { DocumentTask, DocumentTaskResults } from './tasks';
+export { textPagesUpperBound } from './tasks';
 export { MAX_PDF_OBJECTS, MAX_INFLATED_STREAM_BYTES, MAX_INFLATED_TOTAL_BYTES } from './pdf-limits';
 export type { PreflightResult, PreflightWarning, PreflightWarningCode, PreflightFailure, PreflightOptions, PageSizePt } from './preflight';
 export { DocumentError } from './errors';

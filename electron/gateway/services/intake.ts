@@ -9,6 +9,7 @@ import {
   MAX_FAX_PAGES,
   documentPool,
   sniffDocument,
+  textPagesUpperBound,
   tooManyPages,
   type DocumentKind,
   type DocumentPool,
@@ -93,7 +94,9 @@ export class IntakeService {
 
   /** Refuses a text file that would make more pages than a fax may have, before anything is converted. */
   private async checkTextPages(bytes: Uint8Array, subject: string): Promise<void> {
-    const pages = await this.onWorker({ op: 'textPages', bytes, pageSize: this.deps.settings.current.pageSize });
+    const pageSize = this.deps.settings.current.pageSize;
+    if (textPagesUpperBound(bytes, pageSize) <= MAX_FAX_PAGES) return;
+    const pages = await this.onWorker({ op: 'textPages', bytes, pageSize });
     if (pages > MAX_FAX_PAGES) throw badRequest(tooManyPages(subject, pages));
   }
 
