@@ -120,6 +120,8 @@ describe('the document pool budgets', () => {
     try {
       const refused = await pool.run({ op: 'textToPdf', bytes: longText, pageSize: 'letter' }).catch((e: unknown) => e);
       expect(refused).toMatchObject({ code: 'too_complex', message: expect.stringMatching(/too much memory/) });
+      // The same budget is enough for an ordinary document, on the replacement worker.
+      await expect(pool.run({ op: 'textToPdf', bytes: Buffer.from('hello'), pageSize: 'letter' })).resolves.toMatchObject({ pages: 1 });
     } finally {
       await pool.close();
     }
