@@ -37,6 +37,16 @@ export function electronBuildOptions(outDir = join(root, 'dist-electron')) {
       banner: { js: "const __faxbotImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     },
     {
+      // Documents are parsed on worker threads; the pool loads this file from beside main.cjs.
+      ...common,
+      entryPoints: ['electron/gateway/documents/document-worker.ts'],
+      outfile: join(outDir, 'document-worker.cjs'),
+      platform: 'node',
+      target: 'node22',
+      define: { 'import.meta.url': '__faxbotImportMetaUrl' },
+      banner: { js: "const __faxbotImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    },
+    {
       ...common,
       entryPoints: ['electron/preload/index.ts'],
       outfile: join(outDir, 'preload.cjs'),
@@ -55,6 +65,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     for (const options of targets) await (await context(options)).watch();
   } else {
     await Promise.all(targets.map((options) => build(options)));
-    console.log('built dist-electron/main.cjs and dist-electron/preload.cjs');
+    console.log('built dist-electron/main.cjs, document-worker.cjs and preload.cjs');
   }
 }

@@ -31,6 +31,8 @@ export const SettingsSchema = z.object({
     .max(7 * 24 * 60)
     .default(60),
   maxRequestsPerMinute: z.number().int().min(0).default(0),
+  /** Bound on every call to the fax provider (submit, status check, lookup); a hung call is given up after this. */
+  providerTimeoutSeconds: z.number().int().min(1).max(600).default(30),
   artifactTtlDays: z.number().int().min(0).default(0),
   cleanupIntervalMinutes: z.number().int().min(1).default(1440),
   inboundEnabled: z.boolean().default(true),

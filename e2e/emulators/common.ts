@@ -136,8 +136,15 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 export type Misbehaviour =
   /** The next `times` requests (any route, auth included) answer `status` (default 503). */
   | { kind: 'serverError'; times: number; status?: number }
-  /** The next `times` requests stall `ms`, then are handled normally (work done even if the client gave up). */
-  | { kind: 'hang'; times: number; ms: number }
+  /**
+   * The next `times` requests stall `ms`, then are handled normally (work done even if the client gave up);
+   * with `abandon`, the request is dropped after the stall instead, never handled (lost in the provider's front end).
+   */
+  | { kind: 'hang'; times: number; ms: number; abandon?: boolean; method?: string }
+  /** The next `times` requests are handled at once but answered only after `ms` (the provider has the fax; we do not know yet). */
+  | { kind: 'delayResponse'; times: number; ms: number; method?: string }
+  /** Every connection and request in the next `ms` is reset (TCP RST) before it is read: an outage. */
+  | { kind: 'resetConnections'; ms: number }
   /** The next `times` requests are handled, then the socket is destroyed with no response ("lost ack"). */
   | { kind: 'dropResponse'; times: number }
   /** The completion callback of the next `times` faxes is sent twice. */
@@ -152,18 +159,28 @@ export type Misbehaviour =
 /** Armed faults, consumed one use at a time. Arming a kind again replaces it; `times: 0` disarms. */
 export class FaultPlan {
   private readonly armed = new Map<string, { fault: Misbehaviour; left: number }>();
+  private resetUntil = 0;
 
   arm(fault: Misbehaviour): void {
-    if (fault.times > 0) this.armed.set(fault.kind, { fault, left: fault.times });
+    if (fault.kind === 'resetConnections') this.resetUntil = Date.now() + fault.ms;
+    else if (fault.times > 0) this.armed.set(fault.kind, { fault, left: fault.times });
     else this.armed.delete(fault.kind);
   }
 
-  take<K extends Misbehaviour['kind']>(kind: K): Extract<Misbehaviour, { kind: K }> | undefined {
+  /** Consumes one use of `kind`; a fault armed for one HTTP `method` (e.g. only submissions, POST) skips other requests. */
+  take<K extends Misbehaviour['kind']>(kind: K, method?: string): Extract<Misbehaviour, { kind: K }> | undefined {
     const slot = this.armed.get(kind);
     if (!slot) return undefined;
+    const only = (slot.fault as { method?: string }).method;
+    if (only && method && only !== method) return undefined;
     slot.left -= 1;
     if (slot.left <= 0) this.armed.delete(kind);
     return slot.fault as Extract<Misbehaviour, { kind: K }>;
+  }
+
+  /** True while an armed 'resetConnections' outage lasts. */
+  resetting(): boolean {
+    return Date.now() < this.resetUntil;
   }
 }
 
@@ -209,6 +226,7 @@ export async function startLoopbackServer(
   route: (req: ApiRequest) => Promise<Reply>,
 ): Promise<LoopbackServer> {
   const server = createServer((req, res) => {
+    if (faults.resetting()) return void req.socket.resetAndDestroy();
     void (async () => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -225,10 +243,13 @@ export async function startLoopbackServer(
       };
       const injected = faults.take('serverError');
       if (injected) return errorReply(injected.status ?? 503, 'Service temporarily unavailable');
-      const hang = faults.take('hang');
+      const hang = faults.take('hang', request.method);
       if (hang) await lifetime.sleep(hang.ms);
+      if (hang?.abandon) return null;
       const drop = faults.take('dropResponse');
+      const delay = faults.take('delayResponse', request.method);
       const reply = await route(request);
+      if (delay) await lifetime.sleep(delay.ms);
       return drop ? null : reply;
     })()
       .catch((err: unknown): Reply | null => {
@@ -243,6 +264,9 @@ export async function startLoopbackServer(
         res.writeHead(reply.status, { ...(contentType ? { 'content-type': contentType } : {}), ...headers });
         res.end(body);
       });
+  });
+  server.on('connection', (socket) => {
+    if (faults.resetting()) socket.resetAndDestroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

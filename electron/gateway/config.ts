@@ -53,6 +53,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
+  ['PROVIDER_TIMEOUT_SECONDS', 'providerTimeoutSeconds', int],
   ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],
   ['SIMULATOR_STEP_MS', 'simulator.stepDelayMs', int],
   ['SIMULATOR_SUBMIT_LATENCY_MS', 'simulator.submitLatencyMs', int],

@@ -43,7 +43,7 @@ export interface CoreOptions {
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: LogFn;
-  outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
+  outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number; reconcileGiveUpMs?: number };
   /** Tests inject the free-space probe (a full disk is simulated at the file and database boundary). */
   disk?: { probe?: () => Promise<void>; probeIntervalMs?: number };
 }
@@ -186,6 +186,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       };
     },
     owner: options.workerOwner ?? `${process.pid}-${randomBytes(4).toString('hex')}`,
+    providerTimeoutMs: () => settings.current.providerTimeoutSeconds * 1000,
     log,
     onStorageError: (error) => disk.report(error),
     paused: () => disk.problem() !== null,

@@ -49,6 +49,7 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
       { path: 'retry.noAnswerDelaySeconds', label: 'Wait after no answer (seconds)', kind: 'number' },
       { path: 'retry.lineErrorDelaySeconds', label: 'Wait after a line error (seconds)', kind: 'number' },
       { path: 'retry.providerDelaySeconds', label: 'Wait when the service is down (seconds)', kind: 'number' },
+      { path: 'providerTimeoutSeconds', label: 'Give up on a provider call after (seconds)', kind: 'number' },
     ],
   },
   {

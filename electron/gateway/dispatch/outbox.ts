@@ -3,7 +3,15 @@ import type { FaxProvider } from '../providers/types';
 import { ProviderError } from '../providers/types';
 import type { JobRow, JobsService } from '../services/jobs';
 
-const MAX_DEFERRALS = 5;
+/** A submission outstanding longer than this stops holding a slot, so a few hanging calls cannot stall the rest. */
+const STALLED_AFTER_MS = 2_000;
+/** Hard bound on submissions in flight, stalled ones included. */
+const MAX_IN_FLIGHT_PER_SLOT = 4;
+/** Outage backoff: the first recheck after half a second, doubling, never more than a few seconds apart. */
+const OUTAGE_FIRST_BACKOFF_MS = 500;
+const OUTAGE_MAX_BACKOFF_MS = 4_000;
+/** After the provider answers again, an attempt it never received is retried this soon (doubling per attempt). */
+const RESEND_AFTER_OUTAGE_MS = 1_000;
 
 export interface PreparedDocument {
   pdfPath: string;
@@ -29,12 +37,21 @@ export interface OutboxDeps {
   leaseMs?: number;
   batchSize?: number;
   tickMs?: number;
-  submitTimeoutMs?: number;
+  /** Bound on every provider call (submit, lookup, poll); a settings knob. Default 30 s. */
+  providerTimeoutMs?: () => number;
+  /** How long an interrupted attempt is rechecked before it is handed to a person. Default 10 min. */
+  reconcileGiveUpMs?: number;
   log?: (message: string) => void;
   /** Storage trouble (a full disk): true when the error was that; the outbox then waits for `paused` to clear. */
   onStorageError?: (error: unknown) => boolean;
   /** While true nothing is leased (every write would fail); work resumes on the next tick after. */
   paused?: () => boolean;
+}
+
+/** A backend that stopped answering: nothing new is sent to it until `retryAt`, then one probe at a time. */
+interface Outage {
+  failures: number;
+  retryAt: number;
 }
 
 /**
@@ -48,27 +65,34 @@ export class Outbox {
   private stopping = false;
   private ticking: Promise<void> | null = null;
   private rerun = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Submissions in flight and when each started. */
+  private readonly inFlight = new Map<Promise<void>, number>();
+  /** Reconciliation and polling run beside the tick, one pass of each at a time. */
+  private readonly background = new Map<'reconcile' | 'poll', Promise<void>>();
   private lastWorkAt = 0;
-  /** Reconciliations the provider could not answer, per job: bounded so we never ask forever. */
-  private readonly deferrals = new Map<string, number>();
+  /** When each reconciliation the provider could not answer was first deferred: bounded in time, never asked forever. */
+  private readonly deferredSince = new Map<string, number>();
+  private readonly outages = new Map<JobRow['backend'], Outage>();
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly tickMs: number;
-  private readonly submitTimeoutMs: number;
+  private readonly providerTimeoutMs: () => number;
+  private readonly reconcileGiveUpMs: number;
   private readonly sql;
 
   constructor(private readonly deps: OutboxDeps) {
     this.leaseMs = deps.leaseMs ?? 120_000;
     this.batchSize = deps.batchSize ?? 8;
     this.tickMs = deps.tickMs ?? 250;
-    this.submitTimeoutMs = deps.submitTimeoutMs ?? 60_000;
+    this.providerTimeoutMs = deps.providerTimeoutMs ?? (() => 30_000);
+    this.reconcileGiveUpMs = deps.reconcileGiveUpMs ?? 10 * 60_000;
     const { db } = deps;
     this.sql = {
       lease: db.prepare(
         `UPDATE jobs SET lease_owner = @owner, lease_expires_at = @expires
          WHERE id IN (SELECT id FROM jobs WHERE status IN ('queued','retry_wait') AND next_attempt_at <= @now
-                      AND lease_owner IS NULL ORDER BY next_attempt_at, created_at LIMIT @limit)
+                      AND lease_owner IS NULL AND backend NOT IN (SELECT value FROM json_each(@paused))
+                      ORDER BY next_attempt_at, created_at LIMIT @limit)
          RETURNING *`,
       ),
       stale: db.prepare(
@@ -101,17 +125,17 @@ export class Outbox {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const pending = Promise.allSettled([...this.inFlight, this.ticking ?? Promise.resolve()]);
+    const pending = Promise.allSettled([...this.inFlight.keys(), ...this.background.values(), this.ticking ?? Promise.resolve()]);
     await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     this.running = false;
   }
 
   /** One full pass: reconcile stale leases, lease and submit due jobs, poll providers. Exposed for tests. */
   async runOnce(): Promise<void> {
-    await this.reconcileStale();
+    await this.inBackground('reconcile', () => this.reconcileStale());
     const leased = this.leaseDue();
     await Promise.allSettled(leased.map((row) => this.track(this.process(row))));
-    await this.pollDue();
+    await this.inBackground('poll', () => this.pollDue());
   }
 
   private schedule(delay: number): void {
@@ -131,9 +155,10 @@ export class Outbox {
         if (this.deps.paused?.()) return;
         if (this.deps.busy?.() && now - this.lastWorkAt < 1000) return;
         this.lastWorkAt = now;
-        await this.reconcileStale();
+        // Provider calls never run inside the tick: one that hangs must not stop the others.
+        void this.inBackground('reconcile', () => this.reconcileStale());
         for (const row of this.leaseDue()) void this.track(this.process(row));
-        await this.pollDue();
+        void this.inBackground('poll', () => this.pollDue());
       } catch (error) {
         if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox tick failed: ${(error as Error).message}`);
       }
@@ -147,20 +172,68 @@ export class Outbox {
 
   /** A job's work never rejects past here: an unexpected throw (a full disk mid-job) must not end the process. */
   private track(work: Promise<void>): Promise<void> {
-    const settled = work
+    const settled = work.catch((error: unknown) => {
+      if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox job failed: ${(error as Error).message}`);
+    });
+    this.inFlight.set(settled, this.deps.now());
+    return settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /** Runs one pass of `task` unless the previous one is still going (then that one is returned). */
+  private inBackground(name: 'reconcile' | 'poll', task: () => Promise<void>): Promise<void> {
+    const running = this.background.get(name);
+    if (running) return running;
+    const work = task()
       .catch((error: unknown) => {
-        if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox job failed: ${(error as Error).message}`);
+        if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox ${name} failed: ${(error as Error).message}`);
       })
-      .finally(() => this.inFlight.delete(settled));
-    this.inFlight.add(settled);
-    return settled;
+      .finally(() => this.background.delete(name));
+    this.background.set(name, work);
+    return work;
   }
 
   private leaseDue(): JobRow[] {
-    const room = this.batchSize - this.inFlight.size;
-    if (room <= 0 || this.stopping) return [];
+    if (this.stopping) return [];
     const now = this.deps.now();
-    return this.sql.lease.all({ owner: this.deps.owner, expires: now + this.leaseMs, now, limit: room }) as JobRow[];
+    const active = [...this.inFlight.values()].filter((startedAt) => now - startedAt < STALLED_AFTER_MS).length;
+    let room = Math.min(this.batchSize - active, this.batchSize * MAX_IN_FLIGHT_PER_SLOT - this.inFlight.size);
+    const paused: string[] = [];
+    for (const [backend, outage] of this.outages) {
+      if (outage.retryAt > now) paused.push(backend);
+      else {
+        // Half open: one job probes whether the provider answers again; the rest wait for its answer.
+        room = Math.min(room, 1);
+        outage.retryAt = now + this.outageBackoff(outage.failures);
+      }
+    }
+    if (room <= 0) return [];
+    return this.sql.lease.all({
+      owner: this.deps.owner,
+      expires: now + this.leaseMs,
+      now,
+      limit: room,
+      paused: JSON.stringify(paused),
+    }) as JobRow[];
+  }
+
+  private outageBackoff(failures: number): number {
+    return Math.min(OUTAGE_MAX_BACKOFF_MS, OUTAGE_FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - 1));
+  }
+
+  /** The provider did not answer (refused, reset, timed out): hold new work for it for a few seconds. */
+  private noteUnanswered(backend: JobRow['backend']): Outage {
+    const failures = (this.outages.get(backend)?.failures ?? 0) + 1;
+    const outage = { failures, retryAt: this.deps.now() + this.outageBackoff(failures) };
+    this.outages.set(backend, outage);
+    return outage;
+  }
+
+  private noteAnswered(backend: JobRow['backend']): void {
+    if (this.outages.delete(backend)) this.deps.log?.(`outbox: ${backend} answers again; sending resumes`);
+  }
+
+  private providerSignal(): AbortSignal {
+    return AbortSignal.timeout(this.providerTimeoutMs());
   }
 
   private async process(leased: JobRow): Promise<void> {
@@ -216,11 +289,24 @@ export class Outbox {
       ...urls,
     };
     try {
-      const result = await provider.submit(request, AbortSignal.timeout(this.submitTimeoutMs));
+      const result = await provider.submit(request, this.providerSignal());
+      this.noteAnswered(row.backend);
       this.recordAccepted(row.id, provider, result.providerId, result.rawStatus, `Accepted by ${provider.label}`);
     } catch (error) {
       const current = jobs.row(row.id);
-      if (error instanceof ProviderError && !error.maybeAccepted) {
+      const unanswered = !(error instanceof ProviderError) || error.failureClass === 'provider_unavailable';
+      if (unanswered) this.noteUnanswered(row.backend);
+      else this.noteAnswered(row.backend);
+      if (error instanceof ProviderError && error.unreachable) {
+        // The request never left this machine: not an attempt. It goes again, as the same attempt, once the provider answers.
+        jobs.transition(
+          row.id,
+          'retry_wait',
+          `${error.message} Sending as soon as ${provider.label} answers again.`,
+          { attempts: row.attempts, submit_state: null, next_attempt_at: this.deps.now(), lease_owner: null, lease_expires_at: null },
+          'attempt',
+        );
+      } else if (error instanceof ProviderError && !error.maybeAccepted) {
         jobs.fail(current, error.failureClass, error.message, { submit_state: null });
       } else {
         // The request may have reached the provider: expire the lease now so reconciliation asks first.
@@ -266,6 +352,8 @@ export class Outbox {
         this.sql.unlease.run(row.id);
         continue;
       }
+      // During an outage only the first interrupted attempt asks; the rest wait for the provider to answer.
+      if ((this.outages.get(row.backend)?.retryAt ?? 0) > this.deps.now()) continue;
       await this.reconcile(row);
     }
   }
@@ -275,7 +363,7 @@ export class Outbox {
   }
 
   private markUnknown(row: JobRow, message: string): void {
-    this.deferrals.delete(row.id);
+    this.deferredSince.delete(row.id);
     this.deps.jobs.patch(row.id, { submit_state: 'unknown', lease_owner: null, lease_expires_at: null }, { kind: 'attempt', message });
   }
 
@@ -298,16 +386,22 @@ export class Outbox {
           toE164: row.to_e164,
           jobCreatedAt: row.created_at,
         },
-        AbortSignal.timeout(this.submitTimeoutMs),
+        this.providerSignal(),
       );
+      this.noteAnswered(row.backend);
       if (found) {
         this.recordAccepted(row.id, provider, found.providerId, found.rawStatus, `Confirmed with ${provider.label} after an interruption`);
       } else if (row.lease_owner === this.deps.owner) {
-        // Our own submit got no clear answer and the provider has nothing: a provider problem,
-        // retried with backoff and counted, so a provider that keeps timing out cannot loop us.
-        jobs.fail(row, 'provider_unavailable', `${provider.label} did not answer clearly and has not received the fax.`, {
-          submit_state: null,
-        });
+        // Our own submit got no clear answer and the provider has nothing: a provider problem, counted
+        // as an attempt so a provider that keeps timing out cannot loop us, but retried within seconds
+        // because the provider has just answered.
+        jobs.fail(
+          row,
+          'provider_unavailable',
+          `${provider.label} did not answer clearly and has not received the fax.`,
+          { submit_state: null },
+          RESEND_AFTER_OUTAGE_MS * 2 ** Math.max(0, row.attempts - 1),
+        );
       } else {
         // A crash interrupted the attempt before the provider saw it: send it now, as the same attempt.
         jobs.transition(
@@ -324,18 +418,21 @@ export class Outbox {
           'attempt',
         );
       }
-      this.deferrals.delete(row.id);
+      this.deferredSince.delete(row.id);
     } catch (error) {
-      const deferred = (this.deferrals.get(row.id) ?? 0) + 1;
-      this.deps.log?.(`reconcile of job ${row.id} deferred (${deferred}/${MAX_DEFERRALS}): ${(error as Error).message}`);
-      if (deferred >= MAX_DEFERRALS) {
+      const now = this.deps.now();
+      const since = this.deferredSince.get(row.id) ?? now;
+      this.deps.log?.(`reconcile of job ${row.id} deferred (${Math.round((now - since) / 1000)} s so far): ${(error as Error).message}`);
+      if (now - since >= this.reconcileGiveUpMs) {
         this.markUnknown(
           row,
           `${provider.label} could not say whether it received this fax. It will not be resent automatically: check the provider console, then resend if needed.`,
         );
       } else {
-        this.deferrals.set(row.id, deferred);
-        this.sql.relock.run(this.deps.owner, this.deps.now() + this.leaseMs, row.id);
+        this.deferredSince.set(row.id, since);
+        // Asked again within seconds (outage backoff), not after a whole lease.
+        const outage = this.noteUnanswered(row.backend);
+        this.sql.relock.run(this.deps.owner, outage.retryAt, row.id);
       }
     }
   }
@@ -346,13 +443,19 @@ export class Outbox {
       const provider = this.deps.providerFor(row.backend);
       if (!provider?.poll || !row.provider_id) continue;
       try {
-        const update = await provider.poll(row.provider_id, AbortSignal.timeout(this.submitTimeoutMs));
+        const update = await provider.poll(row.provider_id, this.providerSignal());
         const current = this.deps.jobs.row(row.id);
         const { job } = this.deps.jobs.applyProviderUpdate(current, update);
         if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
       } catch (error) {
         this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
-        this.sql.nextPoll.run(this.deps.now() + Math.max(provider.traits.pollIntervalMs, 30_000), row.id);
+        // During an outage seen by sends and lookups, asked again with them (seconds); otherwise not before 30 s.
+        const outage = this.outages.get(row.backend);
+        const now = this.deps.now();
+        this.sql.nextPoll.run(
+          outage ? Math.max(outage.retryAt, now + provider.traits.pollIntervalMs) : now + Math.max(provider.traits.pollIntervalMs, 30_000),
+          row.id,
+        );
       }
     }
   }

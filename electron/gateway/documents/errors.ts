@@ -1,4 +1,4 @@
-export type DocumentErrorCode = 'empty_text' | 'no_documents' | 'encrypted' | 'corrupt';
+export type DocumentErrorCode = 'empty_text' | 'no_documents' | 'encrypted' | 'corrupt' | 'too_complex';
 
 /** A document the gateway cannot fax; `message` is written for the person who sent it. */
 export class DocumentError extends Error {

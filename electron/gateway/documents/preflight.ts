@@ -1,6 +1,7 @@
 import { EncryptedPDFError, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFStream } from 'pdf-lib';
 import type { PDFObject, PDFPage } from 'pdf-lib';
 import { DocumentError } from './errors';
+import { CORRUPT_PDF_MESSAGE, checkPdfLimits } from './pdf-limits';
 
 /** Telnyx's documented ceiling and a sane upper bound for one fax call. */
 export const MAX_FAX_PAGES = 350;
@@ -21,7 +22,7 @@ export interface PageSizePt {
   heightPt: number;
 }
 
-export type PreflightFailure = 'encrypted' | 'corrupt' | 'no_pages' | 'too_many_pages';
+export type PreflightFailure = 'encrypted' | 'corrupt' | 'too_complex' | 'no_pages' | 'too_many_pages';
 
 export type PreflightResult =
   | { ok: true; pages: number; warnings: PreflightWarning[]; pageSizes: PageSizePt[] }
@@ -34,7 +35,7 @@ export interface PreflightOptions {
 
 const MESSAGES = {
   encrypted: 'This PDF is password-protected. Remove the password (or its security settings) and try again.',
-  corrupt: 'This PDF is damaged or incomplete and cannot be read. Save or export it again and retry.',
+  corrupt: CORRUPT_PDF_MESSAGE,
 } as const;
 
 const PAPER = [
@@ -58,17 +59,12 @@ export async function preflightPdf(bytes: Uint8Array, opts: PreflightOptions = {
     doc = await openPdf(bytes);
     pages = doc.getPages();
   } catch (err) {
+    if (err instanceof DocumentError && err.code === 'too_complex') return { ok: false, reason: 'too_complex', message: err.message };
     const reason = err instanceof DocumentError && err.code === 'encrypted' ? 'encrypted' : 'corrupt';
     return { ok: false, reason, message: MESSAGES[reason] };
   }
   if (pages.length === 0) return { ok: false, reason: 'no_pages', message: 'This PDF has no pages.' };
-  if (pages.length > MAX_FAX_PAGES) {
-    return {
-      ok: false,
-      reason: 'too_many_pages',
-      message: `This PDF has ${pages.length} pages. A fax can have at most ${MAX_FAX_PAGES}; split it into smaller documents.`,
-    };
-  }
+  if (pages.length > MAX_FAX_PAGES) return { ok: false, reason: 'too_many_pages', message: tooManyPages('This PDF', pages.length) };
 
   let pageSizes: PageSizePt[];
   let colourPages: number[];
@@ -122,6 +118,11 @@ export async function preflightPdf(bytes: Uint8Array, opts: PreflightOptions = {
   return { ok: true, pages: pages.length, warnings, pageSizes };
 }
 
+/** The one sentence for a document over the page limit, whatever its type ("This PDF", "This text file"). */
+export function tooManyPages(subject: string, pages: number): string {
+  return `${subject} has ${pages} pages. A fax can have at most ${MAX_FAX_PAGES}; split it into smaller documents.`;
+}
+
 /** Join several PDFs into one, in order (one fax made of several documents). */
 export async function mergePdfs(parts: Uint8Array[]): Promise<{ pdf: Uint8Array; pages: number }> {
   if (parts.length === 0) throw new DocumentError('no_documents', 'There are no documents to send.');
@@ -131,8 +132,9 @@ export async function mergePdfs(parts: Uint8Array[]): Promise<{ pdf: Uint8Array;
     try {
       src = await openPdf(part);
     } catch (err) {
-      const code = err instanceof DocumentError && err.code === 'encrypted' ? 'encrypted' : 'corrupt';
       const prefix = parts.length > 1 ? `Document ${i + 1} of ${parts.length}: ` : '';
+      if (err instanceof DocumentError && err.code === 'too_complex') throw new DocumentError('too_complex', prefix + err.message);
+      const code = err instanceof DocumentError && err.code === 'encrypted' ? 'encrypted' : 'corrupt';
       throw new DocumentError(code, prefix + MESSAGES[code]);
     }
     for (const page of await out.copyPages(src, src.getPageIndices())) out.addPage(page);
@@ -141,15 +143,16 @@ export async function mergePdfs(parts: Uint8Array[]): Promise<{ pdf: Uint8Array;
 }
 
 /**
- * Load with pdf-lib, turning its failures into DocumentError('encrypted' | 'corrupt').
+ * Load with pdf-lib, turning its failures into DocumentError('encrypted' | 'corrupt' | 'too_complex').
  * pdf-lib recovers from a lot (it does not need the xref table), so a file cut off mid-download
- * can load with pages silently missing; like Acrobat, require "%%EOF" in the last 1024 bytes.
+ * can load with pages silently missing; like Acrobat, require "%%EOF" in the last 1024 bytes. That
+ * and the object and inflation caps are checked before pdf-lib parses anything.
  */
 async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
+  const refused = await checkPdfLimits(bytes);
+  if (refused) throw new DocumentError(refused.reason, refused.message);
   try {
-    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-    if (!hasEofMarker(bytes)) throw new DocumentError('corrupt', MESSAGES.corrupt);
-    return doc;
+    return await PDFDocument.load(bytes, { updateMetadata: false });
   } catch (err) {
     if (err instanceof DocumentError) throw err;
     // Encrypted object streams can make parsing fail before pdf-lib reads the trailer.
@@ -157,11 +160,6 @@ async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
       err instanceof EncryptedPDFError || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
     throw new DocumentError(encrypted ? 'encrypted' : 'corrupt', encrypted ? MESSAGES.encrypted : MESSAGES.corrupt);
   }
-}
-
-function hasEofMarker(bytes: Uint8Array): boolean {
-  const tail = bytes.subarray(Math.max(0, bytes.byteLength - 1024));
-  return Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength).includes('%%EOF');
 }
 
 /** Size as the page is shown: crop box, with /Rotate 90/270 swapping width and height. */

@@ -49,6 +49,8 @@ export class ProviderError extends Error {
     message: string,
     readonly failureClass: FailureClass,
     readonly maybeAccepted = false,
+    /** The request never reached the provider (refused, no route): safe to send again, nothing to count. */
+    readonly unreachable = false,
   ) {
     super(message);
   }

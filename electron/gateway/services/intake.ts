@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { normalizeFaxNumber } from '../../../shared/phone';
 import type { JobView, PreflightView } from '../../../shared/types';
-import { mergePdfs, preflightPdf, sniffDocument, textToPdf, type DocumentKind } from '../documents';
+import {
+  DocumentError,
+  MAX_FAX_PAGES,
+  documentPool,
+  sniffDocument,
+  textPagesUpperBound,
+  tooManyPages,
+  type DocumentKind,
+  type DocumentPool,
+  type DocumentTask,
+  type DocumentTaskResults,
+} from '../documents';
 import { AppError, badRequest } from './errors';
 import type { JobRow, JobsService } from './jobs';
 import type { SettingsService } from './settings';
@@ -16,6 +27,8 @@ export interface IntakeDeps {
   jobs: JobsService;
   activeBackend: () => { backend: JobView['backend']; testMode: boolean };
   onAccepted: () => void;
+  /** Where documents are parsed and converted (worker threads); default the gateway's shared pool. */
+  documents?: DocumentPool;
 }
 
 export interface StagedUpload {
@@ -62,8 +75,32 @@ export class IntakeService {
   /** libphonenumber costs ~0.3 ms a parse; scripts send to the same few numbers over and over. */
   private readonly numberCache = new Map<string, ReturnType<typeof normalizeFaxNumber>>();
 
+  private readonly documents: DocumentPool;
+
   constructor(private readonly deps: IntakeDeps) {
     this.jobsDir = join(deps.dataDir, 'jobs');
+    this.documents = deps.documents ?? documentPool();
+  }
+
+  /** Document work for a request, off the event loop; a document the worker refuses is the sender's 400. */
+  private async onWorker<K extends DocumentTask['op']>(
+    task: Extract<DocumentTask, { op: K }>,
+    prefix = '',
+  ): Promise<DocumentTaskResults[K]> {
+    try {
+      return await this.documents.run(task);
+    } catch (error) {
+      if (error instanceof DocumentError) throw badRequest(prefix + error.message);
+      throw error;
+    }
+  }
+
+  /** Refuses a text file that would make more pages than a fax may have, before anything is converted. */
+  private async checkTextPages(bytes: Uint8Array, subject: string): Promise<void> {
+    const pageSize = this.deps.settings.current.pageSize;
+    if (textPagesUpperBound(bytes, pageSize) <= MAX_FAX_PAGES) return;
+    const pages = await this.onWorker({ op: 'textPages', bytes, pageSize });
+    if (pages > MAX_FAX_PAGES) throw badRequest(tooManyPages(subject, pages));
   }
 
   /** All job documents live flat in one folder as <id>-upload.<ext> and <id>-fax.pdf (no folder per job). */
@@ -147,10 +184,13 @@ export class IntakeService {
       const bytes = handle ? null : Buffer.concat(buffered);
       if (handle) await handle.close();
       let pages: number | null = null;
+      const content = bytes ?? (await readFile(partial));
       if (kind === 'pdf') {
-        const result = await preflightPdf(bytes ?? (await readFile(partial)));
+        const result = await this.onWorker({ op: 'preflight', bytes: content }, 'The PDF cannot be faxed: ');
         if (!result.ok) throw preflightFailure(result.reason, result.message);
         pages = result.pages;
+      } else {
+        await this.checkTextPages(content, 'This text file');
       }
       let uploadPath = '';
       if (!bytes) {
@@ -234,10 +274,15 @@ export class IntakeService {
         throw new AppError('unsupported_type', `${doc.name}: the text is not UTF-8`);
       }
       if (!/\S/.test(text)) throw badRequest(`${doc.name}: the text file has no text in it`);
-      const { pdf, pages } = await textToPdf(text, { pageSize: this.deps.settings.current.pageSize });
+      await this.checkTextPages(doc.bytes, `${doc.name}: this text file`);
+      const { pdf, pages } = await this.onWorker(
+        { op: 'textToPdf', bytes: doc.bytes, pageSize: this.deps.settings.current.pageSize },
+        `${doc.name}: `,
+      );
+      if (pages > MAX_FAX_PAGES) throw badRequest(tooManyPages(`${doc.name}: this text file`, pages));
       return { pdf, pages, warnings: [] };
     }
-    const result = await preflightPdf(doc.bytes);
+    const result = await this.onWorker({ op: 'preflight', bytes: doc.bytes }, `${doc.name}: `);
     if (!result.ok) throw badRequest(`${doc.name}: ${result.message}`);
     return { pdf: doc.bytes, pages: result.pages, warnings: result.warnings };
   }
@@ -262,7 +307,10 @@ export class IntakeService {
     const converted = [];
     for (const doc of input.documents) converted.push(await this.toPdf(doc));
     const merged =
-      converted.length === 1 ? (converted[0] as { pdf: Uint8Array; pages: number }) : await mergePdfs(converted.map((c) => c.pdf));
+      converted.length === 1
+        ? (converted[0] as { pdf: Uint8Array; pages: number })
+        : await this.onWorker({ op: 'merge', parts: converted.map((c) => c.pdf) });
+    if (merged.pages > MAX_FAX_PAGES) throw badRequest(tooManyPages('These documents together', merged.pages));
     const id = this.deps.newId();
     this.ensureJobsDir();
     const uploadPath = this.jobFile(id, 'upload.pdf');
@@ -306,9 +354,11 @@ export class IntakeService {
     let pdf: Uint8Array = bytes;
     let pages = job.pages;
     if (job.source_kind === 'txt') {
-      ({ pdf, pages } = await textToPdf(bytes.toString('utf8'), { pageSize: this.deps.settings.current.pageSize }));
+      ({ pdf, pages } = await this.documents.run({ op: 'textToPdf', bytes, pageSize: this.deps.settings.current.pageSize }));
+      // The estimate at intake counted one column per character; wide characters can add pages.
+      if (pages > MAX_FAX_PAGES) throw new Error(tooManyPages('This text file', pages));
     } else if (pages === null) {
-      const result = await preflightPdf(bytes);
+      const result = await this.documents.run({ op: 'preflight', bytes });
       if (!result.ok) throw new Error(result.message);
       pages = result.pages;
     }

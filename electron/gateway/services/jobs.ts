@@ -406,8 +406,16 @@ export class JobsService {
    * Routes a failure through the retry policy: retry_wait with a due time, or failed for good.
    * Either way the attempt is over, so the job's lease ends here.
    */
-  fail(job: JobRow, failureClass: FailureClass, reason: string, extra: TransitionFields = {}): { applied: boolean; job: JobView } {
-    const decision = decideRetry(failureClass, job.attempts, this.settings.current.retry);
+  fail(
+    job: JobRow,
+    failureClass: FailureClass,
+    reason: string,
+    extra: TransitionFields = {},
+    /** Overrides the policy's delay when a retry is due sooner (the provider just proved it answers again). */
+    retryDelayMs?: number,
+  ): { applied: boolean; job: JobView } {
+    const policy = decideRetry(failureClass, job.attempts, this.settings.current.retry);
+    const decision = policy.retry && retryDelayMs !== undefined ? { ...policy, delayMs: Math.min(policy.delayMs, retryDelayMs) } : policy;
     const ended = { ...extra, failure_class: failureClass, error: reason, next_poll_at: null, lease_owner: null, lease_expires_at: null };
     if (decision.retry) {
       return this.transition(

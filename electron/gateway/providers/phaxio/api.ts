@@ -119,6 +119,7 @@ export class PhaxioApi {
         sent ? `No answer from Phaxio (${code}).` : `Could not reach Phaxio (${code}).`,
         'provider_unavailable',
         sent && method === 'POST',
+        !sent,
       );
     }
   }
