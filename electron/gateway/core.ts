@@ -41,6 +41,8 @@ export interface CoreOptions {
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
+  /** better-sqlite3's addon for this runtime (see electron/main/native-binding.ts); omitted in plain Node. */
+  sqliteBinding?: string;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
 }
 
@@ -64,6 +66,8 @@ export interface GatewayCore {
   bootstrapApiKey: string | null;
   /** The gateway's own base URL once listening (set by the server). */
   localUrl: string;
+  /** The REST port another program held at start (the gateway then took a free port); null otherwise. */
+  restPortBusy: number | null;
   tunnel: TunnelManager;
   /** Counts HTTP requests so background work can yield to intake under load. */
   load: RequestLoad;
@@ -107,7 +111,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   const newId = options.newId ?? (() => randomUUID().replace(/-/g, ''));
   const log = options.log ?? ((message: string) => console.log(message));
   const { bootstrapApiKey } = processOptions(options.env);
-  const db = openDatabase(join(options.dataDir, 'gateway.db'));
+  const db = openDatabase(join(options.dataDir, 'gateway.db'), undefined, { nativeBinding: options.sqliteBinding });
   const events = new EventBus();
   let settingsRef: SettingsService | null = null;
   const audit = new AuditLog(db, now, () => {
@@ -202,6 +206,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     bootstrapApiKey,
     load,
     localUrl: '',
+    restPortBusy: null,
     log,
     auth: {
       keys,
@@ -217,6 +222,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       return {
         version,
         url: core.localUrl,
+        ...(core.restPortBusy === null ? {} : { restPortBusy: core.restPortBusy }),
         backend: s.backend,
         testMode: isTestMode(s.backend),
         setupCompleted: s.setupCompleted,

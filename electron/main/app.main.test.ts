@@ -21,6 +21,7 @@ import {
   type FakeElectron,
 } from './testing/fake-electron';
 
+const ELECTRON_SQLITE = '/app/resources/native/electron-41.7.1-linux-x64/better_sqlite3.node';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 
 const baseStatus: GatewayStatus = {
@@ -106,6 +107,7 @@ function deps(over: Partial<DesktopDeps> = {}): DesktopDeps {
       windowIcon: '/app/icon.png',
       trayIcon: '/app/tray.png',
     },
+    sqliteBinding: { kind: 'electron', path: ELECTRON_SQLITE },
     argv: ['/opt/faxbot/faxbot'],
     cwd: dir,
     env: { FAXBOT_DISABLE_AUTO_UPDATE: '1' },
@@ -174,6 +176,25 @@ describe('startDesktopApp', () => {
     expect(FakeElectronStore.last).toMatchObject({ name: 'settings', cwd: join(dir, 'userData') });
     expect(gateway.options?.settingsStore?.path).toBe(join(dir, 'userData', 'settings.json'));
     expect(electron.session.defaultSession.requestHandler).not.toBeNull();
+  });
+
+  it("opens the database with Electron's own better-sqlite3 build and keeps the window up when the REST port is busy", async () => {
+    await start();
+    expect(gateway.options?.sqliteBinding).toBe(ELECTRON_SQLITE);
+    expect(gateway.options?.fallbackWhenPortBusy).toBe(true);
+  });
+
+  it('refuses to start without an Electron build of the database module, saying how to get one', async () => {
+    const showErrorBox = vi.fn();
+    electron.dialog.showErrorBox = showErrorBox;
+    const message = 'The database module has no build for Electron 41.7.1 (linux-x64). Fix: run "npm run native:electron".';
+    const started = startDesktopApp(deps({ sqliteBinding: { kind: 'missing', message } }));
+    electron.app.fireReady();
+    expect(await started).toBeNull();
+    expect(showErrorBox).toHaveBeenCalledWith('Faxbot Desktop could not start', message);
+    expect(electron.app.exitCode).toBe(1);
+    expect(gateway.options).toBeNull();
+    expect(FakeBrowserWindow.created).toHaveLength(0);
   });
 
   it('serves the UI over app:// with the CSP naming the gateway', async () => {

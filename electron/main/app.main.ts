@@ -17,6 +17,7 @@ import { hardenSession, hardenWebContents } from './security.main';
 import { createElectronSettingsStore, type ElectronStoreCtor } from './settings-store.main';
 import { trayView, type GatewayPhase } from './tray-status';
 import { wireAutoUpdates } from './updater.main';
+import type { SqliteBinding } from './native-binding';
 import { createMainWindow } from './window.main';
 
 export interface Logger {
@@ -32,6 +33,8 @@ export interface DesktopDeps {
   /** Lazy: electron-updater sets itself up on first access, which only packaged builds should do. */
   autoUpdater: () => AutoUpdaterLike;
   paths: { preload: string; renderer: string; windowIcon: string; trayIcon: string };
+  /** better-sqlite3's addon for this Electron (selectSqliteBinding in native-binding.ts). */
+  sqliteBinding: SqliteBinding;
   argv: readonly string[];
   cwd: string;
   env: Record<string, string | undefined>;
@@ -231,10 +234,19 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   await ready;
   hardenSession(electron.session.defaultSession);
   const userData = app.getPath('userData');
+  if (deps.sqliteBinding.kind === 'missing') {
+    phase = 'failed';
+    log.error(`[app] ${deps.sqliteBinding.message}`);
+    electron.dialog.showErrorBox('Faxbot Desktop could not start', deps.sqliteBinding.message);
+    app.exit(1);
+    return null;
+  }
   try {
     gateway = await deps.createGateway({
       dataDir: join(userData, 'data'),
       env,
+      ...(deps.sqliteBinding.kind === 'electron' ? { sqliteBinding: deps.sqliteBinding.path } : {}),
+      fallbackWhenPortBusy: true,
       secretStore: createElectronSecretStore(electron.safeStorage, userData, env, platform, log.warn),
       settingsStore: createElectronSettingsStore(deps.ElectronStore, userData),
     });

@@ -7,9 +7,14 @@ import { MIGRATIONS, type Migration } from './migrations';
 export type Db = Database.Database;
 export type Statement = Database.Statement;
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export interface OpenOptions {
+  /** better-sqlite3's addon for this runtime (Electron's own build); omitted in plain Node. */
+  nativeBinding?: string;
+}
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding });
   // WAL + NORMAL: a committed transaction survives a process crash (kill -9), which is the
   // durability promise behind "202 Accepted"; power-loss durability would need FULL.
   db.pragma('journal_mode = WAL');
