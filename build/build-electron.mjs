@@ -1,7 +1,9 @@
 // Bundles the Electron main process and preload into dist-electron/ (CommonJS, which Electron's
-// sandboxed preload requires and its main process loads fastest). Native modules and Electron
-// itself stay external: electron-builder ships them from node_modules, rebuilt for Electron at pack
-// time. Usage: node build/build-electron.mjs [--watch]
+// sandboxed preload requires and its main process loads fastest), and the headless gateway into
+// dist-electron/gateway-cli.mjs (what `npm start -- --headless` runs: no TypeScript compile at
+// start). Native modules and Electron itself stay external: electron-builder ships them from
+// node_modules; better-sqlite3's Electron build is loaded by path (build/stage-native.ts).
+// Usage: node build/build-electron.mjs [--watch]
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -49,12 +51,35 @@ export function electronBuildOptions(outDir = join(root, 'dist-electron')) {
   ];
 }
 
+/**
+ * esbuild options for the headless gateway (ESM, run by plain Node): dist-electron/gateway/cli.mjs.
+ * Dependencies stay in node_modules; code splitting keeps modules imported with `await import()`
+ * (pdf-lib, fonts) in their own chunks, loaded on first use rather than at start.
+ */
+export function gatewayBuildOptions(outDir = join(root, 'dist-electron')) {
+  return {
+    absWorkingDir: root,
+    entryPoints: { cli: 'electron/gateway/cli.ts' },
+    outdir: join(outDir, 'gateway'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { __FAXBOT_VERSION__: JSON.stringify(version) },
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const targets = electronBuildOptions();
+  const targets = [...electronBuildOptions(), gatewayBuildOptions()];
   if (process.argv.includes('--watch')) {
     for (const options of targets) await (await context(options)).watch();
   } else {
     await Promise.all(targets.map((options) => build(options)));
-    console.log('built dist-electron/main.cjs and dist-electron/preload.cjs');
+    console.log('built dist-electron/main.cjs, preload.cjs and gateway/cli.mjs');
   }
 }

@@ -21,7 +21,6 @@ import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store
 import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
 import type { AuthDeps } from './http/auth';
-import { connectLocaltunnel } from './tunnel/localtunnel-connect';
 import { TunnelManager, type TunnelDeps } from './tunnel/manager';
 import { probeHealth } from './tunnel/probe';
 import { version } from './version';
@@ -123,7 +122,8 @@ export function createCore(options: CoreOptions): GatewayCore {
   const tokens = new MediaTokens(db, now);
   const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
   const tunnel = new TunnelManager({
-    connect: connectLocaltunnel,
+    // localtunnel (and its HTTP stack) loads only when a tunnel is turned on.
+    connect: async (options) => (await import('./tunnel/localtunnel-connect')).connectLocaltunnel(options),
     probe: probeHealth,
     ...options.tunnel,
     log,

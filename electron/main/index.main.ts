@@ -8,7 +8,7 @@ import ElectronStore from 'electron-store';
 import { createGateway } from '../gateway/server';
 import { startDesktopApp } from './app.main';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
-import { selectSqliteBinding } from './native-binding';
+import { NATIVE_DIR, selectSqliteBinding } from './native-binding';
 
 // Electron's typings ship only with its binary; electron-api.ts types the subset we use.
 const electron = require('electron') as ElectronMain;
@@ -40,7 +40,7 @@ startDesktopApp({
   // Packaged: resources/native (extraResources); development: release/native from `npm run native:electron`.
   sqliteBinding: selectSqliteBinding(
     { electron: process.versions.electron, platform: process.platform, arch: process.arch },
-    [...(resourcesPath ? [join(resourcesPath, 'native')] : []), join(appDir, 'release', 'native')],
+    [...(resourcesPath ? [join(resourcesPath, NATIVE_DIR)] : []), join(appDir, 'release', NATIVE_DIR)],
     existsSync,
   ),
   argv: process.argv,

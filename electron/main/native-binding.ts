@@ -7,6 +7,9 @@ import { join } from 'node:path';
  */
 export const PER_RUNTIME_NATIVE_MODULES = ['better-sqlite3'] as const;
 
+/** The folder name for Electron builds: release/native in the project, resources/native once packaged. */
+export const NATIVE_DIR = 'native';
+
 /** better-sqlite3's addon file, as node-gyp and prebuild-install name it. */
 export const SQLITE_ADDON_FILE = 'better_sqlite3.node';
 
