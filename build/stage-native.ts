@@ -2,7 +2,7 @@
 // version in a staging copy of the package and places the addon in release/native/, which the
 // packaged app ships as resources/native/ and a development `npm start` finds there. node_modules
 // is never touched, so headless mode and the tests keep Node's build.
-// Usage: tsx build/stage-native.ts [--arch x64,arm64] [--platform linux]
+// Usage: tsx build/stage-native.ts [--arch x64,arm64] [--platform linux] [--if-missing]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,6 +26,8 @@ export interface StageOptions extends NativeTarget {
   projectRoot?: string;
   /** Receives staging/ and native/; default release/. */
   outDir?: string;
+  /** Keep an addon already placed for this target (a development start). */
+  ifMissing?: boolean;
   produce?: ProduceAddon;
 }
 
@@ -57,6 +59,8 @@ export function stageElectronNative(options: StageOptions): string {
   const root = options.projectRoot ?? projectRoot;
   const outDir = options.outDir ?? join(root, 'release');
   const folder = electronNativeFolder(options.electronVersion, options.platform, options.arch);
+  const placed = join(outDir, NATIVE_DIR, folder, SQLITE_ADDON_FILE);
+  if (options.ifMissing && existsSync(placed)) return placed;
   const stageDir = join(outDir, 'staging', `better-sqlite3-${folder}`);
   rmSync(stageDir, { recursive: true, force: true });
   // A real copy (never hard links), so a build in the stage cannot write through to node_modules.
@@ -65,19 +69,21 @@ export function stageElectronNative(options: StageOptions): string {
   (options.produce ?? prebuildOrCompile)(stageDir, options);
   const built = join(stageDir, 'build', 'Release', SQLITE_ADDON_FILE);
   if (!existsSync(built)) throw new NativeStageError(`The Electron build of the database module did not produce ${SQLITE_ADDON_FILE}.`);
-  const placed = join(outDir, NATIVE_DIR, folder, SQLITE_ADDON_FILE);
   mkdirSync(dirname(placed), { recursive: true });
   copyFileSync(built, placed);
   return placed;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { arch: { type: 'string' }, platform: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { arch: { type: 'string' }, platform: { type: 'string' }, 'if-missing': { type: 'boolean', default: false } },
+  });
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
   const electronVersion: string = pkg.optionalDependencies.electron;
   try {
     for (const arch of (values.arch ?? process.arch).split(',')) {
-      const placed = stageElectronNative({ electronVersion, platform: values.platform ?? process.platform, arch });
+      const platform = values.platform ?? process.platform;
+      const placed = stageElectronNative({ electronVersion, platform, arch, ifMissing: values['if-missing'] });
       console.log(`better-sqlite3 for Electron ${electronVersion} (${arch}): ${placed}`);
     }
   } catch (error) {
