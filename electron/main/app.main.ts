@@ -5,7 +5,7 @@ import type { GatewayStatus, SettingsView } from '../../shared/types';
 import { createAppProtocolHandler } from './app-protocol';
 import { APP_ENTRY_URL, APP_SCHEME, isAllowedExternalUrl } from './app-url';
 import { OPEN_FILES_CHANNEL, OPEN_FILES_READY_CHANNEL } from './channels';
-import { contentSecurityPolicy } from './csp';
+import { uiContentSecurityPolicy } from '../gateway/http/ui-assets';
 import type { AutoUpdaterLike, BrowserWindowLike, ElectronMain, TrayLike } from './electron-api';
 import { filePathsFromArgv, OpenFilesQueue, readIntakeFiles } from './file-intake';
 import type { GatewayFactory, GatewayHandle } from './gateway-handle';
@@ -259,7 +259,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const gw = gateway;
   externalOrigins = [new URL(gw.url).origin];
 
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: contentSecurityPolicy(gw.url) }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: uiContentSecurityPolicy(gw.url) }));
   registerIpcGate(
     electron.ipcMain,
     (method, input) => gw.invoke(method, input),
