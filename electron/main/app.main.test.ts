@@ -236,14 +236,14 @@ describe('startDesktopApp', () => {
 
   it('notifies about failed and inbound faxes once each', async () => {
     await start();
-    const failed = { id: 'j1', to: '+15551234567', status: 'failed', error: 'Busy', pages: 1 };
+    const failed = { id: 'j1', to: '+15551234567', toE164: '+15551234567', status: 'failed', error: 'Busy', pages: 1 };
     gateway.emit('job:updated', failed);
     gateway.emit('job:updated', failed);
     gateway.emit('job:updated', { ...failed, id: 'j2', status: 'delivered' });
     gateway.emit('inbound:received', { id: 'i1', from: '+15550000000', pages: 2 });
     expect(FakeNotification.shown).toEqual([
-      { title: 'Fax failed', body: 'To +15551234567: Busy' },
-      { title: 'Fax received', body: 'From +15550000000, 2 pages' },
+      { title: 'Fax to ****4567 failed', body: 'Busy' },
+      { title: 'New fax received', body: 'From ****0000 · 2 pages' },
     ]);
   });
 
