@@ -36,12 +36,15 @@ afterAll(() => {
   rmSync(bundleDir, { recursive: true, force: true });
 });
 
-/** Starts the compiled headless gateway (what `npm start -- --headless` runs) and returns its /health status. */
-async function headlessHealth(): Promise<number> {
+/**
+ * Starts the compiled headless gateway (what `npm start -- --headless` runs), checks /health, and
+ * faxes a Unicode text file: the lazily loaded chunks (pdf-lib, fonts) must load from the bundle.
+ */
+async function headlessRuns(): Promise<{ health: number; fax: { status: string; pages: number | null } }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'faxbot-stage-gw-'));
   const child = spawn(process.execPath, [join(bundleDir, 'gateway', 'cli.mjs'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: dataDir, FAX_BACKEND: 'simulator' },
+    env: { PATH: process.env.PATH ?? '', HOME: dataDir, FAX_BACKEND: 'simulator', API_KEY: 'stage-test-key', SIMULATOR_STEP_MS: '20' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -59,7 +62,18 @@ async function headlessHealth(): Promise<number> {
       });
       child.once('exit', (code) => reject(new Error(`gateway exited (${code}): ${out}`)));
     });
-    return (await fetch(`${url}/health`)).status;
+    const health = (await fetch(`${url}/health`)).status;
+    const form = new FormData();
+    form.set('to', '+15551230001');
+    form.set('file', new Blob(['Grüße, Привет, 你好'], { type: 'text/plain' }), 'note.txt');
+    const headers = { 'x-api-key': 'stage-test-key' };
+    const accepted = (await (await fetch(`${url}/fax`, { method: 'POST', body: form, headers })).json()) as { id: string };
+    let fax = { status: 'queued', pages: null as number | null };
+    for (let i = 0; i < 100 && fax.status !== 'SUCCESS' && fax.status !== 'FAILED'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      fax = (await (await fetch(`${url}/fax/${accepted.id}`, { headers })).json()) as typeof fax;
+    }
+    return { health, fax };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -90,7 +104,9 @@ describe('pack-time native build (npm run native:electron)', () => {
     expect(placed).toBe(join(outDir, NATIVE_DIR, electronNativeFolder('41.7.1', 'linux', 'x64'), SQLITE_ADDON_FILE));
     expect(readFileSync(placed)).toEqual(ELECTRON_BUILD);
     expect(digest(nodeAddon)).toBe(before);
-    expect(await headlessHealth()).toBe(200);
+    const headless = await headlessRuns();
+    expect(headless.health).toBe(200);
+    expect(headless.fax).toMatchObject({ status: 'SUCCESS', pages: 1 });
   }, 60_000);
 
   it('keeps a placed addon with --if-missing, and rebuilds without it', () => {
