@@ -6,10 +6,15 @@ export { DocumentError } from './errors';
 export type { DocumentErrorCode } from './errors';
 
 // pdf-lib and the fonts take about half a second to load and tens of MB to hold: they load on the
-// first document that needs them, not at gateway start.
-type TextToPdf = typeof import('./txt-to-pdf').textToPdf;
-type Preflight = typeof import('./preflight');
+// first document that needs them, not at gateway start (each module's promise is kept, so later
+// calls skip the import machinery).
+type TextToPdfModule = typeof import('./txt-to-pdf');
+type PreflightModule = typeof import('./preflight');
+let textToPdfModule: Promise<TextToPdfModule> | undefined;
+let preflightModule: Promise<PreflightModule> | undefined;
+const loadTextToPdf = () => (textToPdfModule ??= import('./txt-to-pdf'));
+const loadPreflight = () => (preflightModule ??= import('./preflight'));
 
-export const textToPdf: TextToPdf = async (...args) => (await import('./txt-to-pdf')).textToPdf(...args);
-export const preflightPdf: Preflight['preflightPdf'] = async (...args) => (await import('./preflight')).preflightPdf(...args);
-export const mergePdfs: Preflight['mergePdfs'] = async (...args) => (await import('./preflight')).mergePdfs(...args);
+export const textToPdf: TextToPdfModule['textToPdf'] = async (...args) => (await loadTextToPdf()).textToPdf(...args);
+export const preflightPdf: PreflightModule['preflightPdf'] = async (...args) => (await loadPreflight()).preflightPdf(...args);
+export const mergePdfs: PreflightModule['mergePdfs'] = async (...args) => (await loadPreflight()).mergePdfs(...args);
