@@ -329,6 +329,22 @@ describe('startDesktopApp', () => {
     expect(mainWindow().visible).toBe(true);
   });
 
+  it('without a tray (some Linux desktops), closing the window closes it and quits, after closing the gateway', async () => {
+    electron.Tray = class {
+      constructor() {
+        throw new Error('no status notifier host');
+      }
+    } as unknown as typeof electron.Tray;
+    const desktop = await start();
+    expect(warnings.some((w) => w.startsWith('[tray] unavailable'))).toBe(true);
+    const close = new FakeEvent();
+    mainWindow().emit('close', close);
+    expect(close.defaultPrevented).toBe(false);
+    electron.app.emit('window-all-closed');
+    await desktop.stopped;
+    expect(gateway.closeCalls).toBe(1);
+  });
+
   it('on quit, waits for the gateway to finish in-flight work before quitting', async () => {
     const desktop = await start();
     gateway.closeBehaviour = 'manual';
