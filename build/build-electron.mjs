@@ -1,7 +1,9 @@
 // Bundles the Electron main process and preload into dist-electron/ (CommonJS, which Electron's
-// sandboxed preload requires and its main process loads fastest). Native modules and Electron
-// itself stay external: electron-builder ships them from node_modules, rebuilt for Electron at pack
-// time. Usage: node build/build-electron.mjs [--watch]
+// sandboxed preload requires and its main process loads fastest), and the headless gateway into
+// dist-electron/gateway-cli.mjs (what `npm start -- --headless` runs: no TypeScript compile at
+// start). Native modules and Electron itself stay external: electron-builder ships them from
+// node_modules; better-sqlite3's Electron build is loaded by path (build/stage-native.ts).
+// Usage: node build/build-electron.mjs [--watch]
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -59,12 +61,47 @@ export function electronBuildOptions(outDir = join(root, 'dist-electron')) {
   ];
 }
 
+/**
+ * Kept in node_modules by the gateway bundle too: native addons, and pino (its transports start
+ * workers from files beside its own code).
+ */
+export const GATEWAY_EXTERNAL = [...EXTERNAL, 'pino', 'thread-stream'];
+
+/**
+ * esbuild options for the headless gateway (ESM, run by plain Node): dist-electron/gateway/cli.mjs.
+ * Dependencies are bundled (resolving and wrapping hundreds of CommonJS files cost about 40% of
+ * start-up); code splitting keeps modules imported with `await import()` (pdf-lib, fonts,
+ * localtunnel) in their own chunks, loaded on first use rather than at start.
+ */
+export function gatewayBuildOptions(outDir = join(root, 'dist-electron')) {
+  return {
+    absWorkingDir: root,
+    // The document worker is an entry of its own: the pool starts it from beside the bundle.
+    entryPoints: { cli: 'electron/gateway/cli.ts', 'document-worker': 'electron/gateway/documents/document-worker.ts' },
+    outdir: join(outDir, 'gateway'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: GATEWAY_EXTERNAL,
+    // Bundled CommonJS code calls require() for Node built-ins and the externals.
+    banner: {
+      js: "import { createRequire as __faxbotCreateRequire } from 'node:module'; const require = __faxbotCreateRequire(import.meta.url);",
+    },
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { __FAXBOT_VERSION__: JSON.stringify(version) },
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const targets = electronBuildOptions();
+  const targets = [...electronBuildOptions(), gatewayBuildOptions()];
   if (process.argv.includes('--watch')) {
     for (const options of targets) await (await context(options)).watch();
   } else {
     await Promise.all(targets.map((options) => build(options)));
-    console.log('built dist-electron/main.cjs, document-worker.cjs and preload.cjs');
+    console.log('built dist-electron/main.cjs, preload.cjs, document-worker.cjs and gateway/cli.mjs');
   }
 }

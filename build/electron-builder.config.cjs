@@ -6,11 +6,16 @@ const { join } = require('node:path');
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
 
+// The one place the installed names come from. Windows and macOS install "Faxbot Desktop.exe" /
+// "Faxbot Desktop.app" (productName); Linux gets a lower-case command, /usr/bin/faxbot-desktop.
+// The print-intake helpers (build/print-intake/) assume exactly these; the config test checks them.
+const PRODUCT_NAME = pkg.productName;
+const LINUX_EXECUTABLE = 'faxbot-desktop';
+
 /** @type {import('electron-builder').Configuration} */
 module.exports = {
   appId: 'io.faxbot.desktop',
-  productName: 'Faxbot Desktop',
-  executableName: 'faxbot-desktop',
+  productName: PRODUCT_NAME,
   copyright: 'Copyright © Faxbot Desktop contributors',
   // Electron is an optional dependency (its binary cannot be fetched everywhere), so name the version.
   electronVersion: pkg.optionalDependencies.electron,
@@ -24,14 +29,20 @@ module.exports = {
     'build/icons/tray.png',
     'build/icons/trayTemplate.png',
     'build/icons/trayTemplate@2x.png',
+    // Electron is an optional dependency so installs without it work; it must never be packed as a module.
+    '!node_modules/electron{,/**/*}',
   ],
-  extraResources: [{ from: 'build/print-intake', to: 'print-intake' }],
+  extraResources: [
+    { from: 'build/print-intake', to: 'print-intake' },
+    // better-sqlite3 built for this Electron by `npm run native:electron` (build/stage-native.ts).
+    { from: 'release/native', to: 'native' },
+  ],
   asar: true,
   // Native addons cannot load from inside an asar archive.
   asarUnpack: ['**/*.node'],
-  // Native modules (better-sqlite3) are rebuilt against Electron's headers here, at pack time, for
-  // the target platform/arch; `npm install` never compiles for Electron.
-  npmRebuild: true,
+  // No rebuild in node_modules (that would break headless mode and the tests): better-sqlite3's
+  // Electron build comes from a staging copy, placed in resources/native and loaded by path.
+  npmRebuild: false,
   nodeGypRebuild: false,
   buildDependenciesFromSource: false,
   fileAssociations: [
@@ -80,11 +91,12 @@ module.exports = {
     allowToChangeInstallationDirectory: true,
     createDesktopShortcut: true,
     createStartMenuShortcut: true,
-    shortcutName: 'Faxbot Desktop',
+    shortcutName: PRODUCT_NAME,
     installerIcon: 'build/icons/icon.ico',
     uninstallerIcon: 'build/icons/icon.ico',
   },
   linux: {
+    executableName: LINUX_EXECUTABLE,
     icon: 'build/icons/png',
     category: 'Office',
     target: ['AppImage', 'deb'],
@@ -100,7 +112,7 @@ module.exports = {
         Categories: 'Office;Network;',
         Keywords: 'fax;send;print;',
         MimeType: 'application/pdf;',
-        StartupWMClass: 'Faxbot Desktop',
+        StartupWMClass: PRODUCT_NAME,
       },
     },
   },

@@ -131,6 +131,8 @@ export type TunnelState = 'off' | 'connecting' | 'up' | 'reconnecting' | 'error'
 export interface GatewayStatus {
   version: string;
   url: string;
+  /** The Faxbot REST port (8080 or PORT) another program held, so scripts cannot reach it there; absent when free. */
+  restPortBusy?: number;
   backend: Backend;
   testMode: boolean;
   setupCompleted: boolean;

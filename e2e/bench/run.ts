@@ -1,15 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 import { request } from 'undici';
+// @ts-expect-error -- plain .mjs build script without type declarations
+import { gatewayBuildOptions } from '../../build/build-electron.mjs';
 
 /**
- * npm run bench: POST /fax (small TXT) and GET /fax/{id}, each with an API key, against the
- * headless gateway, next to a trivial Node server measured in the same run. Loopback only.
+ * npm run bench: start-up (process start to first 200 /health, and idle memory), then POST /fax
+ * (small TXT) and GET /fax/{id} with an API key, against the headless gateway as `npm start`
+ * runs it (the compiled bundle), next to a trivial Node server measured in the same run. Loopback only.
  */
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const STARTS = 5;
+const GATEWAY_BUNDLE = join('dist-electron', 'gateway', 'cli.mjs');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const API_KEY = 'bench-bootstrap-key';
 const BOUNDARY = 'B';
@@ -63,7 +69,7 @@ async function measure(name: string, options: autocannon.Options): Promise<Figur
 /** A fresh headless gateway (its own data folder) with an API key and one job to read. */
 async function startGateway(): Promise<{ proc: ChildProcess; url: string; token: string; jobId: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fbd-bench-'));
-  const { proc, url } = await startChild(['--import', 'tsx', 'electron/gateway/cli.ts', '--port', '0', '--data-dir', dataDir], {
+  const { proc, url } = await startChild([GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir], {
     HOME: dataDir,
     API_KEY,
     REQUIRE_API_KEY: 'true',
@@ -90,7 +96,68 @@ async function stop(proc: ChildProcess, dataDir?: string): Promise<void> {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
+interface Startup {
+  name: string;
+  /** Median over STARTS runs: spawn to the first 200 from /health. */
+  medianMs: number;
+  runsMs: number[];
+  /** Resident memory after the process sat idle for a second (Linux /proc), MB. */
+  idleRssMb: number | null;
+}
+
+function rssMb(pid: number): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts `args` STARTS times the same way, timing spawn to the first 200 /health; memory from the last run. */
+async function measureStartup(
+  name: string,
+  launch: () => { args: string[]; env: Record<string, string>; dataDir?: string },
+): Promise<Startup> {
+  const runsMs: number[] = [];
+  let idleRssMb: number | null = null;
+  for (let run = 0; run < STARTS; run += 1) {
+    const { args, env, dataDir } = launch();
+    const started = performance.now();
+    const { proc, url } = await startChild(args, env);
+    try {
+      const deadline = started + 30_000;
+      for (;;) {
+        const status = await request(`${url}/health`)
+          .then(async (response) => (await response.body.dump(), response.statusCode))
+          .catch(() => 0);
+        if (status === 200) break;
+        if (performance.now() > deadline) throw new Error(`${name}: no 200 from /health within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      runsMs.push(Math.round(performance.now() - started));
+      if (run === STARTS - 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        idleRssMb = rssMb(proc.pid ?? 0);
+      }
+    } finally {
+      await stop(proc, dataDir);
+    }
+  }
+  const sorted = [...runsMs].sort((a, b) => a - b);
+  return { name, medianMs: sorted[Math.floor(STARTS / 2)] as number, runsMs, idleRssMb };
+}
+
 async function main(): Promise<void> {
+  // The bundle `npm start` runs, built fresh so the figures are for these sources.
+  await build({ ...gatewayBuildOptions(), logLevel: 'silent' });
+  const trivialStart = await measureStartup('trivial Node server', () => ({ args: ['e2e/bench/trivial-server.mjs'], env: {} }));
+  const gatewayStart = await measureStartup('headless gateway', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fbd-bench-start-'));
+    return { args: [GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir], env: { HOME: dataDir, FAX_BACKEND: 'simulator' }, dataDir };
+  });
+  const startups = [trivialStart, gatewayStart];
+
   const figures: Figure[] = [];
   const trivial = await startChild(['e2e/bench/trivial-server.mjs'], {});
   try {
@@ -120,6 +187,15 @@ async function main(): Promise<void> {
   }
 
   const [base, post, get] = figures as [Figure, Figure, Figure];
+  console.log(`\nStart-up: process start to first 200 /health, median of ${STARTS}\n`);
+  console.log('| process | median ms | runs ms | idle RSS MB |');
+  console.log('|---|---:|---|---:|');
+  for (const s of startups) console.log(`| ${s.name} | ${s.medianMs} | ${s.runsMs.join(', ')} | ${s.idleRssMb ?? 'n/a'} |`);
+  const startRatio = gatewayStart.medianMs / trivialStart.medianMs;
+  console.log(
+    `Gateway start: ${gatewayStart.medianMs} ms, ${startRatio.toFixed(1)}x the trivial server (goals: < 500 ms, <= 6x); ` +
+      `idle RSS ${gatewayStart.idleRssMb ?? 'n/a'} MB (goal: <= 66 MB, Faxbot's API idle)`,
+  );
   console.log(`\nFaxbot Desktop benchmark — ${CONNECTIONS} connections, ${DURATION_S} s each after a 2 s warm-up, loopback\n`);
   console.log('| target | req/s | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -138,7 +214,11 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, figures, ratios }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, startups, startRatio, figures, ratios },
+      null,
+      2,
+    ),
   );
   console.log(`results written to ${file}`);
 }

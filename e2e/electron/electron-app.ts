@@ -46,7 +46,7 @@ export interface LaunchedApp {
  * Launches the built app (dist-electron + dist/renderer) in its own profile: its own userData (and so
  * its own single-instance lock), a free gateway port, no update checks, setup marked done.
  */
-export async function launchApp(fileArgs: string[] = []): Promise<LaunchedApp> {
+export async function launchApp(fileArgs: string[] = [], env: Record<string, string> = {}): Promise<LaunchedApp> {
   if (!binary) throw new Error(SKIP_REASON);
   for (const built of ['dist-electron/main.cjs', 'dist-electron/preload.cjs', 'dist/renderer/index.html']) {
     if (!existsSync(join(ROOT, built))) throw new Error(`Build first (npm run build): ${built} is missing`);
@@ -60,7 +60,7 @@ export async function launchApp(fileArgs: string[] = []): Promise<LaunchedApp> {
     executablePath: binary,
     args: [ROOT, ...fileArgs],
     cwd: ROOT,
-    env: { ...process.env, FAXBOT_USER_DATA_DIR: userData, PORT: '0', FAXBOT_DISABLE_AUTO_UPDATE: '1' },
+    env: { ...process.env, FAXBOT_USER_DATA_DIR: userData, PORT: '0', FAXBOT_DISABLE_AUTO_UPDATE: '1', ...env },
   });
   const window = await app.firstWindow();
   await window.waitForLoadState('domcontentloaded');

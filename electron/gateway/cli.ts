@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
-import { createGateway } from './server';
+import { createGateway, PortBusyError } from './server';
 
 /**
  * Headless entry: `npm start` falls back to it when no Electron binary exists, and
@@ -54,8 +54,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
-  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-    console.error(`Port in use: ${(error as Error).message}. Set PORT or pass --port.`);
+  else if (error instanceof PortBusyError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

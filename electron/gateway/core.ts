@@ -23,7 +23,6 @@ import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store
 import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
 import type { AuthDeps } from './http/auth';
-import { connectLocaltunnel } from './tunnel/localtunnel-connect';
 import { TunnelManager, type TunnelDeps } from './tunnel/manager';
 import { probeHealth } from './tunnel/probe';
 import { version } from './version';
@@ -43,6 +42,8 @@ export interface CoreOptions {
   /** Tests inject the localtunnel connect function, the probe and the clock. */
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: LogFn;
+  /** better-sqlite3's addon for this runtime (see electron/main/native-binding.ts); omitted in plain Node. */
+  sqliteBinding?: string;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number; reconcileGiveUpMs?: number };
   /** Tests inject the free-space probe (a full disk is simulated at the file and database boundary). */
   disk?: { probe?: () => Promise<void>; probeIntervalMs?: number };
@@ -70,6 +71,8 @@ export interface GatewayCore {
   bootstrapApiKey: string | null;
   /** The gateway's own base URL once listening (set by the server). */
   localUrl: string;
+  /** The REST port another program held at start (the gateway then took a free port); null otherwise. */
+  restPortBusy: number | null;
   tunnel: TunnelManager;
   /** Counts HTTP requests so background work can yield to intake under load. */
   load: RequestLoad;
@@ -113,7 +116,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   const newId = options.newId ?? (() => randomUUID().replace(/-/g, ''));
   const log = options.log ?? logFunction(createLogger({ level: options.env.LOG_LEVEL }));
   const { bootstrapApiKey } = processOptions(options.env);
-  const db = openDatabase(join(options.dataDir, 'gateway.db'));
+  const db = openDatabase(join(options.dataDir, 'gateway.db'), undefined, { nativeBinding: options.sqliteBinding });
   const events = new EventBus();
   let settingsRef: SettingsService | null = null;
   const disk = new DiskHealth({
@@ -136,7 +139,8 @@ export function createCore(options: CoreOptions): GatewayCore {
   const tokens = new MediaTokens(db, now);
   const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
   const tunnel = new TunnelManager({
-    connect: connectLocaltunnel,
+    // localtunnel (and its HTTP stack) loads only when a tunnel is turned on.
+    connect: async (options) => (await import('./tunnel/localtunnel-connect')).connectLocaltunnel(options),
     probe: probeHealth,
     ...options.tunnel,
     log,
@@ -223,6 +227,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     bootstrapApiKey,
     load,
     localUrl: '',
+    restPortBusy: null,
     log,
     auth: {
       keys,
@@ -238,6 +243,7 @@ export function createCore(options: CoreOptions): GatewayCore {
       return {
         version,
         url: core.localUrl,
+        ...(core.restPortBusy === null ? {} : { restPortBusy: core.restPortBusy }),
         backend: s.backend,
         testMode: isTestMode(s.backend),
         setupCompleted: s.setupCompleted,

@@ -33,6 +33,12 @@ export interface GatewayOptions extends Partial<Omit<CoreOptions, 'dataDir' | 'e
   rendererDir?: string | null;
   /** Provider webhook routes; defaults to every shipped provider's. */
   routes?: readonly RouteRegistrar[];
+  /**
+   * When the REST port is taken, listen on a free loopback port instead and report the busy one
+   * (the desktop app: its window talks over IPC, so only scripts need the fixed port). Headless
+   * fails instead, naming the port.
+   */
+  fallbackWhenPortBusy?: boolean;
   /** Start the outbox, poller and retention sweeper (tests may drive them by hand). */
   startWorkers?: boolean;
 }
@@ -76,6 +82,20 @@ function mapError(
   if (/multipart|boundary|Unexpected end of form|Malformed|part/i.test(error.message))
     return { status: 400, detail: 'Malformed multipart body', headers: {} };
   return { status: 500, detail: 'Internal Server Error', headers: {} };
+}
+
+/** Headless start with the REST port held by another program. */
+export class PortBusyError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use by another program. Stop it, or start with PORT=<free port> (or --port <free port>).`);
+    this.name = 'PortBusyError';
+  }
+}
+
+async function closeQuietly(core: GatewayCore): Promise<void> {
+  core.tunnel.stop();
+  await core.audit.close().catch(() => undefined);
+  core.db.close();
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -134,7 +154,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (options.rendererDir) registerStaticRoutes(app, options.rendererDir);
 
   app.server.on('request', () => core.load.hit());
-  await app.listen({ port: proc.port, host: proc.host });
+  try {
+    await app.listen({ port: proc.port, host: proc.host });
+  } catch (error) {
+    if (!options.fallbackWhenPortBusy || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      await closeQuietly(core);
+      throw error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortBusyError(proc.port) : error;
+    }
+    log(`port ${proc.port} is busy; the Faxbot REST API for scripts is off until it is free (set PORT to choose another)`);
+    core.restPortBusy = proc.port;
+    await app.listen({ port: 0, host: proc.host });
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : proc.port;
   const urlHost = proc.host === '0.0.0.0' || proc.host === '::' ? '127.0.0.1' : proc.host.includes(':') ? `[${proc.host}]` : proc.host;

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppProtocolHandler, resolveAppPath } from './app-protocol';
-import { contentSecurityPolicy } from './csp';
+import { uiContentSecurityPolicy } from '../gateway/http/ui-assets';
 
 let base: string;
 let root: string;
 let handler: (request: Request) => Promise<Response>;
-const csp = contentSecurityPolicy('http://127.0.0.1:8080');
+const csp = uiContentSecurityPolicy('http://127.0.0.1:8080');
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'faxbot-proto-'));
@@ -92,7 +92,7 @@ describe('app:// handler', () => {
   });
 });
 
-describe('contentSecurityPolicy', () => {
+describe('uiContentSecurityPolicy', () => {
   it('locks scripts to the build and names only the gateway origin', () => {
     expect(csp).toContain(`default-src 'none'`);
     expect(csp).toContain(`script-src 'self' 'wasm-unsafe-eval'`);
@@ -103,7 +103,7 @@ describe('contentSecurityPolicy', () => {
   });
 
   it('cannot be widened through the gateway URL', () => {
-    expect(contentSecurityPolicy("http://127.0.0.1:8080/x'; script-src *")).not.toContain('script-src *');
-    expect(() => contentSecurityPolicy('javascript:alert(1)')).toThrow();
+    expect(uiContentSecurityPolicy("http://127.0.0.1:8080/x'; script-src *")).not.toContain('script-src *');
+    expect(() => uiContentSecurityPolicy('javascript:alert(1)')).toThrow();
   });
 });

@@ -21,6 +21,7 @@ import {
   type FakeElectron,
 } from './testing/fake-electron';
 
+const ELECTRON_SQLITE = '/app/resources/native/electron-41.7.1-linux-x64/better_sqlite3.node';
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 
 const baseStatus: GatewayStatus = {
@@ -107,6 +108,7 @@ function deps(over: Partial<DesktopDeps> = {}): DesktopDeps {
       windowIcon: '/app/icon.png',
       trayIcon: '/app/tray.png',
     },
+    sqliteBinding: { kind: 'electron', path: ELECTRON_SQLITE },
     argv: ['/opt/faxbot/faxbot'],
     cwd: dir,
     env: { FAXBOT_DISABLE_AUTO_UPDATE: '1' },
@@ -177,6 +179,25 @@ describe('startDesktopApp', () => {
     expect(electron.session.defaultSession.requestHandler).not.toBeNull();
   });
 
+  it("opens the database with Electron's own better-sqlite3 build and keeps the window up when the REST port is busy", async () => {
+    await start();
+    expect(gateway.options?.sqliteBinding).toBe(ELECTRON_SQLITE);
+    expect(gateway.options?.fallbackWhenPortBusy).toBe(true);
+  });
+
+  it('refuses to start without an Electron build of the database module, saying how to get one', async () => {
+    const showErrorBox = vi.fn();
+    electron.dialog.showErrorBox = showErrorBox;
+    const message = 'The database module has no build for Electron 41.7.1 (linux-x64). Fix: run "npm run native:electron".';
+    const started = startDesktopApp(deps({ sqliteBinding: { kind: 'missing', message } }));
+    electron.app.fireReady();
+    expect(await started).toBeNull();
+    expect(showErrorBox).toHaveBeenCalledWith('Faxbot Desktop could not start', message);
+    expect(electron.app.exitCode).toBe(1);
+    expect(gateway.options).toBeNull();
+    expect(FakeBrowserWindow.created).toHaveLength(0);
+  });
+
   it('serves the UI over app:// with the CSP naming the gateway', async () => {
     await start();
     const handler = electron.protocol.handlers.get('app');
@@ -216,14 +237,14 @@ describe('startDesktopApp', () => {
 
   it('notifies about failed and inbound faxes once each', async () => {
     await start();
-    const failed = { id: 'j1', to: '+15551234567', status: 'failed', error: 'Busy', pages: 1 };
+    const failed = { id: 'j1', to: '+15551234567', toE164: '+15551234567', status: 'failed', error: 'Busy', pages: 1 };
     gateway.emit('job:updated', failed);
     gateway.emit('job:updated', failed);
     gateway.emit('job:updated', { ...failed, id: 'j2', status: 'delivered' });
     gateway.emit('inbound:received', { id: 'i1', from: '+15550000000', pages: 2 });
     expect(FakeNotification.shown).toEqual([
-      { title: 'Fax failed', body: 'To +15551234567: Busy' },
-      { title: 'Fax received', body: 'From +15550000000, 2 pages' },
+      { title: 'Fax to ****4567 failed', body: 'Busy' },
+      { title: 'New fax received', body: 'From ****0000 · 2 pages' },
     ]);
   });
 
@@ -307,6 +328,22 @@ describe('startDesktopApp', () => {
     expect(mainWindow().visible).toBe(false);
     electron.app.emit('second-instance', new FakeEvent(), ['/opt/faxbot/faxbot'], dir);
     expect(mainWindow().visible).toBe(true);
+  });
+
+  it('without a tray (some Linux desktops), closing the window closes it and quits, after closing the gateway', async () => {
+    electron.Tray = class {
+      constructor() {
+        throw new Error('no status notifier host');
+      }
+    } as unknown as typeof electron.Tray;
+    const desktop = await start();
+    expect(warnings.some((w) => w.startsWith('[tray] unavailable'))).toBe(true);
+    const close = new FakeEvent();
+    mainWindow().emit('close', close);
+    expect(close.defaultPrevented).toBe(false);
+    electron.app.emit('window-all-closed');
+    await desktop.stopped;
+    expect(gateway.closeCalls).toBe(1);
   });
 
   it('on quit, waits for the gateway to finish in-flight work before quitting', async () => {

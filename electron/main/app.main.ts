@@ -2,28 +2,28 @@ import { join, resolve } from 'node:path';
 import { EVENT_NAMES, type EventName, type EventPayloads } from '../../shared/contract';
 import type { Settings } from '../../shared/settings';
 import type { GatewayStatus, SettingsView } from '../../shared/types';
+import { uiContentSecurityPolicy } from '../gateway/http/ui-assets';
 import { createAppProtocolHandler } from './app-protocol';
-import { APP_ENTRY_URL, APP_SCHEME, isAllowedExternalUrl } from './app-url';
-import { OPEN_FILES_CHANNEL, OPEN_FILES_READY_CHANNEL } from './channels';
-import { contentSecurityPolicy } from './csp';
-import type { AutoUpdaterLike, BrowserWindowLike, ElectronMain, TrayLike } from './electron-api';
-import { filePathsFromArgv, OpenFilesQueue, readIntakeFiles } from './file-intake';
+import { APP_SCHEME } from './app-url';
+import type { AutoUpdaterLike, ElectronMain } from './electron-api';
+import { ExternalLinks } from './external-links.main';
+import { OpenFilesQueue } from './file-intake';
 import type { GatewayFactory, GatewayHandle } from './gateway-handle';
 import { isTrustedSenderFrame, registerIpcGate } from './ipc-gate.main';
-import { applicationMenu, DOCS_URL, ISSUES_URL, trayMenu, type MenuActions } from './menu';
-import { FaxNotifier, type NotificationContent } from './notifications';
+import { errorName, type Logger } from './logger';
+import { applicationMenu, DOCS_URL, ISSUES_URL, type MenuActions } from './menu';
+import type { SqliteBinding } from './native-binding';
 import { createElectronSecretStore } from './secret-store.main';
 import { hardenSession, hardenWebContents } from './security.main';
 import { createElectronSettingsStore, type ElectronStoreCtor } from './settings-store.main';
-import { trayView, type GatewayPhase } from './tray-status';
+import { setupFileIntake } from './setup-file-intake.main';
+import { setupNotifications } from './setup-notifications.main';
+import { setupShutdown } from './setup-shutdown.main';
+import { setupTray } from './setup-tray.main';
+import { setupWindow } from './setup-window.main';
 import { wireAutoUpdates } from './updater.main';
-import { createMainWindow } from './window.main';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { Logger } from './logger';
 
 export interface DesktopDeps {
   electron: ElectronMain;
@@ -32,6 +32,8 @@ export interface DesktopDeps {
   /** Lazy: electron-updater sets itself up on first access, which only packaged builds should do. */
   autoUpdater: () => AutoUpdaterLike;
   paths: { preload: string; renderer: string; windowIcon: string; trayIcon: string };
+  /** better-sqlite3's addon for this Electron (selectSqliteBinding in native-binding.ts). */
+  sqliteBinding: SqliteBinding;
   argv: readonly string[];
   cwd: string;
   env: Record<string, string | undefined>;
@@ -52,19 +54,25 @@ export const APP_USER_MODEL_ID = 'io.faxbot.desktop';
 const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
+/** The gateway's settings as last read, for the steps that follow them (file size cap, delivery notices). */
+class LiveSettings {
+  current: Settings | null = null;
+  async refresh(gateway: GatewayHandle): Promise<void> {
+    const result = await gateway.invoke('settings:get', {});
+    if (result.ok) this.current = (result.value as SettingsView).settings;
+  }
 }
 
 /**
- * The composition root. Everything that must happen before `ready` (single-instance lock, the app://
- * scheme's privileges, open-file/second-instance listeners, web-contents hardening) happens
- * synchronously on call; the rest after `ready`. Returns null when another instance owns the lock
- * (our argv has then been handed to it) or the gateway could not start.
+ * The composition root, as ordered setup steps (each a module taking what it needs and owning its
+ * own state): before `ready`, the single-instance lock, the app:// scheme, file intake listeners,
+ * web-contents hardening and shutdown; after it, the gateway, then window, notifications, tray and
+ * menus. Returns null when another instance owns the lock (our argv has then been handed to it) or
+ * the gateway could not start.
  */
 export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | null> {
   const { electron, env, log, platform } = deps;
-  const { app, protocol, shell } = electron;
+  const { app, protocol } = electron;
 
   // Lets e2e runs and side-by-side profiles keep their own data and their own instance lock.
   if (env.FAXBOT_USER_DATA_DIR) app.setPath('userData', resolve(env.FAXBOT_USER_DATA_DIR));
@@ -79,71 +87,44 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
 
   const ready = app.whenReady();
   const queue = new OpenFilesQueue();
-  const notifier = new FaxNotifier(() => settings?.ui.notifyOnDelivered ?? false);
-  const argvSkip = app.isPackaged ? 1 : 2;
-  let settings: Settings | null = null;
-  let gateway: GatewayHandle | null = null;
-  let externalOrigins: string[] = [];
-  let win: BrowserWindowLike | null = null;
-  let tray: TrayLike | null = null;
-  let phase: GatewayPhase = 'starting';
-  let status: GatewayStatus | null = null;
-  let quitting = false;
-  let stopUpdates = (): void => undefined;
-  // Electron drops click handlers of notifications that were garbage-collected; keep the last few alive.
-  const liveNotifications: unknown[] = [];
+  const settings = new LiveSettings();
+  const links = new ExternalLinks(electron.shell, log);
+  /** Set once, when the gateway is up: the one thing the steps learn later. */
+  let running: { gateway: GatewayHandle; stopUpdates: () => void } | null = null;
 
-  const notify = (content: NotificationContent) => {
-    if (!electron.Notification.isSupported()) return;
-    const notification = new electron.Notification({ title: content.title, body: content.body, icon: deps.paths.windowIcon });
-    notification.on('click', showWindow);
-    notification.show();
-    liveNotifications.push(notification);
-    if (liveNotifications.length > 10) liveNotifications.shift();
-  };
-
-  function showWindow(): void {
-    if (phase !== 'running') return;
-    if (win === null || win.isDestroyed()) win = openWindow();
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
-  }
-
-  function openWindow(): BrowserWindowLike {
-    const created = createMainWindow(electron.BrowserWindow, { preload: deps.paths.preload, icon: deps.paths.windowIcon });
-    created.on('close', (event) => {
-      // Closing the window keeps the gateway running in the tray: it still receives faxes and serves scripts.
-      if (!quitting && tray !== null) {
-        event.preventDefault();
-        created.hide();
-      }
-    });
-    // A main-frame navigation (a reload) drops the page's listeners until it subscribes again.
-    created.webContents.on('did-navigate', () => queue.deaf());
-    created.loadURL(APP_ENTRY_URL).catch((error: unknown) => log.error(`[window] UI failed to load: ${errorName(error)}`));
-    return created;
-  }
-
-  const openExternal = (url: string) => {
-    if (isAllowedExternalUrl(url, externalOrigins)) void shell.openExternal(url).catch(() => log.warn('[shell] openExternal failed'));
-    else log.warn('[security] refused openExternal');
-  };
-
-  const intake = async (paths: readonly string[]) => {
-    if (paths.length === 0) return;
-    const maxBytes = (settings?.maxFileSizeMb ?? 10) * MB;
-    const { files, rejected } = await readIntakeFiles(paths, maxBytes);
-    log.info(`[intake] ${files.length} accepted, ${rejected.length} refused`);
-    await ready;
-    if (files.length > 0) queue.push(files);
-    for (const { name, reason } of rejected) notify({ title: 'Could not open document', body: `${name} ${reason}` });
-    showWindow();
-  };
-
+  const shutdown = setupShutdown({
+    app,
+    gateway: () => running?.gateway ?? null,
+    graceMs: deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    onStopping: () => {
+      tray.setPhase('stopping');
+      running?.stopUpdates();
+    },
+    onStopped: () => tray.destroy(),
+    log,
+  });
+  const window = setupWindow({
+    BrowserWindow: electron.BrowserWindow,
+    paths: { preload: deps.paths.preload, icon: deps.paths.windowIcon },
+    queue,
+    hideOnClose: () => !shutdown.quitting() && tray.present,
+    log,
+  });
+  const notifications = setupNotifications({ Notification: electron.Notification, icon: deps.paths.windowIcon, onClick: window.show });
+  const fileIntake = setupFileIntake({
+    app,
+    queue,
+    argv: deps.argv,
+    cwd: deps.cwd,
+    ready,
+    maxBytes: () => (settings.current?.maxFileSizeMb ?? 10) * MB,
+    notify: notifications.notify,
+    showWindow: window.show,
+    log,
+  });
   const actions: MenuActions & { toggleTunnel(): void } = {
     newFax: () => {
-      showWindow();
+      window.show();
       // An empty batch asks the UI to open Send with nothing attached.
       queue.push([]);
     },
@@ -154,153 +135,96 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
           properties: ['openFile', 'multiSelections'],
           filters: [{ name: 'Documents', extensions: ['pdf', 'txt'] }],
         })
-        .then((result) => (result.canceled ? undefined : intake(result.filePaths)));
+        .then((result) => (result.canceled ? undefined : fileIntake.intake(result.filePaths)));
     },
     openInBrowser: () => {
-      if (gateway) openExternal(gateway.uiLoginUrl());
+      if (running) links.open(running.gateway.uiLoginUrl());
     },
-    openDocs: () => openExternal(DOCS_URL),
-    reportIssue: () => openExternal(ISSUES_URL),
-    showWindow,
+    openDocs: () => links.open(DOCS_URL),
+    reportIssue: () => links.open(ISSUES_URL),
+    showWindow: window.show,
     quit: () => app.quit(),
     toggleTunnel: () => {
-      if (!gateway) return;
-      void gateway.invoke(status?.tunnel.state === 'up' ? 'tunnel:stop' : 'tunnel:start', {}).then((result) => {
-        if (!result.ok) notify({ title: 'Tunnel', body: result.error.message });
+      if (!running) return;
+      void running.gateway.invoke(tray.status?.tunnel.state === 'up' ? 'tunnel:stop' : 'tunnel:start', {}).then((result) => {
+        if (!result.ok) notifications.notify({ title: 'Tunnel', body: result.error.message });
       });
     },
   };
+  const tray = setupTray({ electron, platform, icon: deps.paths.trayIcon, actions, log });
 
-  const updateTray = () => {
-    if (tray === null) return;
-    const view = trayView(phase, status);
-    tray.setToolTip(view.tooltip);
-    if (platform === 'darwin') tray.setTitle(view.title);
-    tray.setContextMenu(electron.Menu.buildFromTemplate(trayMenu(view.lines, status?.tunnel.state === 'up', actions)));
-  };
-
-  app.on('open-file', (event, path) => {
-    event.preventDefault();
-    void intake([path]);
-  });
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    showWindow();
-    void intake(filePathsFromArgv(argv, { cwd: workingDirectory, skip: argvSkip }));
-  });
   app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(
       contents,
-      shell,
-      () => externalOrigins,
+      electron.shell,
+      () => links.origins(),
       (what) => log.warn(`[security] refused ${what}`),
     ),
   );
-  app.on('activate', showWindow);
+  app.on('activate', window.show);
   app.on('window-all-closed', () => {
-    if (tray === null) app.quit();
+    if (!tray.present) app.quit();
   });
-
-  let stoppedResolve: () => void = () => undefined;
-  const stopped = new Promise<void>((done) => (stoppedResolve = done));
-  let shutdown: Promise<void> | null = null;
-  let shutDown = false;
-  app.on('before-quit', (event) => {
-    quitting = true;
-    if (shutDown) return;
-    event.preventDefault();
-    shutdown ??= (async () => {
-      phase = 'stopping';
-      updateTray();
-      stopUpdates();
-      if (gateway) {
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<void>((done) => (timer = setTimeout(done, deps.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)));
-        await Promise.race([gateway.close().catch((error: unknown) => log.error(`[shutdown] ${errorName(error)}`)), grace]);
-        clearTimeout(timer);
-      }
-      tray?.destroy();
-      tray = null;
-      shutDown = true;
-      app.quit();
-      stoppedResolve();
-    })();
-  });
-
-  void intake(filePathsFromArgv(deps.argv, { cwd: deps.cwd, skip: argvSkip }));
 
   await ready;
   hardenSession(electron.session.defaultSession);
-  const userData = app.getPath('userData');
+  const gateway = await startGateway(deps);
+  if (gateway === null) {
+    tray.setPhase('failed');
+    return null;
+  }
+  links.allowOrigin(new URL(gateway.url).origin);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: uiContentSecurityPolicy(gateway.url) }));
+  registerIpcGate(
+    electron.ipcMain,
+    (method, input) => gateway.invoke(method, input),
+    isTrustedSenderFrame,
+    (method, error) => log.error(`[ipc] ${method} failed: ${errorName(error)}`),
+  );
+  fileIntake.connectWindow(electron.ipcMain, window.send);
+  const forward = <E extends EventName>(name: E) => gateway.events.on(name, (payload: EventPayloads[E]) => window.send(name, payload));
+  for (const name of EVENT_NAMES) forward(name);
+  gateway.events.on('settings:changed', () => void settings.refresh(gateway));
+  notifications.watch(gateway.events, () => settings.current?.ui.notifyOnDelivered ?? false);
+  gateway.events.on('gateway:status', (status) => tray.setStatus(status));
+
+  tray.show();
+  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenu(platform, actions, app.isPackaged)));
+  await settings.refresh(gateway);
+  const initial = await gateway.invoke('gateway:status', {});
+  if (initial.ok) tray.setStatus(initial.value as GatewayStatus);
+  tray.setPhase('running');
+  window.enable();
+  window.show();
+  running = { gateway, stopUpdates: wireAutoUpdates(deps.autoUpdater, { isPackaged: app.isPackaged, env, warn: log.warn }) };
+  log.info(`[app] gateway listening on ${gateway.url}`);
+  return { stopped: shutdown.stopped };
+}
+
+/** The in-process gateway with Electron's secret and settings stores and its own SQLite build; null (after telling the user) when it cannot start. */
+async function startGateway(deps: DesktopDeps): Promise<GatewayHandle | null> {
+  const { electron, env, log, platform } = deps;
+  const fail = (message: string) => {
+    electron.dialog.showErrorBox('Faxbot Desktop could not start', message);
+    electron.app.exit(1);
+    return null;
+  };
+  if (deps.sqliteBinding.kind === 'missing') {
+    log.error(`[app] ${deps.sqliteBinding.message}`);
+    return fail(deps.sqliteBinding.message);
+  }
+  const userData = electron.app.getPath('userData');
   try {
-    gateway = await deps.createGateway({
+    return await deps.createGateway({
       dataDir: join(userData, 'data'),
       env,
       secretStore: createElectronSecretStore(electron.safeStorage, userData, env, platform, log.warn),
       settingsStore: createElectronSettingsStore(deps.ElectronStore, userData),
+      ...(deps.sqliteBinding.kind === 'electron' ? { sqliteBinding: deps.sqliteBinding.path } : {}),
+      // The window talks over IPC: a busy REST port must not keep it from opening.
+      fallbackWhenPortBusy: true,
     });
   } catch (error) {
-    phase = 'failed';
-    electron.dialog.showErrorBox('Faxbot Desktop could not start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-    return null;
+    return fail(error instanceof Error ? error.message : String(error));
   }
-  const gw = gateway;
-  externalOrigins = [new URL(gw.url).origin];
-
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: contentSecurityPolicy(gw.url) }));
-  registerIpcGate(
-    electron.ipcMain,
-    (method, input) => gw.invoke(method, input),
-    isTrustedSenderFrame,
-    (method, error) => log.error(`[ipc] ${method} failed: ${errorName(error)}`),
-  );
-  electron.ipcMain.on(OPEN_FILES_READY_CHANNEL, (event) => {
-    if (!isTrustedSenderFrame(event.senderFrame)) return;
-    queue.listening((files) => {
-      if (win && !win.isDestroyed()) win.webContents.send(OPEN_FILES_CHANNEL, files);
-    });
-  });
-
-  const forward = <E extends EventName>(name: E) =>
-    gw.events.on(name, (payload: EventPayloads[E]) => {
-      if (win && !win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(name, payload);
-    });
-  for (const name of EVENT_NAMES) forward(name);
-
-  const refreshSettings = async () => {
-    const result = await gw.invoke('settings:get', {});
-    if (result.ok) settings = (result.value as SettingsView).settings;
-  };
-  gw.events.on('settings:changed', () => void refreshSettings());
-  gw.events.on('job:updated', (job) => {
-    const content = notifier.forJob(job);
-    if (content) notify(content);
-  });
-  gw.events.on('inbound:received', (fax) => {
-    const content = notifier.forInbound(fax);
-    if (content) notify(content);
-  });
-  gw.events.on('gateway:status', (next) => {
-    status = next;
-    updateTray();
-  });
-
-  try {
-    tray = new electron.Tray(deps.paths.trayIcon);
-    tray.on('click', showWindow);
-  } catch (error) {
-    log.warn(`[tray] unavailable (${errorName(error)}): closing the window will quit`);
-  }
-  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenu(platform, actions, app.isPackaged)));
-
-  phase = 'running';
-  await refreshSettings();
-  const initial = await gw.invoke('gateway:status', {});
-  if (initial.ok) status = initial.value as GatewayStatus;
-  updateTray();
-  showWindow();
-  stopUpdates = wireAutoUpdates(deps.autoUpdater, { isPackaged: app.isPackaged, env, warn: log.warn });
-  log.info(`[app] gateway listening on ${gw.url}`);
-
-  return { stopped };
 }

@@ -11,6 +11,10 @@ export interface GatewayOptions {
   env?: Record<string, string | undefined>;
   secretStore?: SecretStore;
   settingsStore?: SettingsStore;
+  /** better-sqlite3's build for this Electron version (see native-binding.ts). */
+  sqliteBinding?: string;
+  /** The window needs no port: when the REST port is busy, take a free one and report it. */
+  fallbackWhenPortBusy?: boolean;
 }
 
 export interface GatewayHandle {

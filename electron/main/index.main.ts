@@ -2,16 +2,20 @@
  * Electron entry (bundled to dist-electron/main.cjs by build/build-electron.mjs). Wires the real
  * Electron modules into the composition root; all logic lives in app.main.ts and is tested there.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ElectronStore from 'electron-store';
 import { createGateway } from '../gateway/server';
 import { startDesktopApp } from './app.main';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
+import { NATIVE_DIR, selectSqliteBinding } from './native-binding';
 
 // Electron's typings ship only with its binary; electron-api.ts types the subset we use.
 const electron = require('electron') as ElectronMain;
 
 const appDir = electron.app.getAppPath();
+// Electron adds process.resourcesPath; its typings ship only with the binary.
+const { resourcesPath } = process as { resourcesPath?: string };
 const iconDir = join(appDir, 'build', 'icons');
 
 const log = {
@@ -33,6 +37,12 @@ startDesktopApp({
     windowIcon: join(iconDir, 'icon.png'),
     trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
   },
+  // Packaged: resources/native (extraResources); development: release/native from `npm run native:electron`.
+  sqliteBinding: selectSqliteBinding(
+    { electron: process.versions.electron, platform: process.platform, arch: process.arch },
+    [...(resourcesPath ? [join(resourcesPath, NATIVE_DIR)] : []), join(appDir, 'release', NATIVE_DIR)],
+    existsSync,
+  ),
   argv: process.argv,
   cwd: process.cwd(),
   env: process.env,

@@ -80,20 +80,32 @@ describe('FaxNotifier', () => {
     expect(notifier.forJob(job({ status: 'sending' }))).toBeNull();
     expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
     wantDelivered = true;
-    expect(notifier.forJob(job({ status: 'delivered' }))).toEqual({
-      title: 'Fax delivered',
-      body: 'To +1 555 123 4567 (2 pages)',
-    });
+    expect(notifier.forJob(job({ status: 'delivered' }))).toEqual({ title: 'Fax to ****4567 delivered', body: '2 pages sent' });
     expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
-    expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))?.body).toBe('To +1 555 123 4567: Busy');
+    expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toEqual({ title: 'Fax to ****4567 failed', body: 'Busy' });
     expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toBeNull();
   });
 
   it('announces each inbound fax once', () => {
     const notifier = new FaxNotifier(() => false);
     const fax = { id: 'i1', from: '+15550001111', pages: 1 } as InboundView;
-    expect(notifier.forInbound(fax)).toEqual({ title: 'Fax received', body: 'From +15550001111, 1 page' });
+    expect(notifier.forInbound(fax)).toEqual({ title: 'New fax received', body: 'From ****1111 · 1 page' });
     expect(notifier.forInbound(fax)).toBeNull();
+  });
+
+  it('never shows a full number, not even inside a provider message (lock screens show notifications)', () => {
+    const notifier = new FaxNotifier(() => true);
+    const shown = [
+      notifier.forJob(job({ id: 'j3', status: 'failed', error: 'Line busy at +1 555 123 4567, retry later' })),
+      notifier.forJob(job({ id: 'j4', status: 'delivered' })),
+      notifier.forInbound({ id: 'i2', from: '+15551234567', pages: 3 } as InboundView),
+    ];
+    for (const content of shown) {
+      const text = `${content?.title} ${content?.body}`;
+      expect(text.replace(/\D/g, '')).not.toContain('5551234567');
+      expect(text).not.toMatch(/555.?123/);
+    }
+    expect(shown[0]?.body).toBe('Line busy at [number], retry later');
   });
 
   it('forgets the oldest keys so memory stays bounded', () => {

@@ -81,7 +81,7 @@ const STORE_NAMES: Record<string, string> = {
 };
 
 export function SettingsPage() {
-  const { settings, setSettings, toast } = useShell();
+  const { settings, setSettings, status, toast } = useShell();
   const invoke = useInvoke();
   const [draft, setDraft] = useState<Record<string, FieldValue>>({});
   const [error, setError] = useState<string | null>(null);
@@ -134,6 +134,13 @@ export function SettingsPage() {
       <div className="page-head">
         <h1>Settings</h1>
       </div>
+      {status?.restPortBusy !== undefined && (
+        <p className="banner banner-error" role="alert">
+          Port {status.restPortBusy} is in use by another program, so scripts cannot reach the Faxbot API there (this window still works).
+          To change it, close that program or set the PORT environment variable to a free port (for example PORT=8081), then restart Faxbot
+          Desktop.
+        </p>
+      )}
       <section className="card">
         <h2>Fax service</h2>
         <p>

@@ -1,13 +1,25 @@
 export { sniffDocument, isValidUtf8Text, isWellFormedUtf8 } from './sniff';
 export type { DocumentKind, SniffResult } from './sniff';
-export { textToPdf, textGrid } from './txt-to-pdf';
 export type { PageSize, TextToPdfResult } from './txt-to-pdf';
-export { preflightPdf, mergePdfs, tooManyPages, MAX_FAX_PAGES, LARGE_FILE_BYTES } from './preflight';
+export type { PreflightResult, PreflightWarning, PreflightWarningCode, PreflightFailure, PreflightOptions, PageSizePt } from './preflight';
+export { MAX_FAX_PAGES, LARGE_FILE_BYTES, tooManyPages, textGrid, textPagesUpperBound } from './page-limits';
 export { DocumentPool, documentPool } from './pool';
 export type { DocumentPoolOptions } from './pool';
 export type { DocumentTask, DocumentTaskResults } from './tasks';
-export { textPagesUpperBound } from './tasks';
 export { MAX_PDF_OBJECTS, MAX_INFLATED_STREAM_BYTES, MAX_INFLATED_TOTAL_BYTES } from './pdf-limits';
-export type { PreflightResult, PreflightWarning, PreflightWarningCode, PreflightFailure, PreflightOptions, PageSizePt } from './preflight';
 export { DocumentError } from './errors';
 export type { DocumentErrorCode } from './errors';
+
+// pdf-lib and the fonts take about half a second to load and tens of MB to hold: they load on the
+// first document that needs them, not at gateway start (each module's promise is kept, so later
+// calls skip the import machinery).
+type TextToPdfModule = typeof import('./txt-to-pdf');
+type PreflightModule = typeof import('./preflight');
+let textToPdfModule: Promise<TextToPdfModule> | undefined;
+let preflightModule: Promise<PreflightModule> | undefined;
+const loadTextToPdf = () => (textToPdfModule ??= import('./txt-to-pdf'));
+const loadPreflight = () => (preflightModule ??= import('./preflight'));
+
+export const textToPdf: TextToPdfModule['textToPdf'] = async (...args) => (await loadTextToPdf()).textToPdf(...args);
+export const preflightPdf: PreflightModule['preflightPdf'] = async (...args) => (await loadPreflight()).preflightPdf(...args);
+export const mergePdfs: PreflightModule['mergePdfs'] = async (...args) => (await loadPreflight()).mergePdfs(...args);

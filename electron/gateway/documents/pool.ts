@@ -39,13 +39,14 @@ interface Slot {
 }
 
 /**
- * The worker script: the bundled .cjs beside the Electron bundle, else the TypeScript source, loaded
+ * The worker script: the bundled one beside the Electron or the headless bundle, else the TypeScript source, loaded
  * through tsx's ESM API (Node 20 does not apply `--import` loaders inside worker threads).
  */
 function workerEntry(): { script: string; eval: boolean } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundled = join(here, 'document-worker.cjs');
-  if (existsSync(bundled)) return { script: bundled, eval: false };
+  // document-worker.cjs beside the Electron main bundle, document-worker.mjs beside the headless gateway bundle.
+  const bundled = ['document-worker.cjs', 'document-worker.mjs'].map((name) => join(here, name)).find((file) => existsSync(file));
+  if (bundled) return { script: bundled, eval: false };
   const require = createRequire(import.meta.url);
   const manifest = require.resolve('tsx/package.json');
   const { exports } = require(manifest) as { exports: Record<string, { import: { default: string } }> };

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PDFDocument, PDFName, degrees } from 'pdf-lib';
 import type { PDFObject, PDFRef } from 'pdf-lib';
 import { DocumentError } from './errors';
-import { MAX_FAX_PAGES, describePages, mergePdfs, preflightPdf } from './preflight';
+import { MAX_FAX_PAGES } from './page-limits';
+import { describePages, mergePdfs, preflightPdf } from './preflight';
 
 const LETTER: [number, number] = [612, 792];
 const A4: [number, number] = [595.28, 841.89];

@@ -1,12 +1,8 @@
 import { EncryptedPDFError, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFStream } from 'pdf-lib';
 import type { PDFObject, PDFPage } from 'pdf-lib';
 import { DocumentError } from './errors';
+import { LARGE_FILE_BYTES, MAX_FAX_PAGES, tooManyPages } from './page-limits';
 import { CORRUPT_PDF_MESSAGE, checkPdfLimits } from './pdf-limits';
-
-/** Telnyx's documented ceiling and a sane upper bound for one fax call. */
-export const MAX_FAX_PAGES = 350;
-/** Above this a PDF still goes, with a warning (Faxbot's upload limit was 10 MB). */
-export const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 
 export type PreflightWarningCode = 'page_size' | 'landscape' | 'small_text' | 'color_images' | 'large_file';
 
@@ -119,9 +115,6 @@ export async function preflightPdf(bytes: Uint8Array, opts: PreflightOptions = {
 }
 
 /** The one sentence for a document over the page limit, whatever its type ("This PDF", "This text file"). */
-export function tooManyPages(subject: string, pages: number): string {
-  return `${subject} has ${pages} pages. A fax can have at most ${MAX_FAX_PAGES}; split it into smaller documents.`;
-}
 
 /** Join several PDFs into one, in order (one fax made of several documents). */
 export async function mergePdfs(parts: Uint8Array[]): Promise<{ pdf: Uint8Array; pages: number }> {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_FAX_PAGES } from './preflight';
-import { estimateTextPages, textPagesUpperBound } from './tasks';
+import { MAX_FAX_PAGES, textPagesUpperBound } from './page-limits';
+import { estimateTextPages } from './tasks';
 
 describe('text page estimate', () => {
   it('counts wrapped lines and form feeds like the converter (Letter: 84 x 55)', () => {

@@ -3,9 +3,12 @@ import type { PDFFont, PDFPage } from 'pdf-lib';
 import { DocumentError } from './errors';
 import { cachingFontkit, glyphColumns, loadFallbackFont, loadMainFont } from './fonts';
 import type { LoadedFont } from './fonts';
+import { CELL, HEADER_BAND, LINE_HEIGHT, MARGIN, PAGE_SIZES, textGrid, type PageSize } from './page-limits';
 import { isBlankText, layoutPages, normaliseText } from './text-layout';
 
-export type PageSize = 'letter' | 'a4';
+export { textGrid };
+
+export type { PageSize } from './page-limits';
 
 export interface TextToPdfResult {
   pdf: Uint8Array;
@@ -16,25 +19,8 @@ export interface TextToPdfResult {
   missingGlyphs: number;
 }
 
-const PAGE_SIZES: Record<PageSize, readonly [number, number]> = {
-  letter: [612, 792],
-  a4: [595.28, 841.89],
-};
-const MARGIN = 54; // 0.75 in on the sides and bottom
-const HEADER_BAND = (8 / 25.4) * 72; // about 8 mm kept free at the top for the fax header line
 const FONT_SIZE = 10;
-const CELL = 6; // one column: the advance of Courier at 10 pt
-const LINE_HEIGHT = 12;
 const REPLACEMENT = 0xfffd;
-
-/** Columns and lines per page of the text grid for a page size (Letter 84 x 55, A4 81 x 59). */
-export function textGrid(pageSize: PageSize): { cols: number; rows: number } {
-  const [width, height] = PAGE_SIZES[pageSize];
-  return {
-    cols: Math.floor((width - 2 * MARGIN) / CELL),
-    rows: Math.floor((height - MARGIN - MARGIN - HEADER_BAND) / LINE_HEIGHT),
-  };
-}
 
 /**
  * Render plain text as a fax-ready PDF: monospace 10 pt on an 80-odd column grid, long lines

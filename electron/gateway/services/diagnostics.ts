@@ -207,6 +207,19 @@ async function callbackSecurityCheck(core: GatewayCore, backend: Backend): Promi
   }
 }
 
+/** Scripts and SDKs expect the Faxbot API on a fixed port; the window itself does not need it. */
+function restPortCheck(core: GatewayCore): CheckResult {
+  const id = 'rest-port';
+  const label = 'Faxbot API port';
+  if (core.restPortBusy === null) return pass(id, label, `Scripts reach the Faxbot API at ${core.localUrl}.`);
+  return fail(
+    id,
+    label,
+    `Port ${core.restPortBusy} is in use by another program, so scripts cannot reach the Faxbot API there (this window still works).`,
+    `Close the program using port ${core.restPortBusy}, or set the PORT environment variable to a free port (for example PORT=8081), then restart Faxbot Desktop.`,
+  );
+}
+
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
   return [await credentialsCheck(core, backend), publicUrlCheck(core, backend), await publicReachabilityCheck(core)];
 }
@@ -222,6 +235,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
     await callbackSecurityCheck(core, backend),
     securityCheck(core),
     await secretsCheck(core),
+    restPortCheck(core),
   ];
   core.audit.record('diagnostics_run', { backend, count: checks.filter((c) => c.state === 'fail').length });
   return { at: new Date(core.now()).toISOString(), backend, checks };

@@ -10,9 +10,14 @@ export type Statement = Database.Statement;
 /** After a checkpoint the WAL file is cut back to this size (it would otherwise keep its largest size). */
 export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export interface OpenOptions {
+  /** better-sqlite3's addon for this runtime (Electron's own build); omitted in plain Node. */
+  nativeBinding?: string;
+}
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding });
   // WAL + NORMAL: a committed transaction survives a process crash (kill -9), which is the
   // durability promise behind "202 Accepted"; power-loss durability would need FULL.
   db.pragma('journal_mode = WAL');
