@@ -16,6 +16,8 @@ import type {
   JobView,
   NumberCheck,
   PreflightView,
+  PrintJobView,
+  PrintRoutesView,
   SettingsView,
 } from './types';
 
@@ -98,6 +100,14 @@ export const contract = {
   'gateway:status': returns<GatewayStatus>()(empty),
   'tunnel:start': returns<GatewayStatus>()(empty),
   'tunnel:stop': returns<GatewayStatus>()(empty),
+  /** Print to fax (issue 10): documents waiting for a number, from every route. */
+  'printJobs:list': returns<PrintJobView[]>()(empty),
+  /** Files the OS handed the app (open-file, second instance, Send To, PDF Services). */
+  'printJobs:add': returns<PrintJobView[]>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
+  'printJobs:send': returns<PrintJobView>()(z.object({ id, to: z.array(z.string().max(64)).min(1).max(10) })),
+  'printJobs:discard': returns<PrintJobView>()(byId),
+  'printJobs:document': returns<{ name: string; contentBase64: string }>()(byId),
+  'printRoutes:get': returns<PrintRoutesView>()(empty),
   'audit:tail': returns<AuditEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).default(200), event: z.string().max(64).optional() }),
   ),
@@ -127,6 +137,7 @@ export interface EventPayloads {
   'gateway:status': GatewayStatus;
   'keys:changed': { keyId: string };
   'settings:changed': { at: string };
+  'print:changed': { waiting: number };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
@@ -136,6 +147,7 @@ export const EVENT_NAMES: EventName[] = [
   'gateway:status',
   'keys:changed',
   'settings:changed',
+  'print:changed',
 ];
 
 /** Every door answers with this envelope, so errors carry a readable message and a stable code. */

@@ -51,6 +51,8 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['AUDIT_LOG_FILE', 'audit.file', str],
   ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
+  ['PRINT_AUTOSEND_TAGGED', 'print.autosendTagged', bool],
+  ['HOT_FOLDER', 'print.hotFolder', str],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
   ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],
   ['SIMULATOR_STEP_MS', 'simulator.stepDelayMs', int],

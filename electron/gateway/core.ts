@@ -15,6 +15,9 @@ import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
 import { JobsService } from './services/jobs';
 import { KeysService } from './services/keys';
+import { PrintJobsService } from './services/print-jobs';
+import { HotFolder } from './print/hot-folder';
+import { PrintSpool } from './print/spool';
 import { RetentionSweeper } from './services/retention';
 import { SettingsService } from './services/settings';
 import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
@@ -42,6 +45,8 @@ export interface CoreOptions {
   tunnel?: Partial<Omit<TunnelDeps, 'onChange' | 'log'>>;
   log?: (message: string) => void;
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
+  /** The per-user print folder the CUPS backend delivers into (print/spool.ts); null: no printer route. */
+  printDir?: string | null;
 }
 
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
@@ -56,6 +61,9 @@ export interface GatewayCore {
   keys: KeysService;
   jobs: JobsService;
   intake: IntakeService;
+  printJobs: PrintJobsService;
+  printSpool: PrintSpool | null;
+  hotFolder: HotFolder;
   inbound: InboundService;
   providers: ProviderRegistry;
   outbox: Outbox;
@@ -183,6 +191,9 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     onAccepted: () => outbox.nudge(),
   });
+  const printJobs = new PrintJobsService({ db, dataDir: options.dataDir, now, newId, intake, settings, events, audit, log });
+  const printSpool = options.printDir ? new PrintSpool(options.printDir, printJobs, log) : null;
+  const hotFolder = new HotFolder({ folder: () => settings.current.print.hotFolder, printJobs, job: (id) => jobs.get(id), now, log });
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
@@ -195,6 +206,9 @@ export function createCore(options: CoreOptions): GatewayCore {
     keys,
     jobs,
     intake,
+    printJobs,
+    printSpool,
+    hotFolder,
     inbound,
     providers,
     outbox,

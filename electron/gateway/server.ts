@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './http/admin-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
+import { registerPrintRoutes } from './http/print-routes';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { invoke } from './rpc-handlers';
@@ -94,6 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);
+  registerPrintRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
@@ -110,7 +112,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
+  core.printSpool?.start(url);
   if (options.startWorkers !== false) {
+    core.hotFolder.start();
     core.outbox.start();
     core.retention.start();
     void core.retention.runOnce().catch((error) => log(`retention sweep failed: ${(error as Error).message}`));
@@ -130,6 +134,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       stopSyncingTunnel();
       core.tunnel.stop();
       core.retention.stop();
+      core.printSpool?.stop();
+      await core.hotFolder.stop();
       await core.outbox.stop();
       await app.close();
       await core.audit.close();

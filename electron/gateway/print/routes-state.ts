@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import type { PrintRoutesView } from '../../../shared/types';
+import type { GatewayCore } from '../core';
+
+/** The CUPS queue `npm run printer:install` creates. */
+export const PRINTER_QUEUE = 'Faxbot';
+
+/** Is the Faxbot queue there, and does it use our backend? `lpstat` asks whichever cupsd CUPS_SERVER names. */
+function printerInstalled(): Promise<boolean> {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    execFile('lpstat', ['-v', PRINTER_QUEUE], { timeout: 3000 }, (error, stdout) => resolve(!error && /faxbot:\//.test(stdout)));
+  });
+}
+
+export async function printRoutes(core: GatewayCore): Promise<PrintRoutesView> {
+  const last = core.printJobs.lastReceived();
+  const platform = process.platform;
+  return {
+    platform: platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other',
+    printDir: core.printSpool?.dir ?? null,
+    printer: { installed: await printerInstalled(), queue: PRINTER_QUEUE, lastReceivedAt: last.printer ?? null },
+    hotFolder: {
+      folder: core.settings.current.print.hotFolder,
+      watching: core.settings.current.print.hotFolder !== '',
+      lastReceivedAt: last['hot-folder'] ?? null,
+    },
+    openFile: { lastReceivedAt: last['open-file'] ?? null },
+    autosendTagged: core.settings.current.print.autosendTagged,
+    waiting: core.printJobs.list().length,
+  };
+}
