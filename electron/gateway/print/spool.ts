@@ -21,7 +21,7 @@ const SPOOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$/;
 const RESCAN_MS = 15_000;
 
 /**
- * Print jobs land in `<printDir>/spool/<name>.pdf` (title beside it in `<name>.title`), written by
+ * Print jobs land in `<printDir>/spool/<name>.job` (title beside it in `<name>.title`), written by
  * the backend as the printing user. The gateway writes its address (`gateway-url`) and a per-user
  * secret (`auth-header`, mode 0600) there; the backend pokes `POST /print-jobs/spool/<name>` with
  * it. Whatever is not poked (gateway stopped, no curl) is taken at start and by a periodic scan,
@@ -97,7 +97,7 @@ export class PrintSpool {
     }
     let taken = 0;
     for (const file of names.sort()) {
-      const name = file.endsWith('.pdf') ? file.slice(0, -4) : '';
+      const name = file.endsWith('.job') ? file.slice(0, -4) : '';
       if (!SPOOL_NAME.test(name)) continue;
       try {
         if ((await this.ingest(name)) === 'taken') taken += 1;
@@ -109,11 +109,11 @@ export class PrintSpool {
   }
 
   private async take(name: string): Promise<'taken' | 'missing'> {
-    const pdfPath = join(this.spoolDir, `${name}.pdf`);
+    const jobPath = join(this.spoolDir, `${name}.job`);
     const titlePath = join(this.spoolDir, `${name}.title`);
     let bytes: Buffer;
     try {
-      bytes = await readFile(pdfPath);
+      bytes = await readFile(jobPath);
     } catch {
       return 'missing';
     }
@@ -127,13 +127,13 @@ export class PrintSpool {
       });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      // Not a document we can fax (CUPS should only ever hand us PDF): kept aside, never deleted.
+      // Not a document we can fax (CUPS hands us only PDF or text): kept aside, never deleted.
       const rejected = join(this.spoolDir, 'rejected');
       mkdirSync(rejected, { recursive: true, mode: 0o700 });
-      await rename(pdfPath, join(rejected, `${name}.pdf`));
+      await rename(jobPath, join(rejected, `${name}.job`));
       this.log(`print spool: ${name} refused: ${error.message}`);
     }
-    await rm(pdfPath, { force: true });
+    await rm(jobPath, { force: true });
     await rm(titlePath, { force: true });
     return 'taken';
   }

@@ -94,7 +94,7 @@ describe('print spool: what the CUPS backend hands over', () => {
   function spoolJob(printDir: string, name: string, bytes: Buffer, title: string): void {
     mkdirSync(join(printDir, 'spool'), { recursive: true });
     writeFileSync(join(printDir, 'spool', `${name}.title`), title);
-    writeFileSync(join(printDir, 'spool', `${name}.pdf`), bytes);
+    writeFileSync(join(printDir, 'spool', `${name}.job`), bytes);
   }
 
   it('publishes its address and a 0600 secret, takes a poked job once, and refuses a wrong secret', async () => {
@@ -145,6 +145,6 @@ describe('print spool: what the CUPS backend hands over', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(jobs).toMatchObject([{ file_name: 'Chart', pages: 3 }]);
-    expect(() => readFileSync(join(printDir, 'spool', 'cups-8-1700000001-43.pdf'))).toThrow();
+    expect(() => readFileSync(join(printDir, 'spool', 'cups-8-1700000001-43.job'))).toThrow();
   });
 });
