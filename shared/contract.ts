@@ -137,7 +137,8 @@ export interface EventPayloads {
   'gateway:status': GatewayStatus;
   'keys:changed': { keyId: string };
   'settings:changed': { at: string };
-  'print:changed': { waiting: number };
+  /** `added`: a new document is waiting (the window opens Send to show it). */
+  'print:changed': { waiting: number; added: boolean };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [

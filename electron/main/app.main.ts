@@ -7,6 +7,7 @@ import { APP_ENTRY_URL, APP_SCHEME, isAllowedExternalUrl } from './app-url';
 import { OPEN_FILES_CHANNEL, OPEN_FILES_READY_CHANNEL } from './channels';
 import { contentSecurityPolicy } from './csp';
 import type { AutoUpdaterLike, BrowserWindowLike, ElectronMain, TrayLike } from './electron-api';
+import { defaultPrintDir } from '../gateway/print/spool';
 import { filePathsFromArgv, OpenFilesQueue, readIntakeFiles } from './file-intake';
 import type { GatewayFactory, GatewayHandle } from './gateway-handle';
 import { isTrustedSenderFrame, registerIpcGate } from './ipc-gate.main';
@@ -237,6 +238,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
       env,
       secretStore: createElectronSecretStore(electron.safeStorage, userData, env, platform, log.warn),
       settingsStore: createElectronSettingsStore(deps.ElectronStore, userData),
+      printDir: defaultPrintDir(env),
     });
   } catch (error) {
     phase = 'failed';

@@ -11,6 +11,8 @@ export interface GatewayOptions {
   env?: Record<string, string | undefined>;
   secretStore?: SecretStore;
   settingsStore?: SettingsStore;
+  /** The per-user print folder the CUPS fax printer delivers into. */
+  printDir?: string | null;
 }
 
 export interface GatewayHandle {

@@ -196,8 +196,9 @@ export class PrintJobsService {
         this.update(id, { reason: (error as Error).message });
       }
     }
-    this.changed();
-    return this.get(id);
+    const received = this.get(id);
+    this.changed(received.state === 'waiting');
+    return received;
   }
 
   /** A person (or an automation rule) sends a waiting document: one fax per number. */
@@ -260,7 +261,7 @@ export class PrintJobsService {
       .run({ ...fields, now: this.deps.now(), id });
   }
 
-  private changed(): void {
-    this.deps.events.emit('print:changed', { waiting: this.list().length });
+  private changed(added = false): void {
+    this.deps.events.emit('print:changed', { waiting: this.list().length, added });
   }
 }
