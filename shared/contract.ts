@@ -108,6 +108,9 @@ export const contract = {
   'printJobs:discard': returns<PrintJobView>()(byId),
   'printJobs:document': returns<{ name: string; contentBase64: string }>()(byId),
   'printRoutes:get': returns<PrintRoutesView>()(empty),
+  /** Adds or removes the per-user Send To (Windows) or PDF Services (macOS) entry; no admin rights. */
+  'printRoutes:install': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
+  'printRoutes:remove': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
   'audit:tail': returns<AuditEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).default(200), event: z.string().max(64).optional() }),
   ),

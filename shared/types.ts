@@ -190,6 +190,9 @@ export interface PrintRoutesView {
   printer: { installed: boolean; queue: string; lastReceivedAt: IsoTime | null };
   hotFolder: { folder: string; watching: boolean; lastReceivedAt: IsoTime | null };
   openFile: { lastReceivedAt: IsoTime | null };
+  /** Windows Send To and macOS PDF Services entries, per user (null: not on this OS). */
+  sendTo: { installed: boolean; path: string } | null;
+  pdfServices: { installed: boolean; path: string } | null;
   autosendTagged: boolean;
   waiting: number;
 }

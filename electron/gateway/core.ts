@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../shared/settings';
 import type { GatewayStatus } from '../../shared/types';
@@ -16,6 +17,7 @@ import { IntakeService } from './services/intake';
 import { JobsService } from './services/jobs';
 import { KeysService } from './services/keys';
 import { PrintJobsService } from './services/print-jobs';
+import { sourceTreeDesktop, type DesktopRouteContext } from './print/desktop-routes';
 import { HotFolder } from './print/hot-folder';
 import { PrintSpool } from './print/spool';
 import { RetentionSweeper } from './services/retention';
@@ -47,6 +49,8 @@ export interface CoreOptions {
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number };
   /** The per-user print folder the CUPS backend delivers into (print/spool.ts); null: no printer route. */
   printDir?: string | null;
+  /** Electron passes its names and executable, for the Send To / PDF Services routes (print/desktop-routes.ts). */
+  desktop?: { productName: string; appExecutable: string | null; printIntakeDir: string };
 }
 
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
@@ -63,6 +67,7 @@ export interface GatewayCore {
   intake: IntakeService;
   printJobs: PrintJobsService;
   printSpool: PrintSpool | null;
+  desktopRoutes: DesktopRouteContext;
   hotFolder: HotFolder;
   inbound: InboundService;
   providers: ProviderRegistry;
@@ -194,6 +199,14 @@ export function createCore(options: CoreOptions): GatewayCore {
   const printJobs = new PrintJobsService({ db, dataDir: options.dataDir, now, newId, intake, settings, events, audit, log });
   const printSpool = options.printDir ? new PrintSpool(options.printDir, printJobs, log) : null;
   const hotFolder = new HotFolder({ folder: () => settings.current.print.hotFolder, printJobs, job: (id) => jobs.get(id), now, log });
+  const desktopRoutes: DesktopRouteContext = {
+    platform: process.platform,
+    env: options.env,
+    home: homedir(),
+    appExecutable: null,
+    ...(options.desktop ?? sourceTreeDesktop()),
+    printDir: options.printDir ?? null,
+  };
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
@@ -208,6 +221,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     intake,
     printJobs,
     printSpool,
+    desktopRoutes,
     hotFolder,
     inbound,
     providers,

@@ -5,6 +5,7 @@ import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostic
 import { AppError, badRequest } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
+import { installRoute, removeRoute } from './print/desktop-routes';
 import { printRoutes } from './print/routes-state';
 
 type Handler<M extends MethodName> = (
@@ -118,6 +119,14 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     contentBase64: (await core.printJobs.document(input.id)).toString('base64'),
   }),
   'printRoutes:get': (core) => printRoutes(core),
+  'printRoutes:install': async (core, input) => {
+    await installRoute(input.route, core.desktopRoutes);
+    return printRoutes(core);
+  },
+  'printRoutes:remove': async (core, input) => {
+    await removeRoute(input.route, core.desktopRoutes);
+    return printRoutes(core);
+  },
   'audit:tail': (core, input) => core.audit.recent(input.limit, input.event),
 };
 

@@ -38,6 +38,8 @@ export interface DesktopDeps {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   log: Logger;
+  /** For the Send To / PDF Services entries Settings can add (gateway print/desktop-routes.ts). */
+  desktop?: { productName: string; appExecutable: string; printIntakeDir: string };
   /** How long quitting waits for the gateway to finish in-flight work; leases cover the rest. */
   shutdownGraceMs?: number;
 }
@@ -239,6 +241,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
       secretStore: createElectronSecretStore(electron.safeStorage, userData, env, platform, log.warn),
       settingsStore: createElectronSettingsStore(deps.ElectronStore, userData),
       printDir: defaultPrintDir(env),
+      desktop: deps.desktop,
     });
   } catch (error) {
     phase = 'failed';

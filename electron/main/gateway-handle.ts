@@ -13,6 +13,7 @@ export interface GatewayOptions {
   settingsStore?: SettingsStore;
   /** The per-user print folder the CUPS fax printer delivers into. */
   printDir?: string | null;
+  desktop?: { productName: string; appExecutable: string | null; printIntakeDir: string };
 }
 
 export interface GatewayHandle {

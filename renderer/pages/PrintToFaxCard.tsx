@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import type { PrintRoutesView } from '../../shared/types';
-import { useCall, useEvent } from '../api/hooks';
+import { errorMessage } from '../api/client';
+import { useCall, useEvent, useInvoke } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 
 const TAG_EXAMPLE = '@@fax:+15551234567@@';
@@ -23,15 +25,60 @@ export function PrintToFaxCard() {
         always fills in the number; it sends at once only when the automatic option above is on.
       </p>
       {routes.error && <p className="field-error">{routes.error}</p>}
-      {view && <Routes view={view} />}
+      {view && <Routes view={view} onChange={routes.setData} />}
     </section>
   );
 }
 
-function Routes({ view }: { view: PrintRoutesView }) {
+/** Send To (Windows) and PDF Services (macOS): per-user entries the app adds and removes itself. */
+function DesktopRoute(props: {
+  route: 'send-to' | 'pdf-services';
+  title: string;
+  state: { installed: boolean; path: string };
+  onChange: (view: PrintRoutesView) => void;
+}) {
+  const invoke = useInvoke();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function toggle() {
+    setBusy(true);
+    setError(null);
+    try {
+      props.onChange(await invoke(props.state.installed ? 'printRoutes:remove' : 'printRoutes:install', { route: props.route }));
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <dt>
+        {props.title} {props.state.installed ? '(installed)' : '(not installed)'}
+      </dt>
+      <dd>
+        <p className="muted small">
+          <code>{props.state.path}</code> (for you only; no administrator needed)
+        </p>
+        <button type="button" disabled={busy} onClick={() => void toggle()}>
+          {props.state.installed ? `Remove ${props.title}` : `Add ${props.title}`}
+        </button>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </dd>
+    </>
+  );
+}
+
+function Routes({ view, onChange }: { view: PrintRoutesView; onChange: (view: PrintRoutesView) => void }) {
   const unix = view.platform === 'linux' || view.platform === 'darwin';
   return (
     <dl>
+      {view.sendTo && <DesktopRoute route="send-to" title="Send To entry" state={view.sendTo} onChange={onChange} />}
+      {view.pdfServices && <DesktopRoute route="pdf-services" title="PDF menu entry" state={view.pdfServices} onChange={onChange} />}
       {unix && (
         <>
           <dt>Faxbot printer {view.printer.installed ? '(installed)' : '(not installed)'}</dt>

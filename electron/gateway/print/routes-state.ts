@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { PrintRoutesView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
+import { routeInstalled, routePath, type DesktopRoute } from './desktop-routes';
 
 /** The CUPS queue `npm run printer:install` creates. */
 export const PRINTER_QUEUE = 'Faxbot';
@@ -11,6 +12,11 @@ function printerInstalled(): Promise<boolean> {
   return new Promise((resolve) => {
     execFile('lpstat', ['-v', PRINTER_QUEUE], { timeout: 3000 }, (error, stdout) => resolve(!error && /faxbot:\//.test(stdout)));
   });
+}
+
+async function desktopRoute(core: GatewayCore, route: DesktopRoute): Promise<{ installed: boolean; path: string } | null> {
+  const path = routePath(route, core.desktopRoutes);
+  return path ? { installed: await routeInstalled(route, core.desktopRoutes), path } : null;
 }
 
 export async function printRoutes(core: GatewayCore): Promise<PrintRoutesView> {
@@ -26,6 +32,8 @@ export async function printRoutes(core: GatewayCore): Promise<PrintRoutesView> {
       lastReceivedAt: last['hot-folder'] ?? null,
     },
     openFile: { lastReceivedAt: last['open-file'] ?? null },
+    sendTo: await desktopRoute(core, 'send-to'),
+    pdfServices: await desktopRoute(core, 'pdf-services'),
     autosendTagged: core.settings.current.print.autosendTagged,
     waiting: core.printJobs.list().length,
   };
