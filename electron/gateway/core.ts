@@ -198,7 +198,14 @@ export function createCore(options: CoreOptions): GatewayCore {
   });
   const printJobs = new PrintJobsService({ db, dataDir: options.dataDir, now, newId, intake, settings, events, audit, log });
   const printSpool = options.printDir ? new PrintSpool(options.printDir, printJobs, log) : null;
-  const hotFolder = new HotFolder({ folder: () => settings.current.print.hotFolder, printJobs, job: (id) => jobs.get(id), now, log });
+  const hotFolder = new HotFolder({
+    folder: () => settings.current.print.hotFolder,
+    maxBytes: () => settings.current.maxFileSizeMb * 1024 * 1024,
+    printJobs,
+    job: (id) => jobs.get(id),
+    now,
+    log,
+  });
   const desktopRoutes: DesktopRouteContext = {
     platform: process.platform,
     env: options.env,

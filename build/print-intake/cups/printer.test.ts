@@ -22,6 +22,8 @@ let gw: TestGateway | null = null;
 let cupsEnv: Record<string, string> = {};
 let printDir = '';
 let dataDir = '';
+/** A developer's own installed printer keeps its backend: the test removes only what it added. */
+const backendWasInstalled = existsSync('/usr/lib/cups/backend/faxbot');
 
 function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...cupsEnv }, encoding: 'utf8', timeout: BOUND_MS });
@@ -116,8 +118,12 @@ describe.skipIf(!isRoot)('Faxbot CUPS printer (private cupsd, real filters and b
   afterAll(async () => {
     await gw?.close();
     if (cupsd?.pid) {
-      const removed = run('npm', ['run', '--silent', 'printer:uninstall']);
-      expect(removed.status, removed.output).toBe(0);
+      if (!backendWasInstalled) {
+        const removed = run('npm', ['run', '--silent', 'printer:uninstall']);
+        expect(removed.status, removed.output).toBe(0);
+        expect(run('lpstat', ['-v', 'Faxbot']).status).not.toBe(0);
+        expect(existsSync('/usr/lib/cups/backend/faxbot')).toBe(false);
+      }
       cupsd.kill('SIGTERM');
     }
     if (base) rmSync(base, { recursive: true, force: true });

@@ -95,6 +95,16 @@ describe('hot folder (HOT_FOLDER)', () => {
     expect(await gw.waitForJob((filed.jobIds as string[])[0]!, ['delivered'])).toMatchObject({ pages: 3 });
   });
 
+  it('refuses a file over MAX_FILE_SIZE_MB without reading it, and says so', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
+    gw = await startTestGateway({ env: { HOT_FOLDER: folder, MAX_FILE_SIZE_MB: '1' } });
+    writeFileSync(join(folder, '+15551234567 big.txt'), 'x'.repeat(1024 * 1024 + 1));
+    const filed = await until('big file refused', () => result(folder, 'failed', '+15551234567 big.txt'));
+    expect(filed).toMatchObject({ status: 'FAILED', jobIds: [] });
+    expect(String(filed.reason)).toMatch(/size limit/);
+    expect(await jobCount()).toBe(0);
+  });
+
   it('files a fax that finally failed under failed/ with the reason', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
     gw = await hotGateway(folder, { outcome: 'invalid_number' });

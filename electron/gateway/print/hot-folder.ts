@@ -25,6 +25,7 @@ interface Seen {
 
 export interface HotFolderDeps {
   folder: () => string;
+  maxBytes: () => number;
   printJobs: PrintJobsService;
   job: (id: string) => JobView;
   now: () => number;
@@ -88,16 +89,18 @@ export class HotFolder {
         continue;
       }
       if (now - last.since < STABLE_MS) continue;
-      await this.take(folder, name, `hot:${name}:${info.size}:${Math.round(info.mtimeMs)}`);
+      await this.take(folder, name, `hot:${name}:${info.size}:${Math.round(info.mtimeMs)}`, info.size);
     }
     for (const name of this.seen.keys()) if (!names.includes(name)) this.seen.delete(name);
     await this.fileFinished(folder);
   }
 
-  private async take(folder: string, name: string, originKey: string): Promise<void> {
+  private async take(folder: string, name: string, originKey: string, size: number): Promise<void> {
     if (this.deps.printJobs.byOrigin(originKey)) return;
     const number = numberFromFileName(name);
     try {
+      // The size limit is checked again on the bytes; this only avoids reading a huge file at all.
+      if (size > this.deps.maxBytes()) throw new AppError('too_large', `${name}: the file is larger than the size limit`);
       const bytes = await readFile(join(folder, name));
       await this.deps.printJobs.receive({
         source: 'hot-folder',

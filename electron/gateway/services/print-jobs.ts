@@ -5,7 +5,7 @@ import type { PrintJobView, PrintSource } from '../../../shared/types';
 import { findFaxTags, pdfText } from '../documents/fax-tags';
 import type { Db } from '../store/db';
 import type { AuditLog } from './audit';
-import { badRequest, conflict, notFound } from './errors';
+import { AppError, badRequest, conflict, notFound } from './errors';
 import type { EventBus } from './event-bus';
 import { cleanFileName, type IntakeService } from './intake';
 import type { SettingsService } from './settings';
@@ -144,6 +144,8 @@ export class PrintJobsService {
       if (seen) return seen;
     }
     const name = cleanFileName(input.name) ?? 'Print job';
+    const maxMb = this.deps.settings.current.maxFileSizeMb;
+    if (input.bytes.length > maxMb * 1024 * 1024) throw new AppError('too_large', `${name}: the file exceeds the ${maxMb} MB limit`);
     const { pdf, pages } = await this.deps.intake.toPdf({ name, bytes: input.bytes });
     let text = '';
     try {
