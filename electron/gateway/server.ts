@@ -112,7 +112,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
-  core.printSpool?.start(url);
+  try {
+    core.printSpool?.start(url);
+  } catch (error) {
+    // The printer route is optional: a print folder we cannot use must not stop the gateway.
+    log(`print folder unavailable, the Faxbot printer cannot deliver here: ${(error as Error).message}`);
+  }
   if (options.startWorkers !== false) {
     core.hotFolder.start();
     core.outbox.start();

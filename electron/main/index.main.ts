@@ -43,9 +43,10 @@ startDesktopApp({
     productName: (electron.app as unknown as { getName(): string }).getName(),
     appExecutable: process.execPath,
     // extraResources puts build/print-intake at resources/print-intake in a packaged app.
-    printIntakeDir: electron.app.isPackaged
-      ? join((process as unknown as { resourcesPath: string }).resourcesPath, 'print-intake')
-      : join(appDir, 'build', 'print-intake'),
+    printIntakeDir: join(
+      electron.app.isPackaged ? ((process as { resourcesPath?: string }).resourcesPath ?? appDir) : join(appDir, 'build'),
+      'print-intake',
+    ),
   },
 }).catch((error: unknown) => {
   console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);

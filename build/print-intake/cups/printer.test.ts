@@ -124,7 +124,10 @@ describe.skipIf(!isRoot)('Faxbot CUPS printer (private cupsd, real filters and b
         expect(run('lpstat', ['-v', 'Faxbot']).status).not.toBe(0);
         expect(existsSync('/usr/lib/cups/backend/faxbot')).toBe(false);
       }
+      // cupsd writes its cache while it stops: wait (bounded) before removing its folders.
+      const exited = new Promise((resolve) => cupsd!.once('exit', resolve));
       cupsd.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     }
     if (base) rmSync(base, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

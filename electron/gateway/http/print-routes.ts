@@ -75,7 +75,10 @@ export function registerPrintRoutes(app: FastifyInstance, core: GatewayCore): vo
       throw new AppError('unauthorized', 'Invalid print secret');
     }
     const outcome = await spool.ingest(request.params.name);
-    if (outcome === 'missing') throw new AppError('not_found', 'No such spool file');
+    // Taken already (by the scan at start or a rescan) is success for the backend too.
+    if (outcome === 'missing' && !core.printJobs.byOrigin(`printer:${request.params.name}`)) {
+      throw new AppError('not_found', 'No such spool file');
+    }
     return reply.code(202).send({ taken: request.params.name });
   });
 }

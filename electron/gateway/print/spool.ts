@@ -30,6 +30,7 @@ const RESCAN_MS = 15_000;
 export class PrintSpool {
   readonly spoolDir: string;
   private secret: Buffer | null = null;
+  private url = '';
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   /** The scan at start, which takes jobs printed while no gateway ran. */
@@ -61,6 +62,7 @@ export class PrintSpool {
     writeFileSync(headerFile, `Authorization: Bearer ${secret}\n`, { mode: 0o600 });
     chmodSync(headerFile, 0o600);
     writeFileSync(join(this.dir, 'gateway-url'), `${url}\n`, { mode: 0o600 });
+    this.url = url;
     this.initialScan = this.scan();
     this.timer = setInterval(() => void this.scan(), RESCAN_MS);
     this.timer.unref();
@@ -70,7 +72,13 @@ export class PrintSpool {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     // A stale address would only make the backend's poke fail; the spool keeps the job either way.
-    rmSync(join(this.dir, 'gateway-url'), { force: true });
+    // Another gateway of the same user may have published its address since: leave that one.
+    const file = join(this.dir, 'gateway-url');
+    try {
+      if (readFileSync(file, 'utf8').trim() === this.url) rmSync(file, { force: true });
+    } catch {
+      // Already gone.
+    }
   }
 
   /** Constant-time check of the backend's `Authorization: Bearer <secret>`. */

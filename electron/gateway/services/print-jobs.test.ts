@@ -117,8 +117,11 @@ describe('print spool: what the CUPS backend hands over', () => {
     expect(taken.statusCode).toBe(202);
     await taken.body.dump();
     const again = await poke(secret);
-    expect(again.statusCode).toBe(404);
+    expect(again.statusCode).toBe(202);
     await again.body.dump();
+    const unknown = await poke(secret, 'cups-9-1700000000-1');
+    expect(unknown.statusCode).toBe(404);
+    await unknown.body.dump();
     const bad = await poke(secret, '..%2Fgateway-url');
     expect(bad.statusCode).toBe(400);
     await bad.body.dump();

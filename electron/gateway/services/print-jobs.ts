@@ -210,11 +210,11 @@ export class PrintJobsService {
     if (row.state !== 'waiting') throw conflict(`This print job is ${row.state} and cannot be sent`);
     // Every number is checked before any fax is created, so a typo sends nothing.
     const numbers = to.map((raw) => this.deps.intake.normalize(raw).input);
+    const bytes = await readFile(this.file(id));
     const claimed = this.deps.db
       .prepare("UPDATE print_jobs SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'waiting'")
       .run(this.deps.now(), id);
     if (claimed.changes === 0) throw conflict('This print job is already being sent');
-    const bytes = await readFile(this.file(id));
     const jobIds: string[] = [];
     try {
       for (const number of numbers) {
