@@ -133,15 +133,25 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     else log.warn('[security] refused openExternal');
   };
 
+  let gatewayStarted: (started: GatewayHandle) => void = () => undefined;
+  const gatewayReady = new Promise<GatewayHandle>((resolve) => (gatewayStarted = resolve));
+
   const intake = async (paths: readonly string[]) => {
     if (paths.length === 0) return;
     const maxBytes = (settings?.maxFileSizeMb ?? 10) * MB;
     const { files, rejected } = await readIntakeFiles(paths, maxBytes);
     log.info(`[intake] ${files.length} accepted, ${rejected.length} refused`);
     await ready;
-    if (files.length > 0) queue.push(files);
     for (const { name, reason } of rejected) notify({ title: 'Could not open document', body: `${name} ${reason}` });
+    if (files.length > 0) {
+      // One intake with the printer and the hot folder: the documents wait as print jobs (on Send,
+      // and in GET /print-jobs) until a person adds a number; a window reload cannot lose them.
+      const added = await (await gatewayReady).invoke('printJobs:add', { documents: files });
+      if (!added.ok) notify({ title: 'Could not open document', body: added.error.message });
+    }
     showWindow();
+    // An empty batch opens Send, where the waiting documents are listed.
+    queue.push([]);
   };
 
   const actions: MenuActions & { toggleTunnel(): void } = {
@@ -250,6 +260,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     return null;
   }
   const gw = gateway;
+  gatewayStarted(gw);
   externalOrigins = [new URL(gw.url).origin];
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: contentSecurityPolicy(gw.url) }));
