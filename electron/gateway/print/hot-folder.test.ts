@@ -79,6 +79,16 @@ describe('hot folder (HOT_FOLDER)', () => {
     expect(await gw.invoke('printJobs:list', {})).toEqual({ ok: true, value: [] });
   });
 
+  it('asks for a full folder path, and reports a folder that does not exist as not watched', async () => {
+    gw = await startTestGateway();
+    const relative = await gw.invoke('settings:update', { patch: { print: { hotFolder: 'Fax' } } });
+    expect(relative).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(JSON.stringify(relative)).toContain('full path of the hot folder');
+    const missing = join(tmpdir(), 'fbd-hot-missing', 'nowhere');
+    expect(await gw.invoke('settings:update', { patch: { print: { hotFolder: missing } } })).toMatchObject({ ok: true });
+    expect(await gw.invoke('printRoutes:get', {})).toMatchObject({ ok: true, value: { hotFolder: { folder: missing, watching: false } } });
+  });
+
   it('waits out a file still being written (size and mtime stable for 2 s)', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
     gw = await hotGateway(folder);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { PrintRoutesView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { routeInstalled, routePath, type DesktopRoute } from './desktop-routes';
@@ -28,7 +29,7 @@ export async function printRoutes(core: GatewayCore): Promise<PrintRoutesView> {
     printer: { installed: await printerInstalled(), queue: PRINTER_QUEUE, lastReceivedAt: last.printer ?? null },
     hotFolder: {
       folder: core.settings.current.print.hotFolder,
-      watching: core.settings.current.print.hotFolder !== '',
+      watching: core.settings.current.print.hotFolder !== '' && existsSync(core.settings.current.print.hotFolder),
       lastReceivedAt: last['hot-folder'] ?? null,
     },
     openFile: { lastReceivedAt: last['open-file'] ?? null },
