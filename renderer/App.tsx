@@ -87,6 +87,10 @@ function AppShell() {
   });
   // Failures always alert; successes only when the user asked for it (office-fax.md §3.3).
   const notifyDelivered = settings.data?.settings.ui.notifyOnDelivered ?? false;
+  // A printed or opened document waits on Send for a number: show it there.
+  useEvent('print:changed', (change) => {
+    if (change.added) navigate('send');
+  });
   useEvent('job:updated', (job) => {
     if (job.status !== 'failed' && !(job.status === 'delivered' && notifyDelivered)) return;
     const title = job.status === 'failed' ? `Fax to ${maskNumber(job.toE164)} failed` : `Fax to ${maskNumber(job.toE164)} delivered`;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for the window's e2e tests, poppler to render PDFs to
-# PNG, gnome-keyring + D-Bus for the real Secret Service tests. Idempotent; installs only what is missing.
+# PNG, gnome-keyring + D-Bus for the real Secret Service tests, CUPS + cups-filters (+ curl) for the
+# real fax-printer test (it starts its own private cupsd), lnkinfo to read back Send To shortcuts. Idempotent; installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
@@ -9,6 +10,11 @@ command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus dbus-x11)
 command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
+[ -x /usr/sbin/cupsd ] || need+=(cups)
+[ -x /usr/lib/cups/filter/texttopdf ] && [ -x /usr/lib/cups/filter/gstopdf ] || need+=(cups-filters ghostscript)
+command -v lp >/dev/null 2>&1 || need+=(cups-client cups-bsd)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v lnkinfo >/dev/null 2>&1 || need+=(liblnk-utils)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -16,6 +16,8 @@ import type {
   JobView,
   NumberCheck,
   PreflightView,
+  PrintJobView,
+  PrintRoutesView,
   SettingsView,
 } from './types';
 
@@ -98,6 +100,17 @@ export const contract = {
   'gateway:status': returns<GatewayStatus>()(empty),
   'tunnel:start': returns<GatewayStatus>()(empty),
   'tunnel:stop': returns<GatewayStatus>()(empty),
+  /** Print to fax (issue 10): documents waiting for a number, from every route. */
+  'printJobs:list': returns<PrintJobView[]>()(empty),
+  /** Files the OS handed the app (open-file, second instance, Send To, PDF Services). */
+  'printJobs:add': returns<PrintJobView[]>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
+  'printJobs:send': returns<PrintJobView>()(z.object({ id, to: z.array(z.string().max(64)).min(1).max(10) })),
+  'printJobs:discard': returns<PrintJobView>()(byId),
+  'printJobs:document': returns<{ name: string; contentBase64: string }>()(byId),
+  'printRoutes:get': returns<PrintRoutesView>()(empty),
+  /** Adds or removes the per-user Send To (Windows) or PDF Services (macOS) entry; no admin rights. */
+  'printRoutes:install': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
+  'printRoutes:remove': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
   'audit:tail': returns<AuditEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).default(200), event: z.string().max(64).optional() }),
   ),
@@ -127,6 +140,8 @@ export interface EventPayloads {
   'gateway:status': GatewayStatus;
   'keys:changed': { keyId: string };
   'settings:changed': { at: string };
+  /** `added`: a new document is waiting (the window opens Send to show it). */
+  'print:changed': { waiting: number; added: boolean };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
@@ -136,6 +151,7 @@ export const EVENT_NAMES: EventName[] = [
   'gateway:status',
   'keys:changed',
   'settings:changed',
+  'print:changed',
 ];
 
 /** Every door answers with this envelope, so errors carry a readable message and a stable code. */

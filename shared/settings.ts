@@ -145,6 +145,19 @@ export const SettingsSchema = z.object({
       s3EndpointUrl: '',
       s3AccessKeyId: '',
     }),
+  /** Print to fax: the automation rules (everything else waits for a person to add a number). */
+  print: z
+    .object({
+      /** Send a printed or dropped document straight away when its text carries @@fax:…@@ tags. */
+      autosendTagged: z.boolean().default(false),
+      /** A watched folder: files named "+15551234567 …" or carrying a tag are sent; '' is off. */
+      hotFolder: z
+        .string()
+        .max(1024)
+        .regex(/^$|^(\/|[A-Za-z]:[\\/]|\\\\)/, 'Give the full path of the hot folder (for example /home/me/Fax or C:\\Fax)')
+        .default(''),
+    })
+    .default({ autosendTagged: false, hotFolder: '' }),
   ui: z
     .object({
       theme: z.enum(['system', 'light', 'dark']).default('system'),

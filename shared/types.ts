@@ -167,3 +167,36 @@ export interface NumberCheck {
   likelyValid: boolean;
   reason: string | null;
 }
+
+/** Where a document without a confirmed number came from (print to fax, issue 10). */
+export const PRINT_SOURCES = ['printer', 'hot-folder', 'open-file', 'api'] as const;
+export type PrintSource = (typeof PRINT_SOURCES)[number];
+
+/** A printed, dropped or posted document waiting for a person to add a number (or already handled). */
+export interface PrintJobView {
+  id: string;
+  source: PrintSource;
+  fileName: string | null;
+  pages: number;
+  /** Numbers from `@@fax:…@@` tags (or a hot-folder file name), as E.164; they fill the number field. */
+  tagNumbers: string[];
+  state: 'waiting' | 'sending' | 'sent' | 'discarded' | 'rejected';
+  reason: string | null;
+  jobIds: string[];
+  createdAt: IsoTime;
+}
+
+/** Settings → Print to fax: the state of each route. */
+export interface PrintRoutesView {
+  platform: 'linux' | 'darwin' | 'win32' | 'other';
+  /** The per-user folder the CUPS backend delivers into (spool, gateway address, secret); null when off. */
+  printDir: string | null;
+  printer: { installed: boolean; queue: string; lastReceivedAt: IsoTime | null };
+  hotFolder: { folder: string; watching: boolean; lastReceivedAt: IsoTime | null };
+  openFile: { lastReceivedAt: IsoTime | null };
+  /** Windows Send To and macOS PDF Services entries, per user (null: not on this OS). */
+  sendTo: { installed: boolean; path: string } | null;
+  pdfServices: { installed: boolean; path: string } | null;
+  autosendTagged: boolean;
+  waiting: number;
+}

@@ -6,14 +6,14 @@ skipWithoutElectron();
 
 const LETTER = join(new URL('../fixtures', import.meta.url).pathname, 'three-page-letter.pdf');
 
-test('a PDF given on the command line opens Send with it attached, and the fax is delivered', async () => {
+test('a PDF given on the command line waits on Send for a number, and the fax is delivered', async () => {
   const { window: page, close } = await launchApp([LETTER]);
   try {
     await expect(page).toHaveURL(/#\/send$/);
-    await expect(page.getByTestId('doc-card')).toContainText('three-page-letter.pdf');
-    await expect(page.getByTestId('doc-pages')).toHaveText('3 pages');
-    await page.getByLabel('Fax number').fill('(202) 555-0143');
-    await page.getByRole('button', { name: 'Send test fax' }).click();
+    const waiting = page.getByTestId('print-job').filter({ hasText: 'three-page-letter.pdf' });
+    await expect(waiting).toContainText('3 pages');
+    await waiting.getByLabel('Fax number for three-page-letter.pdf').fill('(202) 555-0143');
+    await waiting.getByRole('button', { name: 'Send' }).click();
     await expect(page).toHaveURL(/#\/jobs\/[^/]+$/);
     await expect(page.getByTestId('job-row').first().locator('[data-status="delivered"]')).toBeVisible({ timeout: 30_000 });
   } finally {
@@ -30,7 +30,7 @@ test('a second launch with a file hands it to the running window', async () => {
       electronApp.emit('second-instance', { preventDefault() {} }, [process.execPath, '.', file], process.cwd(), {});
     }, LETTER);
     await expect(page).toHaveURL(/#\/send$/);
-    await expect(page.getByTestId('doc-card')).toContainText('three-page-letter.pdf');
+    await expect(page.getByTestId('print-job')).toContainText('three-page-letter.pdf');
   } finally {
     await close();
   }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
+import { defaultPrintDir } from './print/spool';
 import { createGateway, PortBusyError } from './server';
 
 /**
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     port: values.port !== undefined ? Number(values.port) : undefined,
     host: values.host,
     rendererDir: existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
+    printDir: defaultPrintDir(process.env),
   });
   const status = gateway.core.status();
   console.log(`Faxbot Desktop gateway listening on ${gateway.url}`);

@@ -52,6 +52,8 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['AUDIT_LOG_RETENTION_DAYS', 'audit.retentionDays', int],
   ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
+  ['PRINT_AUTOSEND_TAGGED', 'print.autosendTagged', bool],
+  ['HOT_FOLDER', 'print.hotFolder', str],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
   ['PROVIDER_TIMEOUT_SECONDS', 'providerTimeoutSeconds', int],
   ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],

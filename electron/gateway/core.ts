@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Settings } from '../../shared/settings';
 import type { GatewayStatus } from '../../shared/types';
@@ -17,6 +18,10 @@ import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
 import { JobsService } from './services/jobs';
 import { KeysService } from './services/keys';
+import { PrintJobsService } from './services/print-jobs';
+import { sourceTreeDesktop, type DesktopRouteContext } from './print/desktop-routes';
+import { HotFolder } from './print/hot-folder';
+import { PrintSpool } from './print/spool';
 import { RetentionSweeper } from './services/retention';
 import { SettingsService } from './services/settings';
 import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
@@ -47,6 +52,10 @@ export interface CoreOptions {
   outbox?: { tickMs?: number; leaseMs?: number; batchSize?: number; reconcileGiveUpMs?: number };
   /** Tests inject the free-space probe (a full disk is simulated at the file and database boundary). */
   disk?: { probe?: () => Promise<void>; probeIntervalMs?: number };
+  /** The per-user print folder the CUPS backend delivers into (print/spool.ts); null: no printer route. */
+  printDir?: string | null;
+  /** Electron passes its names and executable, for the Send To / PDF Services routes (print/desktop-routes.ts). */
+  desktop?: { productName: string; appExecutable: string | null; printIntakeDir: string };
 }
 
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
@@ -63,6 +72,10 @@ export interface GatewayCore {
   keys: KeysService;
   jobs: JobsService;
   intake: IntakeService;
+  printJobs: PrintJobsService;
+  printSpool: PrintSpool | null;
+  desktopRoutes: DesktopRouteContext;
+  hotFolder: HotFolder;
   inbound: InboundService;
   providers: ProviderRegistry;
   outbox: Outbox;
@@ -207,6 +220,24 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     onAccepted: () => outbox.nudge(),
   });
+  const printJobs = new PrintJobsService({ db, dataDir: options.dataDir, now, newId, intake, settings, events, audit, log });
+  const printSpool = options.printDir ? new PrintSpool(options.printDir, printJobs, log) : null;
+  const hotFolder = new HotFolder({
+    folder: () => settings.current.print.hotFolder,
+    maxBytes: () => settings.current.maxFileSizeMb * 1024 * 1024,
+    printJobs,
+    job: (id) => jobs.get(id),
+    now,
+    log,
+  });
+  const desktopRoutes: DesktopRouteContext = {
+    platform: process.platform,
+    env: options.env,
+    home: homedir(),
+    appExecutable: null,
+    ...(options.desktop ?? sourceTreeDesktop()),
+    printDir: options.printDir ?? null,
+  };
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
@@ -220,6 +251,10 @@ export function createCore(options: CoreOptions): GatewayCore {
     keys,
     jobs,
     intake,
+    printJobs,
+    printSpool,
+    desktopRoutes,
+    hotFolder,
     inbound,
     providers,
     outbox,

@@ -5,6 +5,8 @@ import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostic
 import { AppError, badRequest } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
+import { installRoute, removeRoute } from './print/desktop-routes';
+import { printRoutes } from './print/routes-state';
 
 type Handler<M extends MethodName> = (
   core: GatewayCore,
@@ -103,6 +105,27 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'tunnel:stop': async (core) => {
     await core.settings.update({ tunnel: { enabled: false } });
     return core.status();
+  },
+  'printJobs:list': (core) => core.printJobs.list(),
+  'printJobs:add': async (core, input) => {
+    const added = [];
+    for (const doc of decodeDocuments(core, input.documents)) added.push(await core.printJobs.receive({ source: 'open-file', ...doc }));
+    return added;
+  },
+  'printJobs:send': (core, input, caller) => core.printJobs.send(input.id, input.to, caller.kind === 'key' ? caller.keyId : null),
+  'printJobs:discard': (core, input) => core.printJobs.discard(input.id),
+  'printJobs:document': async (core, input) => ({
+    name: core.printJobs.get(input.id).fileName ?? 'Print job.pdf',
+    contentBase64: (await core.printJobs.document(input.id)).toString('base64'),
+  }),
+  'printRoutes:get': (core) => printRoutes(core),
+  'printRoutes:install': async (core, input) => {
+    await installRoute(input.route, core.desktopRoutes);
+    return printRoutes(core);
+  },
+  'printRoutes:remove': async (core, input) => {
+    await removeRoute(input.route, core.desktopRoutes);
+    return printRoutes(core);
   },
   'audit:tail': (core, input) => core.audit.recent(input.limit, input.event),
 };

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './http/admin-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
+import { registerPrintRoutes } from './http/print-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
@@ -148,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);
+  registerPrintRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
@@ -174,6 +176,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
+  try {
+    core.printSpool?.start(url);
+  } catch (error) {
+    // The printer route is optional: a print folder we cannot use must not stop the gateway.
+    log(`print folder unavailable, the Faxbot printer cannot deliver here: ${(error as Error).message}`);
+  }
   let stopCheckpoints = () => {};
   if (options.startWorkers !== false) {
     stopCheckpoints = startIdleCheckpoints(
@@ -183,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (!core.disk.report(error)) log(`WAL checkpoint failed: ${(error as Error).message}`);
       },
     );
+    core.hotFolder.start();
     core.outbox.start();
     core.retention.start();
     void core.retention.runOnce().catch((error) => log(`retention sweep failed: ${(error as Error).message}`));
@@ -206,6 +215,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       core.retention.stop();
       core.disk.stop();
       stopCheckpoints();
+      core.printSpool?.stop();
+      await core.hotFolder.stop();
       await core.outbox.stop();
       await app.close();
       await core.audit.close();

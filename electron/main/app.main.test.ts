@@ -273,12 +273,17 @@ describe('startDesktopApp', () => {
     expect(electron.shell.opened).toEqual(['http://127.0.0.1:45678/ui/login?code=abc', 'https://github.com/DMontgomery40/Faxbot/issues']);
   });
 
-  it('hands a file from the launch argv to the renderer once it listens', async () => {
+  it('adds a file from the launch argv as a print job, and opens Send once the window listens', async () => {
     await start({ argv: ['/opt/faxbot/faxbot', 'letter.pdf'] });
+    await vi.waitFor(() =>
+      expect(gateway.invoked).toContainEqual({
+        method: 'printJobs:add',
+        input: { documents: [{ name: 'letter.pdf', contentBase64: PDF.toString('base64') }] },
+      }),
+    );
     expect(sentOn(OPEN_FILES_CHANNEL)).toEqual([]);
     electron.ipcMain.listeners.get(OPEN_FILES_READY_CHANNEL)?.({ senderFrame: appFrame() });
-    await vi.waitFor(() => expect(sentOn(OPEN_FILES_CHANNEL)).toHaveLength(1));
-    expect(sentOn(OPEN_FILES_CHANNEL)[0]).toEqual([{ name: 'letter.pdf', contentBase64: PDF.toString('base64') }]);
+    await vi.waitFor(() => expect(sentOn(OPEN_FILES_CHANNEL)).toEqual([[]]));
   });
 
   it('takes files from a second launch and from open-file, and ignores readiness from a foreign frame', async () => {
@@ -292,6 +297,7 @@ describe('startDesktopApp', () => {
     expect(sentOn(OPEN_FILES_CHANNEL)).toEqual([]);
     electron.ipcMain.listeners.get(OPEN_FILES_READY_CHANNEL)?.({ senderFrame: appFrame() });
     await vi.waitFor(() => expect(sentOn(OPEN_FILES_CHANNEL)).toHaveLength(2));
+    expect(gateway.invoked.filter((call) => call.method === 'printJobs:add')).toHaveLength(2);
   });
 
   it('holds files again after the page reloads, until it re-subscribes', async () => {

@@ -7,6 +7,7 @@ import { createAppProtocolHandler } from './app-protocol';
 import { APP_SCHEME } from './app-url';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
 import { ExternalLinks } from './external-links.main';
+import { defaultPrintDir } from '../gateway/print/spool';
 import { OpenFilesQueue } from './file-intake';
 import type { GatewayFactory, GatewayHandle } from './gateway-handle';
 import { isTrustedSenderFrame, registerIpcGate } from './ipc-gate.main';
@@ -39,6 +40,8 @@ export interface DesktopDeps {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   log: Logger;
+  /** For the Send To / PDF Services entries Settings can add (gateway print/desktop-routes.ts). */
+  desktop?: { productName: string; appExecutable: string; printIntakeDir: string };
   /** How long quitting waits for the gateway to finish in-flight work; leases cover the rest. */
   shutdownGraceMs?: number;
 }
@@ -91,6 +94,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const links = new ExternalLinks(electron.shell, log);
   /** Set once, when the gateway is up: the one thing the steps learn later. */
   let running: { gateway: GatewayHandle; stopUpdates: () => void } | null = null;
+  let gatewayStarted: (gateway: GatewayHandle) => void = () => undefined;
+  const gatewayUp = new Promise<GatewayHandle>((resolve) => (gatewayStarted = resolve));
 
   const shutdown = setupShutdown({
     app,
@@ -118,6 +123,10 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     cwd: deps.cwd,
     ready,
     maxBytes: () => (settings.current?.maxFileSizeMb ?? 10) * MB,
+    hold: async (files) => {
+      const added = await (await gatewayUp).invoke('printJobs:add', { documents: files });
+      return added.ok ? null : added.error.message;
+    },
     notify: notifications.notify,
     showWindow: window.show,
     log,
@@ -173,6 +182,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     tray.setPhase('failed');
     return null;
   }
+  gatewayStarted(gateway);
   links.allowOrigin(new URL(gateway.url).origin);
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: deps.paths.renderer, csp: uiContentSecurityPolicy(gateway.url) }));
   registerIpcGate(
@@ -223,6 +233,8 @@ async function startGateway(deps: DesktopDeps): Promise<GatewayHandle | null> {
       ...(deps.sqliteBinding.kind === 'electron' ? { sqliteBinding: deps.sqliteBinding.path } : {}),
       // The window talks over IPC: a busy REST port must not keep it from opening.
       fallbackWhenPortBusy: true,
+      printDir: defaultPrintDir(env),
+      desktop: deps.desktop,
     });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));

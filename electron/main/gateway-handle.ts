@@ -15,6 +15,9 @@ export interface GatewayOptions {
   sqliteBinding?: string;
   /** The window needs no port: when the REST port is busy, take a free one and report it. */
   fallbackWhenPortBusy?: boolean;
+  /** The per-user print folder the CUPS fax printer delivers into. */
+  printDir?: string | null;
+  desktop?: { productName: string; appExecutable: string | null; printIntakeDir: string };
 }
 
 export interface GatewayHandle {

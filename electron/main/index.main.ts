@@ -48,6 +48,16 @@ startDesktopApp({
   env: process.env,
   platform: process.platform,
   log,
+  desktop: {
+    // Electron's own additions (app.getName = productName, process.resourcesPath), untyped here.
+    productName: (electron.app as unknown as { getName(): string }).getName(),
+    appExecutable: process.execPath,
+    // extraResources puts build/print-intake at resources/print-intake in a packaged app.
+    printIntakeDir: join(
+      electron.app.isPackaged ? ((process as { resourcesPath?: string }).resourcesPath ?? appDir) : join(appDir, 'build'),
+      'print-intake',
+    ),
+  },
 }).catch((error: unknown) => {
   console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
   electron.app.exit(1);

@@ -1,6 +1,6 @@
 import { OPEN_FILES_CHANNEL, OPEN_FILES_READY_CHANNEL } from './channels';
 import type { AppLike, IpcMainLike } from './electron-api';
-import { filePathsFromArgv, OpenFilesQueue, readIntakeFiles } from './file-intake';
+import { filePathsFromArgv, OpenFilesQueue, readIntakeFiles, type IntakeFile } from './file-intake';
 import { isTrustedSenderFrame } from './ipc-gate.main';
 import type { Logger } from './logger';
 import type { NotificationContent } from './notifications';
@@ -20,6 +20,8 @@ export interface FileIntakeStepDeps {
   /** Resolves when Electron is ready: files arriving earlier wait for it. */
   ready: Promise<void>;
   maxBytes: () => number;
+  /** Hands readable documents to the gateway's one intake (they wait as print jobs); a sentence when refused. */
+  hold: (files: IntakeFile[]) => Promise<string | null>;
   notify: (content: NotificationContent) => void;
   showWindow: () => void;
   log: Logger;
@@ -38,9 +40,16 @@ export function setupFileIntake(deps: FileIntakeStepDeps): FileIntakeStep {
     const { files, rejected } = await readIntakeFiles(paths, deps.maxBytes());
     deps.log.info(`[intake] ${files.length} accepted, ${rejected.length} refused`);
     await deps.ready;
-    if (files.length > 0) deps.queue.push(files);
     for (const { name, reason } of rejected) deps.notify({ title: 'Could not open document', body: `${name} ${reason}` });
+    if (files.length > 0) {
+      // One intake with the printer and the hot folder: the documents wait as print jobs (on Send,
+      // and in GET /print-jobs) until a person adds a number; a window reload cannot lose them.
+      const refused = await deps.hold(files);
+      if (refused !== null) deps.notify({ title: 'Could not open document', body: refused });
+    }
     deps.showWindow();
+    // An empty batch opens Send, where the waiting documents are listed.
+    deps.queue.push([]);
   };
 
   deps.app.on('open-file', (event, path) => {

@@ -8,6 +8,7 @@ import { countryName, plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 import { MAX_THUMBNAILS, type SendDocument } from '../lib/use-send-documents';
+import { PrintJobsPanel } from './PrintJobsPanel';
 
 export function SendPage() {
   const { documents, settings, status, toast } = useShell();
@@ -70,6 +71,7 @@ export function SendPage() {
         <h1>Send a fax</h1>
         {status?.testMode && <TestTag />}
       </div>
+      <PrintJobsPanel />
       <form className="send-grid" onSubmit={(e) => void send(e)} noValidate>
         <section className="send-docs" aria-labelledby="docs-heading">
           <h2 id="docs-heading" className="visually-hidden">

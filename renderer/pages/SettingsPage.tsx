@@ -7,6 +7,7 @@ import { backendInfo } from '../lib/backend-fields';
 import { href } from '../lib/route';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
+import { PrintToFaxCard } from './PrintToFaxCard';
 
 const SECTIONS: { title: string; fields: SettingField[] }[] = [
   {
@@ -39,6 +40,22 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
         ],
       },
       { path: 'maxFileSizeMb', label: 'Largest file accepted (MB)', kind: 'number' },
+    ],
+  },
+  {
+    title: 'Print to fax',
+    fields: [
+      {
+        path: 'print.autosendTagged',
+        label: 'Send printed documents with a @@fax:…@@ number tag at once (no confirmation)',
+        kind: 'checkbox',
+      },
+      {
+        path: 'print.hotFolder',
+        label: 'Hot folder (files named "+15551234567 …" or carrying a tag are faxed)',
+        kind: 'text',
+        hint: 'A full folder path; leave empty to turn it off.',
+      },
     ],
   },
   {
@@ -201,6 +218,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <PrintToFaxCard />
     </div>
   );
 }

@@ -259,8 +259,8 @@ export class IntakeService {
     return job;
   }
 
-  /** Converts and checks every document of a desktop send; several documents make one fax. */
-  private async toPdf(doc: DocumentInput): Promise<{ pdf: Uint8Array; pages: number; warnings: PreflightView['warnings'] }> {
+  /** Converts and checks one document (every door uses this: desktop send, print jobs, hot folder); several make one fax. */
+  async toPdf(doc: DocumentInput): Promise<{ pdf: Uint8Array; pages: number; warnings: PreflightView['warnings'] }> {
     const sniffed = sniffDocument(doc.bytes.subarray(0, 64 * 1024));
     if ('error' in sniffed) {
       if (sniffed.error === 'empty') throw badRequest(`${doc.name}: the file is empty`);

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { initial } from './0001-initial';
 import { jobUploads } from './0002-job-uploads';
 import { apiKeyHmac } from './0003-api-key-hmac';
+import { printJobs } from './0008-print-jobs';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac];
+export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs];

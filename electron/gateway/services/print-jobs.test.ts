@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PrintJobView } from '../../../shared/types';
+import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
+
+const letter = readFileSync(join(__dirname, '../../../e2e/fixtures/three-page-letter.pdf'));
+const admin = { 'x-api-key': 'bootstrap_admin_only' };
+const authEnv = { API_KEY: 'bootstrap_admin_only', REQUIRE_API_KEY: 'true' };
+
+let gw: TestGateway | null = null;
+afterEach(async () => {
+  await gw?.close();
+  gw = null;
+});
+
+async function createKey(scopes: string[]): Promise<string> {
+  const res = await gw!.json('POST', '/admin/api-keys', { name: 'print', owner: 'tester', scopes }, admin);
+  return res.body.token as string;
+}
+
+describe('print jobs: one intake for documents without a number', () => {
+  it('an untagged PDF waits, is listed by GET /print-jobs (fax:send), and is faxed once a person adds a number', async () => {
+    gw = await startTestGateway({ env: authEnv });
+    const sender = { 'x-api-key': await createKey(['fax:send', 'fax:read']) };
+    const reader = { 'x-api-key': await createKey(['fax:read']) };
+
+    const posted = await gw.post('/print-jobs', faxForm(null, { name: 'referral.pdf', bytes: letter }), sender);
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ source: 'api', file_name: 'referral.pdf', pages: 3, tag_numbers: [], state: 'waiting' });
+
+    expect((await gw.get('/print-jobs', reader)).status).toBe(403);
+    const listed = await gw.get('/print-jobs', sender);
+    expect(listed.body.print_jobs.map((j: { id: string }) => j.id)).toEqual([posted.body.id]);
+
+    const bad = await gw.json('POST', `/print-jobs/${posted.body.id}/send`, { to: ['+15551234567', '12'] }, sender);
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toMatch(/number/i);
+    expect((await gw.get('/print-jobs', sender)).body.print_jobs).toHaveLength(1);
+
+    const sent = await gw.json('POST', `/print-jobs/${posted.body.id}/send`, { to: '+15551234567' }, sender);
+    expect(sent.status).toBe(200);
+    expect(sent.body.state).toBe('sent');
+    const job = await gw.waitForJob(sent.body.job_ids[0], ['delivered'], 10_000, sender);
+    expect(job).toMatchObject({ status: 'SUCCESS', pages: 3, file_name: 'referral.pdf' });
+    expect((await gw.get('/print-jobs', sender)).body.print_jobs).toEqual([]);
+
+    const again = await gw.json('POST', `/print-jobs/${posted.body.id}/send`, { to: '+15551234567' }, sender);
+    expect(again.status).toBe(409);
+  });
+
+  it('refuses what a desktop send refuses, with the same words, through REST and /rpc alike', async () => {
+    gw = await startTestGateway();
+    const rest = await gw.post('/print-jobs', faxForm(null, { name: 'photo.pdf', bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) }));
+    const rpc = await gw.invoke('printJobs:add', { documents: [{ name: 'photo.pdf', contentBase64: '/9j/4AECAw==' }] });
+    const send = await gw.invoke('jobs:send', { to: '+15551234567', documents: [{ name: 'photo.pdf', contentBase64: '/9j/4AECAw==' }] });
+    expect(rest.status).toBe(415);
+    expect(rpc).toEqual({ ok: false, error: { code: 'unsupported_type', message: 'photo.pdf: only PDF and TXT files can be faxed' } });
+    expect(send).toEqual(rpc);
+    expect(rest.body.detail).toBe('photo.pdf: only PDF and TXT files can be faxed');
+    expect((await gw.get('/print-jobs')).body.print_jobs).toEqual([]);
+  });
+
+  it('a tag fills the number but waits for a person while autosend is off', async () => {
+    gw = await startTestGateway();
+    const text = Buffer.from('Lab results\nFax to @@fax:+15551234567@@ and @@fax:(555) 123-4568@@\n').toString('base64');
+    const added = await gw.invoke('printJobs:add', { documents: [{ name: 'results.txt', contentBase64: text }] });
+    expect(added.ok).toBe(true);
+    const [printJob] = (added as { value: PrintJobView[] }).value;
+    expect(printJob).toMatchObject({ source: 'open-file', state: 'waiting', tagNumbers: ['+15551234567', '+15551234568'] });
+    expect((await gw.invoke('jobs:list', {})) as { value: { items: unknown[] } }).toMatchObject({ value: { items: [] } });
+
+    const discarded = await gw.invoke('printJobs:discard', { id: printJob!.id });
+    expect(discarded).toMatchObject({ ok: true, value: { state: 'discarded' } });
+    expect(await gw.invoke('printJobs:list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  it('with PRINT_AUTOSEND_TAGGED=true a tagged document is faxed to every tagged number at once', async () => {
+    gw = await startTestGateway({ env: { PRINT_AUTOSEND_TAGGED: 'true' } });
+    const posted = await gw.post(
+      '/print-jobs',
+      faxForm(null, { name: 'orders.txt', bytes: 'Orders\n@@fax:+15551234567@@ @@fax:+15551234568@@\n' }),
+    );
+    expect(posted.body).toMatchObject({ state: 'sent', tag_numbers: ['+15551234567', '+15551234568'] });
+    const jobs = await Promise.all(posted.body.job_ids.map((id: string) => gw!.waitForJob(id, ['delivered'])));
+    expect(jobs.map((j) => j.to_e164).sort()).toEqual(['+15551234567', '+15551234568']);
+    expect((await gw.get('/print-jobs')).body.print_jobs).toEqual([]);
+  });
+});
+
+describe('print spool: what the CUPS backend hands over', () => {
+  function spoolJob(printDir: string, name: string, bytes: Buffer, title: string): void {
+    mkdirSync(join(printDir, 'spool'), { recursive: true });
+    writeFileSync(join(printDir, 'spool', `${name}.title`), title);
+    writeFileSync(join(printDir, 'spool', `${name}.job`), bytes);
+  }
+
+  it('publishes its address and a 0600 secret, takes a poked job once, and refuses a wrong secret', async () => {
+    const printDir = join(mkdtempSync(join(tmpdir(), 'fbd-print-')), 'print');
+    gw = await startTestGateway({ printDir });
+    expect(readFileSync(join(printDir, 'gateway-url'), 'utf8').trim()).toBe(gw.url);
+    const header = readFileSync(join(printDir, 'auth-header'), 'utf8').trim();
+    expect(statSync(join(printDir, 'auth-header')).mode & 0o777).toBe(0o600);
+    expect(statSync(printDir).mode & 0o777).toBe(0o700);
+    const secret = header.replace('Authorization: ', '');
+
+    await gw.core.printSpool?.initialScan;
+    spoolJob(printDir, 'cups-7-1700000000-42', letter, 'Referral - Word');
+    const poke = (authorization: string, name = 'cups-7-1700000000-42') =>
+      request(`${gw!.url}/print-jobs/spool/${name}`, { method: 'POST', headers: { authorization } });
+    const denied = await poke('Bearer ' + '0'.repeat(64));
+    expect(denied.statusCode).toBe(401);
+    await denied.body.dump();
+    const taken = await poke(secret);
+    expect(taken.statusCode).toBe(202);
+    await taken.body.dump();
+    const again = await poke(secret);
+    expect(again.statusCode).toBe(202);
+    await again.body.dump();
+    const unknown = await poke(secret, 'cups-9-1700000000-1');
+    expect(unknown.statusCode).toBe(404);
+    await unknown.body.dump();
+    const bad = await poke(secret, '..%2Fgateway-url');
+    expect(bad.statusCode).toBe(400);
+    await bad.body.dump();
+
+    const listed = await gw.get('/print-jobs');
+    expect(listed.body.print_jobs).toMatchObject([{ source: 'printer', file_name: 'Referral - Word', pages: 3, state: 'waiting' }]);
+  });
+
+  it('takes jobs that were spooled while no gateway ran, at start, with the same secret as before', async () => {
+    const printDir = join(mkdtempSync(join(tmpdir(), 'fbd-print-')), 'print');
+    const dataDir = mkdtempSync(join(tmpdir(), 'fbd-gw-'));
+    gw = await startTestGateway({ printDir, dataDir });
+    const header = readFileSync(join(printDir, 'auth-header'), 'utf8');
+    await gw.close();
+    expect(() => readFileSync(join(printDir, 'gateway-url'))).toThrow();
+
+    spoolJob(printDir, 'cups-8-1700000001-43', letter, 'Chart');
+    gw = await startTestGateway({ printDir, dataDir });
+    expect(readFileSync(join(printDir, 'auth-header'), 'utf8')).toBe(header);
+    const deadline = Date.now() + 5000;
+    let jobs: { file_name: string }[] = [];
+    while (Date.now() < deadline && jobs.length === 0) {
+      jobs = (await gw.get('/print-jobs')).body.print_jobs;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(jobs).toMatchObject([{ file_name: 'Chart', pages: 3 }]);
+    expect(() => readFileSync(join(printDir, 'spool', 'cups-8-1700000001-43.job'))).toThrow();
+  });
+});
