@@ -11,6 +11,7 @@ import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
+import { registerMcpRoutes } from './mcp/routes';
 import { invoke } from './rpc-handlers';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
@@ -96,6 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerInboundRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
+  registerMcpRoutes(app, core, { allowPrivateFileUrls: proc.mcpAllowPrivateFileUrls });
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
   if (options.rendererDir) registerStaticRoutes(app, options.rendererDir);
 

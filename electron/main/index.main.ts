@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import ElectronStore from 'electron-store';
+import { runMcpSubcommand } from '../gateway/mcp/stdio-bridge';
 import { createGateway } from '../gateway/server';
 import { startDesktopApp } from './app.main';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
@@ -22,23 +23,33 @@ const log = {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => electron.app.quit());
 
-startDesktopApp({
-  electron,
-  createGateway,
-  ElectronStore,
-  autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
-  paths: {
-    preload: join(__dirname, 'preload.cjs'),
-    renderer: join(appDir, 'dist', 'renderer'),
-    windowIcon: join(iconDir, 'icon.png'),
-    trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
-  },
-  argv: process.argv,
-  cwd: process.cwd(),
-  env: process.env,
-  platform: process.platform,
-  log,
-}).catch((error: unknown) => {
-  console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
-  electron.app.exit(1);
-});
+// `faxbot-desktop mcp`: the stdio MCP server for assistants, no window (it talks to the running app's gateway).
+const userArgs = process.argv.slice(electron.app.isPackaged ? 1 : 2);
+if (userArgs[0] === 'mcp') {
+  runMcpSubcommand(process.env, () => electron.app.quit()).catch(() => electron.app.exit(1));
+} else {
+  startApp();
+}
+
+function startApp(): void {
+  startDesktopApp({
+    electron,
+    createGateway,
+    ElectronStore,
+    autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
+    paths: {
+      preload: join(__dirname, 'preload.cjs'),
+      renderer: join(appDir, 'dist', 'renderer'),
+      windowIcon: join(iconDir, 'icon.png'),
+      trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
+    },
+    argv: process.argv,
+    cwd: process.cwd(),
+    env: process.env,
+    platform: process.platform,
+    log,
+  }).catch((error: unknown) => {
+    console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
+    electron.app.exit(1);
+  });
+}

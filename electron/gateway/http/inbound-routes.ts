@@ -5,7 +5,7 @@ import { faxbotInbound } from '../services/inbound';
 import { hasScope } from '../services/keys';
 import { identify, limit, noStore, requireScope } from './auth';
 
-function requireInboundEnabled(core: GatewayCore): void {
+export function requireInboundEnabled(core: GatewayCore): void {
   if (!core.settings.current.inboundEnabled) throw new AppError('not_found', 'Inbound not enabled');
 }
 
