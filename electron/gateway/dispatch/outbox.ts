@@ -84,7 +84,15 @@ export class Outbox {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.schedule(0);
+  }
+
+  /** Admin restart: in-flight submissions finish (or keep their lease for reconciliation), then the worker starts again. */
+  async restart(): Promise<void> {
+    if (!this.running) return;
+    await this.stop();
+    this.start();
   }
 
   /** Wakes the worker now (a new job was accepted). */
@@ -334,15 +342,30 @@ export class Outbox {
     for (const row of due) {
       const provider = this.deps.providerFor(row.backend);
       if (!provider?.poll || !row.provider_id) continue;
-      try {
-        const update = await provider.poll(row.provider_id, AbortSignal.timeout(this.submitTimeoutMs));
-        const current = this.deps.jobs.row(row.id);
-        const { job } = this.deps.jobs.applyProviderUpdate(current, update);
-        if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
-      } catch (error) {
-        this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
-        this.sql.nextPoll.run(this.deps.now() + Math.max(provider.traits.pollIntervalMs, 30_000), row.id);
-      }
+      await this.pollOne(row, provider).catch(() => undefined);
+    }
+  }
+
+  /** Asks the provider now for one job's status (admin "refresh"); false when the provider cannot be asked. */
+  async refresh(id: string): Promise<boolean> {
+    const row = this.deps.jobs.row(id);
+    const provider = this.deps.providerFor(row.backend);
+    if (!provider?.poll || !row.provider_id || row.status !== 'sending') return false;
+    await this.pollOne(row, provider);
+    return true;
+  }
+
+  private async pollOne(row: JobRow, provider: FaxProvider): Promise<void> {
+    if (!provider.poll) return;
+    try {
+      const update = await provider.poll(row.provider_id as string, AbortSignal.timeout(this.submitTimeoutMs));
+      const current = this.deps.jobs.row(row.id);
+      const { job } = this.deps.jobs.applyProviderUpdate(current, update);
+      if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
+    } catch (error) {
+      this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
+      this.sql.nextPoll.run(this.deps.now() + Math.max(provider.traits.pollIntervalMs, 30_000), row.id);
+      throw error;
     }
   }
 }

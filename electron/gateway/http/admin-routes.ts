@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { maskNumber } from '../../../shared/phone';
 import { statusesForFilter } from '../../../shared/status';
-import type { ApiKeyView } from '../../../shared/types';
+import type { ApiKeyView, JobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { runDiagnostics, callbackUrls } from '../services/diagnostics';
 import { AppError, badRequest } from '../services/errors';
+import { adminCompatRoutes } from './admin-compat-routes';
 import { requireAdmin } from './auth';
 
 /** Faxbot's key list shape (snake_case). */
@@ -20,6 +21,21 @@ function keyOut(key: ApiKeyView) {
     last_used_at: key.lastUsedAt,
     expires_at: key.expiresAt,
     revoked_at: key.revokedAt,
+  };
+}
+
+/** Faxbot's admin job shape: the number masked, errors already free of numbers. */
+export function adminJobOut(job: JobView) {
+  return {
+    id: job.id,
+    to_number: maskNumber(job.toE164),
+    status: job.faxbotStatus,
+    state: job.status,
+    backend: job.backend,
+    pages: job.pages,
+    error: job.error,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
   };
 }
 
@@ -44,6 +60,7 @@ export function registerAdminRoutes(root: FastifyInstance, core: GatewayCore): v
       reply.headers({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', pragma: 'no-cache' });
     });
     adminRoutes(app, core);
+    adminCompatRoutes(app, core);
   });
 }
 
@@ -152,17 +169,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
     return {
       total: page.total,
       next_cursor: page.nextCursor,
-      jobs: page.items.map((job) => ({
-        id: job.id,
-        to_number: maskNumber(job.toE164),
-        status: job.faxbotStatus,
-        state: job.status,
-        backend: job.backend,
-        pages: job.pages,
-        error: job.error,
-        created_at: job.createdAt,
-        updated_at: job.updatedAt,
-      })),
+      jobs: page.items.map(adminJobOut),
     };
   });
 }

@@ -76,6 +76,13 @@ export class AuditLog {
     if (file) this.appendLine(file, format === 'json' ? JSON.stringify(entry) : this.textLine(entry));
   }
 
+  /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
+  tailFile(): { file: string; format: 'json' | 'text' } {
+    this.flush();
+    const { file, format } = this.target();
+    return { file, format };
+  }
+
   recent(limit: number, event?: string): AuditEntry[] {
     const rows = this.tail.all(event ?? null, event ?? null, limit) as { ts: number; event: string; fields: string }[];
     if (rows.length === 0)
