@@ -9,6 +9,8 @@ import { registerAdminRoutes } from './http/admin-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
+import { registerOpenApiRoutes } from './http/openapi';
+import { collectRoutes, type RegisteredRoute } from './http/openapi-collect';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { registerMcpRoutes } from './mcp/routes';
@@ -43,6 +45,8 @@ export interface Gateway {
   invoke(method: string, input: unknown): Promise<RpcResult<unknown>>;
   /** A fresh one-time sign-in link for a browser. */
   uiLoginUrl(): string;
+  /** Every HTTP route registered (what /openapi.json must describe). */
+  routes: readonly RegisteredRoute[];
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ detail: 'Not Found' }));
 
+  const routes = collectRoutes(app);
   const sessions = new UiSessions(core.now);
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
@@ -98,6 +103,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
   registerMcpRoutes(app, core, { allowPrivateFileUrls: proc.mcpAllowPrivateFileUrls });
+  registerOpenApiRoutes(app, routes);
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
   if (options.rendererDir) registerStaticRoutes(app, options.rendererDir);
 
@@ -125,6 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     core,
     events: core.events,
     invoke: (method, input) => invoke(core, method, input, UI_CALLER),
+    routes,
     uiLoginUrl: () => `${url}/ui/login?code=${sessions.mintLoginCode()}`,
     async close() {
       if (closed) return;

@@ -8,20 +8,14 @@ import { BACKENDS, SECRET_NAMES, type SecretName, type Settings } from '../../..
 import type { SettingsView } from '../../../shared/types';
 import { ConfigError, ENV_NAME_FOR_PATH, settingsFromEnv } from '../config';
 import type { GatewayCore } from '../core';
-import { invoke, readableZodError } from '../rpc-handlers';
+import { invoke } from '../rpc-handlers';
 import { SECRET_ENV_NAMES } from '../secrets/env-names';
 import { setupChecks } from '../services/diagnostics';
 import { AppError, badRequest } from '../services/errors';
 import { adminJobOut } from './admin-routes';
 import { noStore, requireAdmin } from './auth';
 import { faxJobOut, jobPdf } from './fax-routes';
-
-/** Parses a request part with its route's zod schema (the same schema /openapi.json publishes). */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw badRequest(readableZodError(parsed.error));
-  return parsed.data;
-}
+import { parseInput } from './validate';
 
 /** Secrets are write-only: configured or not, never a character of the value (Faxbot showed the last 4). */
 const SECRET_MASK = '********';
