@@ -1,6 +1,7 @@
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../../../shared/mcp';
 import type { GatewayCore } from '../core';
 import { authenticate } from '../http/auth';
 import { isAllowedOrigin } from '../security/origin';
@@ -8,9 +9,7 @@ import { AppError } from '../services/errors';
 import type { Caller } from '../services/keys';
 import { createMcpServer, type McpOptions } from './tools';
 
-export const MCP_HTTP_PATH = '/mcp/http';
-export const MCP_SSE_PATH = '/mcp/sse';
-export const MCP_SSE_MESSAGES_PATH = '/mcp/sse/messages';
+export { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH };
 /** Old-style SSE clients hold a stream each; a bound keeps a misbehaving client from exhausting the gateway. */
 const MAX_SSE_SESSIONS = 32;
 /** Base64 documents travel inside the JSON body: room for the largest allowed file plus JSON overhead. */
