@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { JobView } from '../../../shared/types';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
 import type { JobRow } from '../services/jobs';
 import { noStore, requireScope } from './auth';
+import { parseInput } from './validate';
 
 /** Faxbot's FaxJobOut field names first (clients read these), then our richer fields. */
 export function faxJobOut(job: JobView) {
@@ -115,6 +117,10 @@ export async function jobPdf(core: GatewayCore, row: JobRow): Promise<Buffer> {
   }
 }
 
+export const FaxPdfQuery = z.object({
+  token: z.string({ error: 'token query parameter is required' }).min(1, 'token query parameter is required').max(512),
+});
+
 export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void {
   const rate = (bucket: string) => ({ bucket, limit: core.settings.current.maxRequestsPerMinute });
 
@@ -130,9 +136,8 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
   });
 
   /** The provider's fetch of the document: no API key, a short-lived token instead. */
-  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/fax/:id/pdf', async (request, reply) => {
-    const { token } = request.query;
-    if (!token) throw new AppError('bad_request', 'token query parameter is required');
+  app.get<{ Params: { id: string } }>('/fax/:id/pdf', async (request, reply) => {
+    const { token } = parseInput(FaxPdfQuery, request.query);
     const row = core.jobs.row(request.params.id);
     const verdict = core.tokens.check('job', row.id, token);
     if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');

@@ -6,6 +6,8 @@ import { version } from '../version';
 import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, SimulateInboundBody } from './admin-compat-routes';
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
 import { DOCS_HTML, DOCS_JS } from './docs-viewer';
+import { FaxPdfQuery } from './fax-routes';
+import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import type { RegisteredRoute } from './openapi-collect';
 
 /*
@@ -181,7 +183,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'fax',
     auth: 'none',
     params: JobIdParams,
-    query: z.object({ token: z.string().describe('The media token from the link') }),
+    query: FaxPdfQuery,
     responses: { 200: 'pdf', ...errors(400, 403, 404) },
   },
   'GET /inbound': {
@@ -189,12 +191,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'inbound',
     auth: 'apiKey',
     scope: 'inbound:list',
-    query: z.object({
-      to_number: z.string().optional(),
-      status: z.string().optional(),
-      limit: z.string().optional().describe('1-100, default 100'),
-      cursor: z.string().optional(),
-    }),
+    query: InboundListQuery,
     responses: { 200: z.array(InboundFaxOut), ...errors(401, 403, 404, 429) },
   },
   'GET /inbound/:id': {
@@ -211,7 +208,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'apiKey',
     scope: 'inbound:read',
     params: JobIdParams,
-    query: z.object({ token: z.string().optional() }),
+    query: InboundPdfQuery,
     responses: { 200: 'pdf', ...errors(401, 403, 404, 429) },
   },
 
