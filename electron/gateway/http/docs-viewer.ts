@@ -26,7 +26,7 @@ export const DOCS_HTML = `<!doctype html>
   pre { background: #f1f3f6; padding: 8px; overflow: auto; max-height: 320px; font-size: 12px; }
   table { border-collapse: collapse; margin: 6px 0; } td, th { border: 1px solid #dde; padding: 3px 8px; text-align: left; font-size: 13px; }
   .try input, .try textarea { font-family: ui-monospace, monospace; font-size: 12px; }
-  .try textarea { width: 100%; min-height: 80px; }
+  .try textarea { width: 100%; min-height: 80px; box-sizing: border-box; }
   button { padding: 4px 12px; }
   .error { color: #a11d1d; }
 </style>
