@@ -140,6 +140,34 @@ describe.each(['http', 'sse'] as const)('MCP over %s', (kind) => {
   });
 });
 
+describe('MCP over SSE sessions', () => {
+  it('lets only the key that opened a stream speak into it', async () => {
+    gw = await startTestGateway({ env: authEnv });
+    const owner = await createKey(['fax:read']);
+    const other = await createKey(['fax:read']);
+    const stream = await fetch(`${gw.url}/mcp/sse`, { headers: { 'x-api-key': owner } });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let received = '';
+    for (let chunk = 0; chunk < 20 && !/data: (\S+)/.test(received); chunk += 1)
+      received += new TextDecoder().decode((await reader.read()).value);
+    const endpoint = (/data: (\S+)/.exec(received) as RegExpExecArray)[1] as string;
+    expect(endpoint).toMatch(/^\/mcp\/sse\/messages\?sessionId=/);
+    cleanups.push(() => reader.cancel());
+    const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
+    const post = (key: string, path = endpoint) =>
+      fetch(`${gw!.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify(ping),
+      });
+    const intruder = await post(other);
+    expect(intruder.status).toBe(403);
+    expect(await intruder.json()).toEqual({ detail: 'This MCP session belongs to another API key' });
+    expect((await post(owner, '/mcp/sse/messages?sessionId=made-up')).status).toBe(404);
+    expect((await post(owner)).status).toBe(202);
+  });
+});
+
 describe('MCP tool arguments', () => {
   it('answers bad arguments with the API sentences, never a stack trace', async () => {
     gw = await startTestGateway({ env: authEnv });
