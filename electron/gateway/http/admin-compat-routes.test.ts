@@ -64,6 +64,11 @@ describe("Faxbot's admin API", () => {
     }
     const manager = await keyWith(['keys:manage']);
     expect((await call('GET', '/admin/settings', undefined, manager)).status).toBe(200);
+    // Faxbot's console reads where MCP answers from /admin/config.
+    expect((await call('GET', '/admin/config', undefined, manager)).body.mcp).toMatchObject({
+      http_path: '/mcp/http',
+      sse_path: '/mcp/sse',
+    });
   });
 
   it('GET/PUT /admin/settings persist through the settings store and keep secrets write-only', async () => {

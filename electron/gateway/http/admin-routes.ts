@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { MCP_HTTP_PATH, MCP_SSE_PATH } from '../../../shared/mcp';
 import { maskNumber } from '../../../shared/phone';
 import { statusesForFilter } from '../../../shared/status';
 import type { ApiKeyView, JobView } from '../../../shared/types';
@@ -123,6 +124,8 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
       rate_limits: { global_rpm: s.maxRequestsPerMinute, inbound_list_rpm: s.inboundListRpm, inbound_get_rpm: s.inboundGetRpm },
       inbound: { enabled: s.inboundEnabled, retention_days: s.inboundRetentionDays, token_ttl_minutes: s.inboundTokenTtlMinutes },
       storage: { backend: s.storage.backend },
+      // Always on here, behind API keys (Faxbot's ENABLE_MCP_* flags and OAuth do not apply).
+      mcp: { sse_enabled: true, sse_path: MCP_SSE_PATH, http_enabled: true, http_path: MCP_HTTP_PATH, require_oauth: false },
       version: status.version,
     };
   });

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createServer, type Server } from 'node:http';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../testing/harness';
+import { runStdioBridge } from './stdio-bridge';
 import { FILE_PATH_REFUSED } from './tools';
 
 const ADMIN = 'bootstrap_admin_for_mcp';
@@ -235,6 +237,17 @@ describe('MCP tool arguments', () => {
 });
 
 describe('MCP over stdio (npm run mcp)', () => {
+  it('says plainly when the gateway is not running, instead of dying', async () => {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const bridge = await runStdioBridge({ apiUrl: 'http://127.0.0.1:9', apiKey: 'fbk_live_000000000000_x', transport: serverSide });
+    cleanups.push(() => bridge.close());
+    const client = new Client({ name: 'mcp-test', version: '1.0.0' });
+    await client.connect(clientSide);
+    await expect(client.listTools()).rejects.toThrow('Cannot reach the Faxbot Desktop gateway at http://127.0.0.1:9: is the app running?');
+    const local = await tool(client, 'send_fax', { to: '+15551230006', filePath: '/definitely/not/here.pdf' });
+    expect(text(local)).toBe('File not found: /definitely/not/here.pdf');
+  });
+
   it('forwards to the gateway with API_KEY and turns filePath into the document', { timeout: 30_000 }, async () => {
     gw = await startTestGateway({ env: authEnv });
     const dir = mkdtempSync(join(tmpdir(), 'fbd-mcp-'));
