@@ -24,32 +24,26 @@ const log = {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => electron.app.quit());
 
 // `faxbot-desktop mcp`: the stdio MCP server for assistants, no window (it talks to the running app's gateway).
-const userArgs = process.argv.slice(electron.app.isPackaged ? 1 : 2);
-if (userArgs[0] === 'mcp') {
-  runMcpSubcommand(process.env, () => electron.app.quit()).catch(() => electron.app.exit(1));
-} else {
-  startApp();
-}
+const mcpOnly = () => runMcpSubcommand(process.env, () => electron.app.quit());
+const start = process.argv[electron.app.isPackaged ? 1 : 2] === 'mcp' ? mcpOnly : startDesktopApp;
 
-function startApp(): void {
-  startDesktopApp({
-    electron,
-    createGateway,
-    ElectronStore,
-    autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
-    paths: {
-      preload: join(__dirname, 'preload.cjs'),
-      renderer: join(appDir, 'dist', 'renderer'),
-      windowIcon: join(iconDir, 'icon.png'),
-      trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
-    },
-    argv: process.argv,
-    cwd: process.cwd(),
-    env: process.env,
-    platform: process.platform,
-    log,
-  }).catch((error: unknown) => {
-    console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
-    electron.app.exit(1);
-  });
-}
+start({
+  electron,
+  createGateway,
+  ElectronStore,
+  autoUpdater: () => (require('electron-updater') as { autoUpdater: AutoUpdaterLike }).autoUpdater,
+  paths: {
+    preload: join(__dirname, 'preload.cjs'),
+    renderer: join(appDir, 'dist', 'renderer'),
+    windowIcon: join(iconDir, 'icon.png'),
+    trayIcon: join(iconDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
+  },
+  argv: process.argv,
+  cwd: process.cwd(),
+  env: process.env,
+  platform: process.platform,
+  log,
+}).catch((error: unknown) => {
+  console.error(`[app] startup failed: ${error instanceof Error ? error.name : typeof error}`);
+  electron.app.exit(1);
+});
