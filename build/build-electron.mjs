@@ -13,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Loaded at run time from node_modules, never bundled. */
-export const EXTERNAL = ['electron', 'better-sqlite3', '@napi-rs/keyring', 'electron-updater'];
+// The MCP SDK is loaded from node_modules too: bundled, its zod imports initialise after its own top-level schemas.
+export const EXTERNAL = ['electron', 'better-sqlite3', '@napi-rs/keyring', 'electron-updater', '@modelcontextprotocol/sdk'];
 
 /** esbuild options for main.cjs and preload.cjs, written to `outDir` (tests build into a temp dir). */
 export function electronBuildOptions(outDir = join(root, 'dist-electron')) {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
+import { runMcpSubcommand } from './mcp/stdio-bridge';
 import { defaultPrintDir } from './print/spool';
 import { createGateway, PortBusyError } from './server';
 
@@ -11,6 +12,7 @@ import { createGateway, PortBusyError } from './server';
  * `npm start -- --headless` forces it. Prints the URL and a one-time sign-in link.
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'mcp') return runMcpSubcommand(process.env, () => process.exit(0));
   const { values } = parseArgs({
     options: {
       headless: { type: 'boolean', default: true },

@@ -9,7 +9,8 @@ describe('configuration layering: defaults < settings file < Faxbot environment 
     expect(settings.pdfTokenTtlMinutes).toBe(60);
     expect(settings.inboundRetentionDays).toBe(30);
     expect(sources.backend).toBe('default');
-    expect(processOptions({})).toEqual({ port: 8080, host: '127.0.0.1', bootstrapApiKey: null });
+    expect(processOptions({})).toEqual({ port: 8080, host: '127.0.0.1', bootstrapApiKey: null, mcpAllowPrivateFileUrls: false });
+    expect(processOptions({ MCP_FILE_URL_ALLOW_PRIVATE: 'yes' }).mcpAllowPrivateFileUrls).toBe(true);
   });
 
   it('file values override defaults and environment values override the file', () => {

@@ -98,6 +98,8 @@ export interface ProcessOptions {
   host: string;
   /** The env bootstrap admin key (Faxbot's API_KEY); null when unset. */
   bootstrapApiKey: string | null;
+  /** MCP_FILE_URL_ALLOW_PRIVATE: lets MCP's send_fax fetch fileUrl links on this computer or the LAN. */
+  mcpAllowPrivateFileUrls: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -209,5 +211,10 @@ export function processOptions(env: Env, overrides: { port?: number; host?: stri
   const port = overrides.port ?? (env.PORT ? Number(env.PORT) : 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT must be 0-65535');
   const apiKey = env.API_KEY?.trim();
-  return { port, host: overrides.host ?? env.HOST ?? '127.0.0.1', bootstrapApiKey: apiKey ? apiKey : null };
+  return {
+    port,
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    bootstrapApiKey: apiKey ? apiKey : null,
+    mcpAllowPrivateFileUrls: bool(env.MCP_FILE_URL_ALLOW_PRIVATE ?? '') === true,
+  };
 }

@@ -130,7 +130,8 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'audit:tail': (core, input) => core.audit.recent(input.limit, input.event),
 };
 
-function readableZodError(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+/** The one validation-to-sentence mapping: `path: message; ...` (every door answers bad input with it). */
+export function readableZodError(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('; ');
 }
 

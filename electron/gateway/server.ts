@@ -10,11 +10,14 @@ import { registerAdminRoutes } from './http/admin-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
+import { registerOpenApiRoutes } from './http/openapi';
+import { collectRoutes, type RegisteredRoute } from './http/openapi-collect';
 import { registerPrintRoutes } from './http/print-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { createLogger, logFunction } from './logging';
+import { registerMcpRoutes } from './mcp/routes';
 import { invoke } from './rpc-handlers';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
@@ -53,8 +56,8 @@ export interface Gateway {
   invoke(method: string, input: unknown): Promise<RpcResult<unknown>>;
   /** A fresh one-time sign-in link for a browser. */
   uiLoginUrl(): string;
-  /** Every registered HTTP route (HEAD excluded), and in-process requests to them (property tests). */
-  routes: readonly { method: string; url: string }[];
+  /** Every registered HTTP route (HEAD excluded; what /openapi.json must describe), and in-process requests to them (property tests). */
+  routes: readonly RegisteredRoute[];
   inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
@@ -127,10 +130,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);
-  const routes: { method: string; url: string }[] = [];
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
-  });
+  const routes = collectRoutes(app);
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
     const { status, detail, headers } = mapError(error, core.disk);
@@ -152,6 +152,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerPrintRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
+  registerMcpRoutes(app, core, { allowPrivateFileUrls: proc.mcpAllowPrivateFileUrls });
+  registerOpenApiRoutes(app, routes);
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
   if (options.rendererDir) registerStaticRoutes(app, options.rendererDir);
 

@@ -3,6 +3,7 @@ import { SECRET_NAMES, type SecretName } from '../../shared/settings';
 import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { FieldInput, type FieldValue } from '../components/FieldInput';
+import { McpEndpoints } from '../components/McpEndpoints';
 import { backendInfo } from '../lib/backend-fields';
 import { href } from '../lib/route';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
@@ -189,6 +190,7 @@ export function SettingsPage() {
           </ul>
         )}
       </section>
+      <McpEndpoints status={status} />
       <form onSubmit={(e) => void save(e)} className="settings-form">
         {SECTIONS.map((section) => (
           <fieldset key={section.title} className="card">

@@ -112,7 +112,15 @@ export class Outbox {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.schedule(0);
+  }
+
+  /** Admin restart: in-flight submissions finish (or keep their lease for reconciliation), then the worker starts again. */
+  async restart(): Promise<void> {
+    if (!this.running) return;
+    await this.stop();
+    this.start();
   }
 
   /** Wakes the worker now (a new job was accepted). */
@@ -442,21 +450,36 @@ export class Outbox {
     for (const row of due) {
       const provider = this.deps.providerFor(row.backend);
       if (!provider?.poll || !row.provider_id) continue;
-      try {
-        const update = await provider.poll(row.provider_id, this.providerSignal());
-        const current = this.deps.jobs.row(row.id);
-        const { job } = this.deps.jobs.applyProviderUpdate(current, update);
-        if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
-      } catch (error) {
-        this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
-        // During an outage seen by sends and lookups, asked again with them (seconds); otherwise not before 30 s.
-        const outage = this.outages.get(row.backend);
-        const now = this.deps.now();
-        this.sql.nextPoll.run(
-          outage ? Math.max(outage.retryAt, now + provider.traits.pollIntervalMs) : now + Math.max(provider.traits.pollIntervalMs, 30_000),
-          row.id,
-        );
-      }
+      await this.pollOne(row, provider).catch(() => undefined);
+    }
+  }
+
+  /** Asks the provider now for one job's status (admin "refresh"); false when the provider cannot be asked. */
+  async refresh(id: string): Promise<boolean> {
+    const row = this.deps.jobs.row(id);
+    const provider = this.deps.providerFor(row.backend);
+    if (!provider?.poll || !row.provider_id || row.status !== 'sending') return false;
+    await this.pollOne(row, provider);
+    return true;
+  }
+
+  private async pollOne(row: JobRow, provider: FaxProvider): Promise<void> {
+    if (!provider.poll) return;
+    try {
+      const update = await provider.poll(row.provider_id as string, this.providerSignal());
+      const current = this.deps.jobs.row(row.id);
+      const { job } = this.deps.jobs.applyProviderUpdate(current, update);
+      if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
+    } catch (error) {
+      this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
+      // During an outage seen by sends and lookups, asked again with them (seconds); otherwise not before 30 s.
+      const outage = this.outages.get(row.backend);
+      const now = this.deps.now();
+      this.sql.nextPoll.run(
+        outage ? Math.max(outage.retryAt, now + provider.traits.pollIntervalMs) : now + Math.max(provider.traits.pollIntervalMs, 30_000),
+        row.id,
+      );
+      throw error;
     }
   }
 }

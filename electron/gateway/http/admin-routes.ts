@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { MCP_HTTP_PATH, MCP_SSE_PATH } from '../../../shared/mcp';
 import { maskNumber } from '../../../shared/phone';
 import { statusesForFilter } from '../../../shared/status';
-import type { ApiKeyView } from '../../../shared/types';
+import type { ApiKeyView, JobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { runDiagnostics, callbackUrls } from '../services/diagnostics';
-import { AppError, badRequest } from '../services/errors';
+import { badRequest } from '../services/errors';
+import { adminCompatRoutes } from './admin-compat-routes';
 import { requireAdmin } from './auth';
+import { parseInput } from './validate';
 
 /** Faxbot's key list shape (snake_case). */
 function keyOut(key: ApiKeyView) {
@@ -23,19 +26,39 @@ function keyOut(key: ApiKeyView) {
   };
 }
 
-const CreateKey = z.object({
+/** Faxbot's admin job shape: the number masked, errors already free of numbers. */
+export function adminJobOut(job: JobView) {
+  return {
+    id: job.id,
+    to_number: maskNumber(job.toE164),
+    status: job.faxbotStatus,
+    state: job.status,
+    backend: job.backend,
+    pages: job.pages,
+    error: job.error,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+  };
+}
+
+export const AdminLogsQuery = z.object({
+  event: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).catch(200).default(200),
+});
+export const AdminFaxJobsQuery = z.object({
+  status: z.string().max(32).optional().describe("Faxbot's statuses or ours, any case"),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const KeyIdParams = z.object({ keyId: z.string().min(1).max(64) });
+
+export const CreateKey = z.object({
   name: z.string().max(100).nullish(),
   owner: z.string().max(100).nullish(),
   scopes: z.array(z.string().min(1).max(40)).max(20).nullish(),
   expires_at: z.string().max(40).nullish(),
   note: z.string().max(500).nullish(),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-  return parsed.data;
-}
 
 /** Faxbot's headers on every /admin response, scoped to these routes so other routes pay nothing. */
 export function registerAdminRoutes(root: FastifyInstance, core: GatewayCore): void {
@@ -44,13 +67,14 @@ export function registerAdminRoutes(root: FastifyInstance, core: GatewayCore): v
       reply.headers({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', pragma: 'no-cache' });
     });
     adminRoutes(app, core);
+    adminCompatRoutes(app, core);
   });
 }
 
 function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.post('/admin/api-keys', async (request) => {
     await requireAdmin(core.auth, request);
-    const body = parseBody(CreateKey, request.body);
+    const body = parseInput(CreateKey, request.body);
     let expiresAt: string | undefined;
     if (body.expires_at) {
       const ms = Date.parse(
@@ -74,15 +98,15 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
     return core.keys.list().map(keyOut);
   });
 
-  app.delete<{ Params: { keyId: string } }>('/admin/api-keys/:keyId', async (request) => {
+  app.delete('/admin/api-keys/:keyId', async (request) => {
     await requireAdmin(core.auth, request);
-    core.keys.revoke(request.params.keyId);
+    core.keys.revoke(parseInput(KeyIdParams, request.params).keyId);
     return { status: 'ok' };
   });
 
-  app.post<{ Params: { keyId: string } }>('/admin/api-keys/:keyId/rotate', async (request) => {
+  app.post('/admin/api-keys/:keyId/rotate', async (request) => {
     await requireAdmin(core.auth, request);
-    const { key, token } = await core.keys.rotate(request.params.keyId);
+    const { key, token } = await core.keys.rotate(parseInput(KeyIdParams, request.params).keyId);
     return { key_id: key.keyId, token };
   });
 
@@ -100,6 +124,8 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
       rate_limits: { global_rpm: s.maxRequestsPerMinute, inbound_list_rpm: s.inboundListRpm, inbound_get_rpm: s.inboundGetRpm },
       inbound: { enabled: s.inboundEnabled, retention_days: s.inboundRetentionDays, token_ttl_minutes: s.inboundTokenTtlMinutes },
       storage: { backend: s.storage.backend },
+      // Always on here, behind API keys (Faxbot's ENABLE_MCP_* flags and OAuth do not apply).
+      mcp: { sse_enabled: true, sse_path: MCP_SSE_PATH, http_enabled: true, http_path: MCP_HTTP_PATH, require_oauth: false },
       version: status.version,
     };
   });
@@ -123,10 +149,10 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
     };
   });
 
-  app.get<{ Querystring: { event?: string; limit?: string } }>('/admin/logs', async (request) => {
+  app.get('/admin/logs', async (request) => {
     await requireAdmin(core.auth, request);
-    const limit = Math.min(1000, Math.max(1, Number(request.query.limit ?? 200) || 200));
-    const items = core.audit.recent(limit, request.query.event || undefined);
+    const query = parseInput(AdminLogsQuery, request.query);
+    const items = core.audit.recent(query.limit, query.event || undefined);
     return { items, count: items.length };
   });
 
@@ -142,27 +168,16 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   });
 
   /** Faxbot's admin job list: numbers masked, errors already free of numbers. */
-  app.get<{ Querystring: { status?: string; limit?: string; cursor?: string } }>('/admin/fax-jobs', async (request) => {
+  app.get('/admin/fax-jobs', async (request) => {
     await requireAdmin(core.auth, request);
-    const limit = Number(request.query.limit ?? 50);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new AppError('bad_request', 'limit must be 1-100');
-    const status = request.query.status ? statusesForFilter(request.query.status) : undefined;
-    if (status === null) throw badRequest(`Unknown status filter "${request.query.status}"`);
-    const page = core.jobs.list({ limit, cursor: request.query.cursor, status });
+    const query = parseInput(AdminFaxJobsQuery, request.query);
+    const status = query.status ? statusesForFilter(query.status) : undefined;
+    if (status === null) throw badRequest(`Unknown status filter "${query.status}"`);
+    const page = core.jobs.list({ limit: query.limit, cursor: query.cursor, status });
     return {
       total: page.total,
       next_cursor: page.nextCursor,
-      jobs: page.items.map((job) => ({
-        id: job.id,
-        to_number: maskNumber(job.toE164),
-        status: job.faxbotStatus,
-        state: job.status,
-        backend: job.backend,
-        pages: job.pages,
-        error: job.error,
-        created_at: job.createdAt,
-        updated_at: job.updatedAt,
-      })),
+      jobs: page.items.map(adminJobOut),
     };
   });
 }

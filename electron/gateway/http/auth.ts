@@ -16,7 +16,9 @@ export interface AuthDeps {
 
 function headerKey(request: FastifyRequest): string | null {
   const value = request.headers['x-api-key'];
-  const key = Array.isArray(value) ? value[0] : value;
+  // MCP clients send keys as `Authorization: Bearer <key>`; X-API-Key wins when both are present.
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const key = (Array.isArray(value) ? value[0] : value) ?? bearer;
   return key && key.length <= 512 ? key : null;
 }
 
@@ -78,6 +80,29 @@ function allowAnonymous(request: FastifyRequest): void {
   }
 }
 
+/** A key holder, or anonymous where Faxbot's dev mode allows it (no key needed, this computer only). */
+export async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Caller> {
+  const caller = await identify(deps, request);
+  if (caller) return caller;
+  if (deps.authRequired()) {
+    // A wrong key was counted by identify(); a missing one is counted here.
+    if (!headerKey(request)) countAuthFailure(deps, request, null);
+    throw new AppError('unauthorized', 'Invalid or missing API key');
+  }
+  allowAnonymous(request);
+  return ANONYMOUS;
+}
+
+/** Scope check for a known caller (anonymous dev-mode callers skip it, as in Faxbot), with the per-key rate limit. */
+export function authorize(deps: AuthDeps, caller: Caller, scope: string, rate?: { bucket: string; limit: number }): void {
+  if (caller.kind === 'anonymous') return;
+  if (!hasScope(caller, scope)) {
+    deps.audit.record('api_key_denied_scope', { key_id: caller.keyId, reason: scope });
+    throw new AppError('forbidden', `Insufficient scope: ${scope} required`);
+  }
+  if (rate) limit(deps, caller, rate.bucket, rate.limit);
+}
+
 /** Scope check for the public API, with the per-key rate limit for authenticated callers. */
 export async function requireScope(
   deps: AuthDeps,
@@ -85,20 +110,8 @@ export async function requireScope(
   scope: string,
   rate?: { bucket: string; limit: number },
 ): Promise<Caller> {
-  const caller = await identify(deps, request);
-  if (!caller) {
-    if (deps.authRequired()) {
-      if (!headerKey(request)) countAuthFailure(deps, request, null);
-      throw new AppError('unauthorized', 'Invalid or missing API key');
-    }
-    allowAnonymous(request);
-    return ANONYMOUS;
-  }
-  if (!hasScope(caller, scope)) {
-    deps.audit.record('api_key_denied_scope', { key_id: caller.keyId, reason: scope });
-    throw new AppError('forbidden', `Insufficient scope: ${scope} required`);
-  }
-  if (rate) limit(deps, caller, rate.bucket, rate.limit);
+  const caller = await authenticate(deps, request);
+  authorize(deps, caller, scope, rate);
   return caller;
 }
 

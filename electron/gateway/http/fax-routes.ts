@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { JobView } from '../../../shared/types';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
+import type { JobRow } from '../services/jobs';
 import { noStore, requireScope } from './auth';
+import { parseInput } from './validate';
 
 /** Faxbot's FaxJobOut field names first (clients read these), then our richer fields. */
 export function faxJobOut(job: JobView) {
@@ -98,6 +101,26 @@ const FAX_JOB_OUT_SCHEMA = {
   },
 } as const;
 
+/** A job's fax PDF, prepared now if the outbox has not reached it yet (the result is the same file). */
+export async function jobPdf(core: GatewayCore, row: JobRow): Promise<Buffer> {
+  if (row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
+  try {
+    let path = row.pdf_path;
+    if (!path || row.pages === null) {
+      const prepared = await core.intake.prepare(row);
+      core.jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
+      path = prepared.pdfPath;
+    }
+    return await readFile(path);
+  } catch {
+    throw new AppError('not_found', 'PDF file not found');
+  }
+}
+
+export const FaxPdfQuery = z.object({
+  token: z.string({ error: 'token query parameter is required' }).min(1, 'token query parameter is required').max(512),
+});
+
 export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void {
   const rate = (bucket: string) => ({ bucket, limit: core.settings.current.maxRequestsPerMinute });
 
@@ -113,27 +136,13 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
   });
 
   /** The provider's fetch of the document: no API key, a short-lived token instead. */
-  app.get<{ Params: { id: string }; Querystring: { token?: string } }>('/fax/:id/pdf', async (request, reply) => {
-    const { token } = request.query;
-    if (!token) throw new AppError('bad_request', 'token query parameter is required');
+  app.get<{ Params: { id: string } }>('/fax/:id/pdf', async (request, reply) => {
+    const { token } = parseInput(FaxPdfQuery, request.query);
     const row = core.jobs.row(request.params.id);
     const verdict = core.tokens.check('job', row.id, token);
     if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
     if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
-    if (row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
-    let bytes: Buffer;
-    try {
-      // Not prepared yet (the outbox has not reached it): prepare now; the result is the same file.
-      let path = row.pdf_path;
-      if (!path || row.pages === null) {
-        const prepared = await core.intake.prepare(row);
-        core.jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
-        path = prepared.pdfPath;
-      }
-      bytes = await readFile(path);
-    } catch {
-      throw new AppError('not_found', 'PDF file not found');
-    }
+    const bytes = await jobPdf(core, row);
     core.audit.record('pdf_served', { job_id: row.id });
     return noStore(reply).type('application/pdf').header('content-disposition', `inline; filename="fax_${row.id}.pdf"`).send(bytes);
   });

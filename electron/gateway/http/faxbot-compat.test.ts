@@ -145,9 +145,15 @@ describe('Faxbot compatibility: API keys and scopes (test_api_keys.py, test_api_
     expect(retryAfter).toBeLessThanOrEqual(60);
   });
 
-  it("answers the Node SDK's GET /plugins probe harmlessly", async () => {
-    gw = await startTestGateway();
-    expect((await gw.get('/plugins')).status).toBe(404);
+  it("answers the Node SDK's GET /plugins probe as Faxbot does: 401 without admin, an empty list for an admin", async () => {
+    gw = await startTestGateway({ env: authEnv });
+    const anonymous = await gw.get('/plugins');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual({ detail: 'Admin authentication failed' });
+    expect((await gw.get('/plugins', { 'x-api-key': await createKey(['fax:send']) })).status).toBe(401);
+    const admin = await gw.get('/plugins', { 'x-api-key': 'bootstrap_admin_only' });
+    expect(admin.status).toBe(200);
+    expect(admin.body).toEqual({ items: [] });
   });
 });
 

@@ -107,6 +107,9 @@ const body = fc.oneof(
   fc.constant('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
 );
 
+/** Routes that answer a valid key with a stream that stays open (the window's events, MCP over SSE). */
+const ENDLESS_STREAMS = new Set(['/events', '/mcp/sse']);
+
 /** Fills :params and the * wildcard of a route pattern with generated segments. */
 function fillPath(pattern: string, segments: string[]): string {
   let i = 0;
@@ -130,9 +133,10 @@ describe('property: every registered route answers hostile input without a 5xx',
           headers,
           body,
           async (segments, query, generatedHeaders, payload) => {
-            // A valid key on /events would open a stream that never ends: there it only meets bad ones.
-            const requestHeaders: Record<string, string> =
-              route.url === '/events' ? { ...generatedHeaders, 'x-api-key': 'wrong' } : { ...generatedHeaders };
+            // A valid key on an event stream would open a stream that never ends: there it only meets bad ones.
+            const requestHeaders: Record<string, string> = ENDLESS_STREAMS.has(route.url)
+              ? { ...generatedHeaders, 'x-api-key': 'wrong', authorization: 'Bearer wrong' }
+              : { ...generatedHeaders };
             const res = await gw.inject({
               method: route.method as 'GET',
               url: `${fillPath(route.url, segments)}${query ? `?${query}` : ''}`,

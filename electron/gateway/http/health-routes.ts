@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayCore } from '../core';
+import { requireAdmin } from './auth';
 
 export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.get('/health', async () => ({ status: 'ok' }));
@@ -27,6 +28,9 @@ export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): v
     });
   });
 
-  /** Faxbot's Node SDK calls GET /plugins on construction; answer harmlessly. */
-  app.get('/plugins', async (_request, reply) => reply.code(404).send({ detail: 'v3 plugins feature disabled' }));
+  /** Faxbot's Node SDK calls GET /plugins on construction: admins get Faxbot's empty list, everyone else 401. */
+  app.get('/plugins', async (request) => {
+    await requireAdmin(core.auth, request);
+    return { items: [] };
+  });
 }

@@ -1,25 +1,36 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { GatewayCore } from '../core';
 import { AppError } from '../services/errors';
 import { faxbotInbound } from '../services/inbound';
 import { hasScope } from '../services/keys';
 import { identify, limit, noStore, requireScope } from './auth';
+import { parseInput } from './validate';
 
-function requireInboundEnabled(core: GatewayCore): void {
+export function requireInboundEnabled(core: GatewayCore): void {
   if (!core.settings.current.inboundEnabled) throw new AppError('not_found', 'Inbound not enabled');
 }
 
+/** Faxbot sends at most 100 and ignores limit/cursor (its MCP clients send them); we page, leniently. */
+export const InboundListQuery = z.object({
+  to_number: z.string().max(64).optional(),
+  status: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(100).catch(100).default(100).describe('1-100, default 100'),
+  cursor: z.string().max(200).optional(),
+});
+export const InboundPdfQuery = z.object({ token: z.string().max(512).optional() });
+
 export function registerInboundRoutes(app: FastifyInstance, core: GatewayCore): void {
-  app.get<{ Querystring: { to_number?: string; status?: string; limit?: string; cursor?: string } }>('/inbound', async (request) => {
+  app.get('/inbound', async (request) => {
     await requireScope(core.auth, request, 'inbound:list', { bucket: '/inbound', limit: core.settings.current.inboundListRpm });
     requireInboundEnabled(core);
-    const limitParam = Math.min(100, Math.max(1, Number(request.query.limit ?? 100) || 100));
+    const query = parseInput(InboundListQuery, request.query);
     const page = core.inbound.list({
-      limit: limitParam,
-      cursor: request.query.cursor,
+      limit: query.limit,
+      cursor: query.cursor,
       includeArchived: true,
-      to: request.query.to_number,
-      status: request.query.status,
+      to: query.to_number,
+      status: query.status,
     });
     return page.items.map(faxbotInbound);
   });
@@ -39,7 +50,7 @@ export function registerInboundRoutes(app: FastifyInstance, core: GatewayCore): 
     async (request: FastifyRequest<{ Params: { id: string }; Querystring: { token?: string } }>, reply) => {
       requireInboundEnabled(core);
       const { id } = request.params;
-      const { token } = request.query;
+      const { token } = parseInput(InboundPdfQuery, request.query);
       if (token) {
         const verdict = core.tokens.check('inbound', id, token);
         if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { PrintJobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { isLocalCaller } from '../security/origin';
@@ -21,13 +22,15 @@ export function printJobOut(job: PrintJobView) {
   };
 }
 
+/** `POST /print-jobs/{id}/send`: one number or a list of up to 10 (the OpenAPI document uses this schema too). */
+export const PrintJobSendBody = z.object({ to: z.union([z.string().max(64), z.array(z.string().max(64)).min(1).max(10)]) });
+export const PrintJobParams = z.object({ id: z.string().max(64) });
+export const PrintSpoolParams = z.object({ name: z.string().max(255) });
+
 function numbersFrom(body: unknown): string[] {
-  const to = (body as { to?: unknown } | null)?.to;
-  const list = typeof to === 'string' ? [to] : Array.isArray(to) ? to : null;
-  if (!list || list.length === 0 || list.length > 10 || !list.every((n) => typeof n === 'string' && n.length <= 64)) {
-    throw new AppError('bad_request', 'Send JSON {"to": "+15551234567"} (or a list of up to 10 numbers)');
-  }
-  return list as string[];
+  const parsed = PrintJobSendBody.safeParse(body);
+  if (!parsed.success) throw new AppError('bad_request', 'Send JSON {"to": "+15551234567"} (or a list of up to 10 numbers)');
+  return [parsed.data.to].flat();
 }
 
 /**

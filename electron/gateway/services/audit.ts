@@ -115,6 +115,13 @@ export class AuditLog {
     this.write(ts, event, clean);
   }
 
+  /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
+  tailFile(): { file: string; format: 'json' | 'text' } {
+    this.flush();
+    const { file, format } = this.deps.target();
+    return { file, format };
+  }
+
   recent(limit: number, event?: string): AuditEntry[] {
     const rows = this.tail.all(event ?? null, event ?? null, limit) as { ts: number; event: string; fields: string }[];
     if (rows.length === 0)

@@ -70,6 +70,12 @@ export class SettingsService {
     return this.view();
   }
 
+  /** Re-reads the settings file (admin restart, or a file edited by hand) and applies it live. */
+  reload(): void {
+    this.effective = resolveSettings(this.store.read(), this.env);
+    this.notify();
+  }
+
   async secret(name: SecretName): Promise<string | null> {
     return this.secrets.get(name);
   }

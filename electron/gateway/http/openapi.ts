@@ -1,0 +1,560 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { JOB_STATUSES } from '../../../shared/status';
+import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../mcp/routes';
+import { version } from '../version';
+import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, SimulateInboundBody } from './admin-compat-routes';
+import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
+import { DOCS_HTML, DOCS_JS } from './docs-viewer';
+import { FaxPdfQuery } from './fax-routes';
+import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
+import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
+import type { RegisteredRoute } from './openapi-collect';
+
+/*
+ * The OpenAPI 3.1 document, built from zod schemas: request schemas are the ones the routes parse
+ * with (imported from the route modules); response schemas describe what the routes answer, and a
+ * test validates recorded real responses against them and fails when a registered route is missing.
+ */
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+const ErrorOut = z.object({ detail: z.string() }).describe('Every error: a readable sentence');
+
+export const FaxJobOut = z.object({
+  id: z.string(),
+  to: z.string(),
+  status: z.string().describe('Faxbot status: queued, in_progress, SUCCESS or FAILED'),
+  error: nullable(z.string()),
+  pages: nullable(z.number().int()),
+  backend: z.string(),
+  provider_sid: nullable(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+  state: z.enum(JOB_STATUSES),
+  to_e164: z.string(),
+  test_mode: z.boolean(),
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  next_attempt_at: nullable(z.string()),
+  failure_class: nullable(z.string()),
+  provider_status: nullable(z.string()),
+  file_name: nullable(z.string()),
+});
+const PrintJobOut = z.object({
+  id: z.string(),
+  source: z.string(),
+  file_name: nullable(z.string()),
+  pages: z.number().int(),
+  tag_numbers: z.array(z.string()),
+  state: z.enum(['waiting', 'sending', 'sent', 'discarded', 'rejected']),
+  reason: nullable(z.string()),
+  job_ids: z.array(z.string()),
+  created_at: z.string(),
+});
+const InboundFaxOut = z.object({
+  id: z.string(),
+  fr: z.string(),
+  to: z.string(),
+  status: z.string(),
+  backend: z.string(),
+  pages: nullable(z.number().int()),
+  size_bytes: nullable(z.number().int()),
+  created_at: nullable(z.string()),
+  received_at: nullable(z.string()),
+  updated_at: nullable(z.string()),
+  mailbox: z.null(),
+  read: z.boolean(),
+});
+const KeyOut = z.object({
+  key_id: z.string(),
+  name: nullable(z.string()),
+  owner: nullable(z.string()),
+  scopes: z.array(z.string()),
+  note: nullable(z.string()),
+  created_at: z.string(),
+  last_used_at: nullable(z.string()),
+  expires_at: nullable(z.string()),
+  revoked_at: nullable(z.string()),
+});
+const CreatedKeyOut = z.object({
+  key_id: z.string(),
+  token: z.string(),
+  name: nullable(z.string()),
+  owner: nullable(z.string()),
+  scopes: z.array(z.string()),
+  expires_at: nullable(z.string()),
+});
+const AdminJobOut = z.object({
+  id: z.string(),
+  to_number: z.string(),
+  status: z.string(),
+  state: z.enum(JOB_STATUSES),
+  backend: z.string(),
+  pages: nullable(z.number().int()),
+  error: nullable(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+const Check = z.looseObject({ id: z.string(), label: z.string(), state: z.enum(['pass', 'fail', 'warn', 'skip']), detail: z.string() });
+const AuditItem = z.looseObject({ ts: z.string(), event: z.string() });
+const MaskedSettings = z.looseObject({
+  backend: z.object({ type: z.string(), disabled: z.boolean() }),
+  phaxio: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  sinch: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  signalwire: z.looseObject({ api_token: z.string(), configured: z.boolean() }),
+  sip: z.looseObject({ ami_password: z.string(), configured: z.boolean() }),
+  security: z.looseObject({ require_api_key: z.boolean() }),
+  storage: z.looseObject({ backend: z.string() }),
+  database: z.object({ url: z.string(), persistent: z.boolean() }),
+  inbound: z.looseObject({ enabled: z.boolean() }),
+  limits: z.looseObject({ max_file_size_mb: z.number().int() }),
+});
+const Ack = z.looseObject({ status: z.string() });
+const ProviderAck = z.looseObject({}).describe('Acknowledgement for the provider ({"status": "ok"} or {"ok": true})');
+const Form = z
+  .record(z.string(), z.string())
+  .describe('application/x-www-form-urlencoded, multipart/form-data or JSON, as the provider sends it');
+const JobIdQuery = z.object({ job_id: z.string().max(64).optional().describe('The job this callback is about') });
+
+type Auth = 'none' | 'apiKey' | 'admin' | 'session' | 'provider';
+type Body = z.ZodType | 'multipart' | 'json-rpc';
+type Response = z.ZodType | 'pdf' | 'event-stream' | 'xml' | 'redirect' | 'json-rpc';
+
+export interface RouteDoc {
+  summary: string;
+  tag: 'fax' | 'inbound' | 'health' | 'admin' | 'provider callbacks' | 'mcp' | 'desktop' | 'docs';
+  auth: Auth;
+  scope?: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: Body;
+  responses: Record<number, Response>;
+}
+
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, ErrorOut])) as Record<number, Response>;
+const adminGet = (summary: string, out: Response, extra: Pick<RouteDoc, 'params' | 'query'> & { errors?: number[] } = {}): RouteDoc => ({
+  summary,
+  tag: 'admin',
+  auth: 'admin',
+  params: extra.params,
+  query: extra.query,
+  responses: { 200: out, ...errors(400, 401, 404, ...(extra.errors ?? [])) },
+});
+const callback = (summary: string, query?: z.ZodObject): RouteDoc => ({
+  summary,
+  tag: 'provider callbacks',
+  auth: 'provider',
+  query,
+  body: Form,
+  responses: { 200: ProviderAck, ...errors(400, 401, 403, 404, 413, 415, 502) },
+});
+const mcp = (summary: string, body?: Body, ok: Response = 'json-rpc'): RouteDoc => ({
+  summary,
+  tag: 'mcp',
+  auth: 'apiKey',
+  body,
+  responses: { 200: ok, ...errors(401, 403, 404, 405) },
+});
+
+/** Every REST route, keyed as Fastify registers it ("METHOD /path/:param"). */
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'GET /health': { summary: 'Liveness', tag: 'health', auth: 'none', responses: { 200: z.object({ status: z.literal('ok') }) } },
+  'GET /health/ready': {
+    summary: 'Readiness: the store answers and the active backend can send',
+    tag: 'health',
+    auth: 'none',
+    responses: {
+      200: z.looseObject({ status: z.enum(['ready', 'not_ready']), backend: z.string(), warnings: z.array(z.string()) }),
+      503: z.looseObject({ status: z.literal('not_ready') }),
+    },
+  },
+  'GET /plugins': {
+    summary: "Faxbot's plugin list (always empty here)",
+    tag: 'admin',
+    auth: 'admin',
+    responses: { 200: z.object({ items: z.array(z.unknown()) }), ...errors(401) },
+  },
+  'POST /fax': {
+    summary: 'Send a fax (multipart: field "to", file part "file"; PDF or TXT, sniffed from the bytes)',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: 'multipart',
+    responses: { 202: FaxJobOut, ...errors(400, 401, 403, 413, 415, 429) },
+  },
+  'GET /fax/:id': {
+    summary: 'A fax job',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    params: JobIdParams,
+    responses: { 200: FaxJobOut, ...errors(401, 403, 404, 429) },
+  },
+  'GET /fax/:id/pdf': {
+    summary: "The job's PDF for the provider's fetch (tokenised link, no API key)",
+    tag: 'fax',
+    auth: 'none',
+    params: JobIdParams,
+    query: FaxPdfQuery,
+    responses: { 200: 'pdf', ...errors(400, 403, 404) },
+  },
+  'GET /print-jobs': {
+    summary: 'Documents waiting for a fax number (printed, opened, dropped in the hot folder or posted here)',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    responses: { 200: z.object({ print_jobs: z.array(PrintJobOut) }), ...errors(401, 403, 429) },
+  },
+  'POST /print-jobs': {
+    summary: 'Hold a document until someone adds a number (multipart: file part "file"; a @@fax:…@@ tag may fill the number)',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: 'multipart',
+    responses: { 201: PrintJobOut, ...errors(400, 401, 403, 413, 415, 429) },
+  },
+  'POST /print-jobs/:id/send': {
+    summary: 'Send a waiting document to one number or several',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: PrintJobParams,
+    body: PrintJobSendBody,
+    responses: { 200: PrintJobOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'DELETE /print-jobs/:id': {
+    summary: 'Discard a waiting document',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: PrintJobParams,
+    responses: { 200: PrintJobOut, ...errors(401, 403, 404, 409, 429) },
+  },
+  'POST /print-jobs/spool/:name': {
+    summary: "The Faxbot printer's CUPS backend: take a spooled job (per-user print secret, this computer only)",
+    tag: 'desktop',
+    auth: 'provider',
+    params: PrintSpoolParams,
+    responses: { 202: z.object({ taken: z.string() }), ...errors(401, 404) },
+  },
+  'GET /inbound': {
+    summary: 'Received faxes, newest first',
+    tag: 'inbound',
+    auth: 'apiKey',
+    scope: 'inbound:list',
+    query: InboundListQuery,
+    responses: { 200: z.array(InboundFaxOut), ...errors(401, 403, 404, 429) },
+  },
+  'GET /inbound/:id': {
+    summary: 'A received fax',
+    tag: 'inbound',
+    auth: 'apiKey',
+    scope: 'inbound:read',
+    params: JobIdParams,
+    responses: { 200: InboundFaxOut, ...errors(401, 403, 404, 429) },
+  },
+  'GET /inbound/:id/pdf': {
+    summary: 'A received fax PDF (a token from a link, or an API key with inbound:read)',
+    tag: 'inbound',
+    auth: 'apiKey',
+    scope: 'inbound:read',
+    params: JobIdParams,
+    query: InboundPdfQuery,
+    responses: { 200: 'pdf', ...errors(401, 403, 404, 429) },
+  },
+
+  'POST /admin/api-keys': {
+    summary: 'Create an API key (the token is shown once)',
+    tag: 'admin',
+    auth: 'admin',
+    body: CreateKey,
+    responses: { 200: CreatedKeyOut, ...errors(400, 401) },
+  },
+  'GET /admin/api-keys': adminGet('API keys (never the secret)', z.array(KeyOut)),
+  'DELETE /admin/api-keys/:keyId': adminGet('Revoke a key', Ack, { params: KeyIdParams }),
+  'POST /admin/api-keys/:keyId/rotate': adminGet('Rotate a key (same id, new token)', z.object({ key_id: z.string(), token: z.string() }), {
+    params: KeyIdParams,
+  }),
+  'GET /admin/config': adminGet('Effective configuration, sanitised', z.looseObject({ backend: z.string(), test_mode: z.boolean() })),
+  'GET /admin/health-status': adminGet(
+    'Dashboard figures',
+    z.looseObject({ backend: z.string(), jobs: z.looseObject({ queued: z.number() }) }),
+  ),
+  'GET /admin/logs': adminGet('Recent audit events, newest first', z.object({ items: z.array(AuditItem), count: z.number().int() }), {
+    query: AdminLogsQuery,
+  }),
+  'POST /admin/diagnostics/run': adminGet(
+    'Run the diagnostics',
+    z.looseObject({ at: z.string(), backend: z.string(), checks: z.array(Check) }),
+  ),
+  'GET /admin/inbound/callbacks': adminGet(
+    'Callback URLs to give the provider',
+    z.object({ backend: z.string(), callbacks: z.array(z.looseObject({ label: z.string(), url: z.string() })) }),
+  ),
+  'GET /admin/fax-jobs': adminGet(
+    'Fax jobs with masked numbers',
+    z.object({ total: z.number().int(), next_cursor: nullable(z.string()), jobs: z.array(AdminJobOut) }),
+    { query: AdminFaxJobsQuery },
+  ),
+  'GET /admin/settings': adminGet('Settings, secrets masked', MaskedSettings),
+  'PUT /admin/settings': {
+    summary: 'Change settings (persisted, applied live; secrets go to the keychain)',
+    tag: 'admin',
+    auth: 'admin',
+    body: SettingsPutBody,
+    responses: {
+      200: MaskedSettings.extend({
+        _meta: z.object({ backend_changed: z.boolean(), storage_changed: z.boolean(), restart_recommended: z.boolean() }),
+      }),
+      ...errors(400, 401),
+    },
+  },
+  'POST /admin/settings/validate': {
+    summary: "Check a backend's saved credentials and URLs",
+    tag: 'admin',
+    auth: 'admin',
+    body: SettingsValidateBody,
+    responses: {
+      200: z.object({ backend: z.string(), checks: z.record(z.string(), z.boolean()), details: z.array(Check), test_fax: z.null() }),
+      ...errors(400, 401),
+    },
+  },
+  'GET /admin/settings/export': adminGet(
+    'Settings as a .env (secrets never included)',
+    z.object({ env_content: z.string(), requires_restart: z.boolean(), note: z.string() }),
+  ),
+  'GET /admin/db-status': adminGet(
+    'Database status and row counts',
+    z.object({
+      url: z.string(),
+      engine: z.string(),
+      connected: z.boolean(),
+      error: nullable(z.string()),
+      counts: z.object({ fax_jobs: z.number().int(), api_keys: z.number().int(), inbound_fax: z.number().int() }),
+      sqlite: z.object({
+        path: z.string(),
+        exists: z.boolean(),
+        size_bytes: z.number().int(),
+        modified: nullable(z.string()),
+        persistent_volume: z.boolean(),
+      }),
+    }),
+  ),
+  'GET /admin/logs/tail': adminGet(
+    'The end of the audit log file',
+    z.object({ items: z.array(z.looseObject({ raw: z.string() })), count: z.number().int(), source: z.string() }),
+    { query: LogsTailQuery },
+  ),
+  'POST /admin/inbound/simulate': {
+    summary: 'A simulated received fax (test mode only)',
+    tag: 'admin',
+    auth: 'admin',
+    body: SimulateInboundBody,
+    responses: { 200: z.object({ id: z.string(), status: z.literal('ok') }), ...errors(400, 401) },
+  },
+  'GET /admin/fax-jobs/:id': adminGet(
+    'A fax job, number masked',
+    AdminJobOut.extend({ provider_sid: nullable(z.string()), file_name: nullable(z.string()) }),
+    {
+      params: JobIdParams,
+    },
+  ),
+  'GET /admin/fax-jobs/:id/pdf': adminGet("Download a job's PDF", 'pdf', { params: JobIdParams }),
+  'POST /admin/fax-jobs/:id/refresh': adminGet('Ask the provider for the status now', FaxJobOut, {
+    params: JobIdParams,
+    errors: [503],
+  }),
+  'POST /admin/restart': adminGet(
+    'Reload settings and restart the dispatcher (in-flight work kept)',
+    z.object({ ok: z.boolean(), note: z.string() }),
+  ),
+
+  'POST /phaxio-callback': callback('Phaxio outbound status (signed)', JobIdQuery),
+  'POST /phaxio-inbound': callback('Phaxio received fax (signed)'),
+  'POST /sinch-callback': callback('Sinch outbound status', JobIdQuery),
+  'POST /sinch-inbound': callback('Sinch received fax'),
+  'GET /signalwire-callback': callback('SignalWire outbound status (signed; GET variant)', JobIdQuery),
+  'POST /signalwire-callback': callback('SignalWire outbound status (signed)', JobIdQuery),
+  'GET /signalwire-inbound': {
+    ...callback('SignalWire incoming call: answers LaML to receive the fax'),
+    responses: { 200: 'xml', ...errors(401, 403) },
+  },
+  'POST /signalwire-inbound': {
+    ...callback('SignalWire incoming call: answers LaML to receive the fax'),
+    responses: { 200: 'xml', ...errors(401, 403) },
+  },
+  'GET /signalwire-inbound/received': callback('SignalWire received fax (GET variant)'),
+  'POST /signalwire-inbound/received': callback('SignalWire received fax: the gateway downloads the media'),
+
+  [`POST ${MCP_HTTP_PATH}`]: mcp('MCP Streamable HTTP (stateless JSON-RPC; X-API-Key or Authorization: Bearer)', 'json-rpc'),
+  [`GET ${MCP_HTTP_PATH}`]: mcp('Not used: the endpoint is stateless (405)', undefined, ErrorOut),
+  [`DELETE ${MCP_HTTP_PATH}`]: mcp('Not used: the endpoint is stateless (405)', undefined, ErrorOut),
+  [`GET ${MCP_SSE_PATH}`]: mcp('MCP over SSE (older clients): opens the event stream', undefined, 'event-stream'),
+  [`POST ${MCP_SSE_MESSAGES_PATH}`]: {
+    ...mcp('MCP over SSE: client messages for a session', 'json-rpc', z.string()),
+    query: z.object({ sessionId: z.string() }),
+  },
+
+  'GET /ui/login': {
+    summary: 'Browser mode: redeem a one-time sign-in link',
+    tag: 'desktop',
+    auth: 'none',
+    query: z.object({ code: z.string().optional() }),
+    responses: { 302: 'redirect', ...errors(401, 403) },
+  },
+  'GET /ui/session': {
+    summary: 'Browser mode: is this browser signed in',
+    tag: 'desktop',
+    auth: 'session',
+    responses: { 200: z.object({ authenticated: z.boolean() }), ...errors(401) },
+  },
+  'POST /ui/session': {
+    summary: 'Browser mode: sign in with an admin key',
+    tag: 'desktop',
+    auth: 'none',
+    body: z.object({ apiKey: z.string() }),
+    responses: { 200: z.object({ authenticated: z.boolean() }), ...errors(401, 403, 429) },
+  },
+  'DELETE /ui/session': {
+    summary: 'Browser mode: sign out',
+    tag: 'desktop',
+    auth: 'session',
+    responses: { 200: z.object({ authenticated: z.boolean() }) },
+  },
+  'POST /rpc/:method': {
+    summary: "Browser mode: the window's service calls (shared/contract.ts)",
+    tag: 'desktop',
+    auth: 'session',
+    params: z.object({ method: z.string() }),
+    body: z.record(z.string(), z.unknown()),
+    responses: {
+      200: z.object({ ok: z.literal(true), value: z.unknown() }),
+      ...Object.fromEntries(
+        [400, 401, 403, 404, 409, 413, 415, 429, 500, 503].map((c) => [
+          c,
+          z.union([ErrorOut, z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) })]),
+        ]),
+      ),
+    },
+  },
+  'GET /events': {
+    summary: 'Browser mode: live events (SSE)',
+    tag: 'desktop',
+    auth: 'session',
+    responses: { 200: 'event-stream', ...errors(401, 403) },
+  },
+  'GET /openapi.json': { summary: 'This document', tag: 'docs', auth: 'none', responses: { 200: z.looseObject({ openapi: z.string() }) } },
+  'GET /docs': { summary: 'Interactive API docs', tag: 'docs', auth: 'none', responses: { 200: z.string() } },
+  'GET /docs/viewer.js': { summary: 'The docs viewer script', tag: 'docs', auth: 'none', responses: { 200: z.string() } },
+};
+
+/** Routes that exist only in browser mode with a built renderer: the single-page app, not an API. */
+const NOT_API = new Set(['GET /', 'GET /*']);
+
+const openApiPath = (url: string) => url.replace(/:([A-Za-z_]+)/g, '{$1}');
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+function responseContent(response: Response): Record<string, unknown> | undefined {
+  if (response === 'pdf') return { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } };
+  if (response === 'event-stream') return { 'text/event-stream': { schema: { type: 'string' } } };
+  if (response === 'xml') return { 'text/xml': { schema: { type: 'string' } } };
+  if (response === 'json-rpc') return { 'application/json': { schema: { type: 'object', description: 'JSON-RPC 2.0 (MCP)' } } };
+  if (response === 'redirect') return undefined;
+  return { 'application/json': { schema: jsonSchema(response, 'output') } };
+}
+
+function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: prop,
+  }));
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, unknown>>;
+  components: Record<string, unknown>;
+}
+
+/** The document for the routes this gateway registered; a route without a RouteDoc is left out (the test catches it). */
+export function buildOpenApi(routes: readonly RegisteredRoute[]): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    const key = `${route.method} ${route.url}`;
+    const doc = ROUTE_DOCS[key];
+    if (!doc || NOT_API.has(key)) continue;
+    const security =
+      doc.auth === 'apiKey' || doc.auth === 'admin' ? [{ apiKey: [] }, { bearer: [] }] : doc.auth === 'session' ? [{ session: [] }] : [];
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      summary: doc.summary,
+      tags: [doc.tag],
+      security,
+      parameters: [...parameters('path', doc.params), ...parameters('query', doc.query)],
+      responses: Object.fromEntries(
+        Object.entries(doc.responses).map(([code, response]) => [
+          code,
+          { description: code.startsWith('2') || code === '302' ? 'OK' : 'Error', content: responseContent(response) },
+        ]),
+      ),
+    };
+    if (doc.scope) operation.description = `Needs scope ${doc.scope} (or the bootstrap API_KEY).`;
+    if (doc.auth === 'admin') operation.description = 'Needs the bootstrap API_KEY or a key with keys:manage ("*" is not admin).';
+    if (doc.body === 'multipart') {
+      operation.requestBody = {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['to', 'file'],
+              properties: { to: { type: 'string' }, file: { type: 'string', contentMediaType: 'application/octet-stream' } },
+            },
+          },
+        },
+      };
+    } else if (doc.body === 'json-rpc') {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object', description: 'JSON-RPC 2.0 (MCP)' } } },
+      };
+    } else if (doc.body) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(doc.body, 'input') } } };
+    }
+    (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Faxbot Desktop gateway',
+      version,
+      description: "Faxbot-compatible REST API, Faxbot's admin API, provider callbacks and the built-in MCP server.",
+    },
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The same API key (MCP clients)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'fbd_session' },
+      },
+    },
+  };
+}
+
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly RegisteredRoute[]): void {
+  let cached: OpenApiDocument | null = null;
+  app.get('/openapi.json', async () => (cached ??= buildOpenApi(routes)));
+  app.get('/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_HTML),
+  );
+  app.get('/docs/viewer.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(DOCS_JS));
+}
