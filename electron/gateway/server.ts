@@ -52,12 +52,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function mapError(
-  error: FastifyError | AppError | Error,
-  disk: GatewayCore['disk'],
-): { status: number; detail: string; headers: Record<string, string> } {
-  // A full disk is nobody's bug: say so (503 + Retry-After), never Fastify's raw SQLITE_FULL body.
-  if (disk.report(error)) error = disk.error();
+function mapError(error: FastifyError | AppError | Error): { status: number; detail: string; headers: Record<string, string> } {
   if (error instanceof AppError) return { status: HTTP_STATUS_FOR[error.code], detail: error.message, headers: error.headers };
   const code = (error as FastifyError).code ?? '';
   const status = (error as FastifyError).statusCode;
@@ -112,8 +107,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    const { status, detail, headers } = mapError(error, core.disk);
-    if (status >= 500)
+    // A full disk is nobody's bug: say so (503 + Retry-After), never Fastify's raw SQLITE_FULL body;
+    // DiskHealth logs it once, not once per refused request.
+    const storageFailure = core.disk.report(error);
+    const { status, detail, headers } = mapError(storageFailure ? core.disk.error() : error);
+    if (status >= 500 && !storageFailure)
       log(`${request.method} ${request.routeOptions.url ?? 'unknown route'} failed: ${error.message}`, {
         level: 'error',
         reqId: request.id,
