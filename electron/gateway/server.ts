@@ -78,7 +78,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const proc = processOptions(env, { port: options.port, host: options.host });
   mkdirSync(options.dataDir, { recursive: true });
   // Structured JSON lines (LOG_LEVEL), redacted and scrubbed by the logger itself; tests pass their own `log`.
-  const log = options.log ?? logFunction(createLogger({ level: env.LOG_LEVEL }));
+  const logger = options.log ? null : createLogger({ level: env.LOG_LEVEL });
+  const log = options.log ?? logFunction(logger as NonNullable<typeof logger>);
   const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
   const secretStore =
     options.secretStore ??
@@ -101,6 +102,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);
+  if (logger?.isLevelEnabled('debug')) {
+    // One line per request at debug level: the route pattern only (never the query, which may hold a token).
+    app.addHook('onResponse', async (request, reply) => {
+      logger.debug(
+        {
+          reqId: request.id,
+          method: request.method,
+          route: request.routeOptions.url ?? null,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    });
+  }
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
