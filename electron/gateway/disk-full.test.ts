@@ -36,7 +36,12 @@ function fakeDisk() {
 function fillDatabase(g: TestGateway, jobId?: string): () => void {
   const { db } = g.core;
   db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-  const fillers = [db.prepare("INSERT INTO audit_log (ts, event, fields) VALUES (0, 'test_ballast', ?)")];
+  let ballastKeys = 0;
+  const addKey = db.prepare("INSERT INTO api_keys (key_id, key_hash, scopes, created_at, note) VALUES (?, 'test_ballast', '[]', 0, ?)");
+  const fillers = [
+    db.prepare("INSERT INTO audit_log (ts, event, fields) VALUES (0, 'test_ballast', ?)"),
+    { run: (note: string) => addKey.run(`ballast${(ballastKeys += 1)}`, note) },
+  ];
   if (jobId) fillers.push(db.prepare(`INSERT INTO job_events (job_id, at, kind, message) VALUES ('${jobId}', 0, 'test_ballast', ?)`));
   for (const filler of fillers) {
     for (const size of [2048, 256, 16, 0]) {
@@ -52,6 +57,7 @@ function fillDatabase(g: TestGateway, jobId?: string): () => void {
   return () => {
     db.prepare("DELETE FROM audit_log WHERE event = 'test_ballast'").run();
     db.prepare("DELETE FROM job_events WHERE kind = 'test_ballast'").run();
+    db.prepare("DELETE FROM api_keys WHERE key_hash = 'test_ballast'").run();
     db.pragma('max_page_count = 4294967294');
   };
 }
@@ -98,6 +104,9 @@ describe('a full disk never ends the process', () => {
     expect(bad.body).toEqual({ detail: 'Invalid or missing API key' });
     expect((await gw.get('/health/ready')).status).toBe(503);
     expect(gw.core.status().diskProblem).toMatch(/disk is full/);
+    // The window's door (IPC and /rpc) says the same sentence.
+    const viaWindow = await gw.invoke('keys:create', { scopes: ['fax:read'] });
+    expect(viaWindow).toEqual({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/^The disk is full: /) } });
 
     freeSpace();
     disk.state.spaceBack = true;

@@ -143,9 +143,11 @@ export async function invoke(core: GatewayCore, method: string, input: unknown, 
   try {
     const handler = handlers[method] as Handler<typeof method>;
     return { ok: true, value: await handler(core, parsed.data as never, caller) };
-  } catch (error) {
+  } catch (thrown) {
+    // The window gets the same disk-full sentence as HTTP (and the state is recorded once).
+    const error = core.disk.report(thrown) ? core.disk.error() : thrown;
     if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
-    core.log(`rpc ${method} failed: ${(error as Error).message}`);
+    core.log(`rpc ${method} failed: ${(error as Error).message}`, { level: 'error' });
     return { ok: false, error: { code: 'internal', message: 'Something went wrong; see the gateway log.' } };
   }
 }

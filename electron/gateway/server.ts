@@ -62,12 +62,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-function mapError(
-  error: FastifyError | AppError | Error,
-  disk: GatewayCore['disk'],
-): { status: number; detail: string; headers: Record<string, string> } {
-  // A full disk is nobody's bug: say so (503 + Retry-After), never Fastify's raw SQLITE_FULL body.
-  if (disk.report(error)) error = disk.error();
+function mapError(error: FastifyError | AppError | Error): { status: number; detail: string; headers: Record<string, string> } {
   if (error instanceof AppError) return { status: HTTP_STATUS_FOR[error.code], detail: error.message, headers: error.headers };
   const code = (error as FastifyError).code ?? '';
   const status = (error as FastifyError).statusCode;
@@ -107,7 +102,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const proc = processOptions(env, { port: options.port, host: options.host });
   mkdirSync(options.dataDir, { recursive: true });
   // Structured JSON lines (LOG_LEVEL), redacted and scrubbed by the logger itself; tests pass their own `log`.
-  const log = options.log ?? logFunction(createLogger({ level: env.LOG_LEVEL }));
+  const logger = options.log ? null : createLogger({ level: env.LOG_LEVEL });
+  const log = options.log ?? logFunction(logger as NonNullable<typeof logger>);
   const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
   const secretStore =
     options.secretStore ??
@@ -130,11 +126,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);
+  if (logger?.isLevelEnabled('debug')) {
+    // One line per request at debug level: the route pattern only (never the query, which may hold a token).
+    app.addHook('onResponse', async (request, reply) => {
+      logger.debug(
+        {
+          reqId: request.id,
+          method: request.method,
+          route: request.routeOptions.url ?? null,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    });
+  }
   const routes = collectRoutes(app);
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-    const { status, detail, headers } = mapError(error, core.disk);
-    if (status >= 500)
+    // A full disk is nobody's bug: say so (503 + Retry-After), never Fastify's raw SQLITE_FULL body;
+    // DiskHealth logs it once, not once per refused request.
+    const storageFailure = core.disk.report(error);
+    const { status, detail, headers } = mapError(storageFailure ? core.disk.error() : error);
+    if (status >= 500 && !storageFailure)
       log(`${request.method} ${request.routeOptions.url ?? 'unknown route'} failed: ${error.message}`, {
         level: 'error',
         reqId: request.id,

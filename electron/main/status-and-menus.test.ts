@@ -62,6 +62,12 @@ describe('trayView', () => {
     expect(view.tooltip).toBe('Faxbot Desktop: 3 in flight, 1 unread');
   });
 
+  it('puts a full disk first, in the menu and the tooltip', () => {
+    const view = trayView('running', { ...status, diskProblem: 'The disk is full: ...' });
+    expect(view.lines[0]).toBe('Disk full: nothing can be saved until space is freed');
+    expect(view.tooltip).toBe('Faxbot Desktop: disk full, 0 in flight, 0 unread');
+  });
+
   it('flags a broken tunnel and test mode, and covers the other phases', () => {
     const view = trayView('running', { ...status, testMode: true, tunnel: { state: 'error', url: null, error: 'x' } });
     expect(view.lines[0]).toContain('(test mode)');

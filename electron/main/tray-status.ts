@@ -34,6 +34,10 @@ export function trayView(phase: GatewayPhase, status: GatewayStatus | null): Tra
   const summary = [`${status.jobsInFlight} in flight`, `${status.unreadInbound} unread`];
   if (status.tunnel.state === 'error' || status.tunnel.state === 'reconnecting')
     summary.push(`tunnel ${TUNNEL_WORDS[status.tunnel.state]}`);
+  if (status.diskProblem) {
+    lines.unshift('Disk full: nothing can be saved until space is freed');
+    summary.unshift('disk full');
+  }
   return {
     tooltip: `Faxbot Desktop: ${summary.join(', ')}`,
     title: status.jobsInFlight > 0 ? String(status.jobsInFlight) : '',
