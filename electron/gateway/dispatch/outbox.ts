@@ -67,6 +67,8 @@ export class Outbox {
   private rerun = false;
   /** Submissions in flight and when each started. */
   private readonly inFlight = new Map<Promise<void>, number>();
+  /** Jobs this process is preparing or submitting right now: never reconciled from under it, however long that takes. */
+  private readonly processing = new Set<string>();
   /** Reconciliation and polling run beside the tick, one pass of each at a time. */
   private readonly background = new Map<'reconcile' | 'poll', Promise<void>>();
   private lastWorkAt = 0;
@@ -142,7 +144,7 @@ export class Outbox {
   async runOnce(): Promise<void> {
     await this.inBackground('reconcile', () => this.reconcileStale());
     const leased = this.leaseDue();
-    await Promise.allSettled(leased.map((row) => this.track(this.process(row))));
+    await Promise.allSettled(leased.map((row) => this.track(this.processOnce(row))));
     await this.inBackground('poll', () => this.pollDue());
   }
 
@@ -165,7 +167,7 @@ export class Outbox {
         this.lastWorkAt = now;
         // Provider calls never run inside the tick: one that hangs must not stop the others.
         void this.inBackground('reconcile', () => this.reconcileStale());
-        for (const row of this.leaseDue()) void this.track(this.process(row));
+        for (const row of this.leaseDue()) void this.track(this.processOnce(row));
         void this.inBackground('poll', () => this.pollDue());
       } catch (error) {
         if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox tick failed: ${(error as Error).message}`);
@@ -242,6 +244,15 @@ export class Outbox {
 
   private providerSignal(): AbortSignal {
     return AbortSignal.timeout(this.providerTimeoutMs());
+  }
+
+  private async processOnce(leased: JobRow): Promise<void> {
+    this.processing.add(leased.id);
+    try {
+      await this.process(leased);
+    } finally {
+      this.processing.delete(leased.id);
+    }
   }
 
   private async process(leased: JobRow): Promise<void> {
@@ -355,7 +366,7 @@ export class Outbox {
     const now = this.deps.now();
     const stale = this.sql.stale.all({ owner: this.deps.owner, now }) as JobRow[];
     for (const row of stale) {
-      if (this.isInFlightHere(row)) continue;
+      if (this.processing.has(row.id) || this.isInFlightHere(row)) continue;
       if (row.submit_state !== 'submitting') {
         this.sql.unlease.run(row.id);
         continue;

@@ -191,33 +191,39 @@ describe('the gateway while hostile documents are processed', () => {
       ).map(([name, bytes]) => encodeFax(name, bytes)),
     );
     const before = memoryOf(proc.pid!);
-    let processing = true;
-    const latencies: number[] = [];
-    const probe = (async () => {
-      for (let i = 0; processing && i < 20_000; i++) {
+    /** /health round trips every 5 ms until `work` settles (bounded in count). */
+    const probe = async (work: Promise<unknown>): Promise<number[]> => {
+      let done = false;
+      void work.finally(() => (done = true));
+      const latencies: number[] = [];
+      for (let i = 0; !done && i < 20_000; i++) {
         const started = performance.now();
         const res = await request(`${url}/health`);
         await res.body.dump();
         latencies.push(performance.now() - started);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-    })();
-    const answers = await Promise.all(uploads.map((fax) => postFax(url, fax)));
-    processing = false;
-    await probe;
+      return latencies.sort((a, b) => a - b);
+    };
+    const p99 = (sorted: number[]) => sorted[Math.floor(sorted.length * 0.99)] ?? Infinity;
+    // The same probe with nothing to process: what this machine's load alone costs a round trip.
+    const idle = p99(await probe(new Promise((resolve) => setTimeout(resolve, 2_000))));
+    const sending = Promise.all(uploads.map((fax) => postFax(url, fax)));
+    const latencies = await probe(sending);
+    const answers = await sending;
     const after = memoryOf(proc.pid!);
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Infinity;
+    const busy = p99(latencies);
     console.log(
-      `hostile: /health p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms over ${latencies.length} probes ` +
-        `while 4 hostile PDFs were refused; gateway RSS ${before.nowMb} MB before, peak ${after.peakMb} MB`,
+      `hostile: /health p99 ${busy.toFixed(1)} ms (idle p99 ${idle.toFixed(1)} ms), max ${latencies.at(-1)?.toFixed(1)} ms ` +
+        `over ${latencies.length} probes while 4 hostile PDFs were refused; gateway RSS ${before.nowMb} MB before, peak ${after.peakMb} MB`,
     );
     for (const answer of answers) {
       expect(answer.status).toBe(400);
       expect(answer.body.detail).toMatch(/^The PDF cannot be faxed: This PDF /);
     }
     expect(latencies.length).toBeGreaterThan(10);
-    expect(p99).toBeLessThan(50);
+    // Under 50 ms; on a machine already slow when idle (shared CI), within 50 ms of its idle p99.
+    expect(busy).toBeLessThan(50 + Math.max(0, idle - 10));
     // Nothing was inflated whole: the peak stays far below the gigabyte the bombs hold.
     expect(after.peakMb).toBeLessThan(before.nowMb + 400);
   }, 60_000);

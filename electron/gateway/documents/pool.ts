@@ -86,6 +86,11 @@ export class DocumentPool {
     });
   }
 
+  /** Starts the workers now, so the first document does not wait for one to load its code. */
+  warm(): void {
+    while (!this.closed && this.slots.size < this.size) this.spawn();
+  }
+
   /** Workers currently alive (idle or busy); for tests and diagnostics. */
   get workers(): number {
     return this.slots.size;

@@ -80,6 +80,7 @@ export class IntakeService {
   constructor(private readonly deps: IntakeDeps) {
     this.jobsDir = join(deps.dataDir, 'jobs');
     this.documents = deps.documents ?? documentPool();
+    this.documents.warm();
   }
 
   /** Document work for a request, off the event loop; a document the worker refuses is the sender's 400. */
