@@ -4,6 +4,7 @@ import { BACKENDS, SECRET_NAMES } from './settings';
 import type {
   ApiKeyView,
   AuditEntry,
+  BackendDescription,
   CallbackUrl,
   CheckResult,
   CreatedApiKey,
@@ -93,6 +94,8 @@ export const contract = {
   /** For the backend being set up (the wizard asks before it switches), or the active one. */
   'setup:callbackUrls': returns<CallbackUrl[]>()(z.object({ backend: z.enum(BACKENDS).optional() })),
   'setup:complete': returns<GatewayStatus>()(empty),
+  /** Every backend this build ships, with the fields and secrets its wizard step asks for. */
+  'setup:backends': returns<BackendDescription[]>()(empty),
 
   'diagnostics:run': returns<DiagnosticsReport>()(empty),
   'gateway:status': returns<GatewayStatus>()(empty),

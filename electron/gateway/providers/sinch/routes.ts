@@ -6,7 +6,7 @@ import { cleanHeader, safeEqual } from '../../security/signatures/common';
 import { AppError, badRequest } from '../../services/errors';
 import { SinchError } from './client';
 import { faxUpdate, parseFax } from './fax';
-import { LABEL_ATTEMPT, LABEL_JOB, SinchProvider } from './provider';
+import { LABEL_ATTEMPT, LABEL_JOB, SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, SinchProvider } from './provider';
 import { rawBody, rawBodyScope } from '../../http/raw-body-scope';
 
 /** Webhooks carry the fax PDF (multipart part or base64 in JSON), so the cap is generous but finite. */
@@ -148,7 +148,7 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
   // Raw bytes for every content type: the HMAC covers the exact body, and multipart is decoded here.
   rawBodyScope(app, MAX_WEBHOOK_BYTES, (scope) => {
     scope.post<{ Querystring: { job_id?: string } }>(
-      '/sinch-callback',
+      SINCH_CALLBACK_PATH,
       {
         // Credentials are checked before the body is read.
         onRequest: async (request) => {
@@ -189,7 +189,7 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
     );
 
     scope.post(
-      '/sinch-inbound',
+      SINCH_INBOUND_PATH,
       {
         onRequest: async (request) => {
           if (!core.settings.current.inboundEnabled) throw new AppError('not_found', 'Inbound not enabled');

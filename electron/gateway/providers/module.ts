@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Backend } from '../../../shared/settings';
+import type { BackendDescription, CallbackUrl, CheckResult } from '../../../shared/types';
+import type { GatewayCore } from '../core';
+import type { ProviderFactory } from './registry';
+
+/** Provider webhook routes (status callbacks, inbound faxes), registered on the gateway's HTTP server. */
+export type RouteRegistrar = (app: FastifyInstance, core: GatewayCore) => void;
+
+/**
+ * Everything the gateway knows about one backend, kept in the backend's own folder: adding a
+ * backend is a new folder plus one line in catalog.ts.
+ */
+export interface ProviderModule {
+  backend: Backend;
+  /** What the Setup wizard and Settings page show (served to the renderer as setup:backends). */
+  description: BackendDescription;
+  factory: ProviderFactory;
+  routes?: RouteRegistrar;
+  /** The URLs an admin pastes into the provider console, given the gateway's public base URL. */
+  callbackUrls?: (base: string) => CallbackUrl[];
+  /** Whether this backend's callbacks and inbound webhooks can be verified (never shows a secret). */
+  callbackSecurity?: (core: GatewayCore) => Promise<CheckResult>;
+}
