@@ -122,8 +122,12 @@ export const SettingsSchema = z.object({
       amiPort: z.number().int().min(1).max(65535).default(5038),
       amiUsername: z.string().default('api'),
       stationId: z.string().default(''),
+      /** FAX_HEADER: the header line printed on each page sent through Asterisk. */
+      header: z.string().max(60).default(''),
+      /** ASTERISK_SPOOL_DIR: shared with Asterisk; '' = asterisk/ in the data folder. */
+      spoolDir: z.string().default(''),
     })
-    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '' }),
+    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '', header: '', spoolDir: '' }),
   storage: z
     .object({
       backend: z.enum(['local', 's3']).default('local'),

@@ -78,6 +78,8 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['ASTERISK_AMI_PORT', 'sip.amiPort', int],
   ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', str],
   ['FAX_LOCAL_STATION_ID', 'sip.stationId', str],
+  ['FAX_HEADER', 'sip.header', str],
+  ['ASTERISK_SPOOL_DIR', 'sip.spoolDir', str],
   ['STORAGE_BACKEND', 'storage.backend', lower],
   ['S3_BUCKET', 'storage.s3Bucket', str],
   ['S3_PREFIX', 'storage.s3Prefix', str],

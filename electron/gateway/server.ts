@@ -131,6 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       core.tunnel.stop();
       core.retention.stop();
       await core.outbox.stop();
+      core.providers.close();
       await app.close();
       await core.audit.close();
       core.db.close();

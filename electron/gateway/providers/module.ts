@@ -19,6 +19,10 @@ export interface ProviderModule {
   routes?: RouteRegistrar;
   /** The URLs an admin pastes into the provider console, given the gateway's public base URL. */
   callbackUrls?: (base: string) => CallbackUrl[];
+  /** The provider calls back over the local network (Asterisk), so its URLs use the local address when there is no public one. */
+  callbacksOnLan?: boolean;
+  /** Extra diagnostics for this backend (e.g. tools it needs on this computer). */
+  checks?: (core: GatewayCore) => Promise<CheckResult[]>;
   /** Whether this backend's callbacks and inbound webhooks can be verified (never shows a secret). */
   callbackSecurity?: (core: GatewayCore) => Promise<CheckResult>;
 }

@@ -8,6 +8,8 @@ export interface ProviderContext {
   settings: () => Settings;
   secret: (name: SecretName) => Promise<string | null>;
   log: (message: string) => void;
+  /** The gateway's data folder (the SIP spool defaults to a folder inside it). */
+  dataDir: string;
 }
 
 /** Builds a provider, or explains in plain words why it cannot be built (missing credentials). */
@@ -38,8 +40,14 @@ export class ProviderRegistry {
         problems.set(backend, (error as Error).message);
       }
     }
+    for (const [backend, old] of this.instances) if (next.get(backend) !== old) old.close?.();
     this.instances = next;
     this.problems = problems;
+  }
+
+  close(): void {
+    for (const provider of this.instances.values()) provider.close?.();
+    this.instances.clear();
   }
 
   forBackend(backend: Backend): FaxProvider | null {

@@ -157,8 +157,17 @@ async function callbackSecurityCheck(core: GatewayCore, backend: Backend): Promi
   return { id: 'callback_security', label: 'Callback verification', state: 'skip', detail: 'Test mode receives no provider callbacks.' };
 }
 
+async function backendChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  return (await providerModule(backend)?.checks?.(core)) ?? [];
+}
+
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
-  return [await credentialsCheck(core, backend), publicUrlCheck(core, backend), await publicReachabilityCheck(core)];
+  return [
+    await credentialsCheck(core, backend),
+    ...(await backendChecks(core, backend)),
+    publicUrlCheck(core, backend),
+    await publicReachabilityCheck(core),
+  ];
 }
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
@@ -167,6 +176,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
     databaseCheck(core),
     await dataDirCheck(core),
     await credentialsCheck(core, backend),
+    ...(await backendChecks(core, backend)),
     publicUrlCheck(core, backend),
     await publicReachabilityCheck(core),
     await callbackSecurityCheck(core, backend),
@@ -179,6 +189,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
 
 /** The URLs an admin pastes into the provider console. */
 export function callbackUrls(core: GatewayCore, backend: Backend): CallbackUrl[] {
-  const base = core.publicUrl();
-  return base ? (providerModule(backend)?.callbackUrls?.(base) ?? []) : [];
+  const module = providerModule(backend);
+  const base = core.publicUrl() ?? (module?.callbacksOnLan ? core.localUrl : null);
+  return base ? (module?.callbackUrls?.(base) ?? []) : [];
 }

@@ -48,6 +48,8 @@ export interface JobRow {
   api_key_id: string | null;
   resent_from: string | null;
   artifacts_deleted_at: number | null;
+  /** Per-fax resolution for providers that render pages themselves (SIP); null = fine. */
+  resolution: 'fine' | 'standard' | null;
   created_at: number;
   updated_at: number;
 }
