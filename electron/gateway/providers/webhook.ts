@@ -15,6 +15,8 @@ import type { ProviderUpdate } from './types';
 
 /** The reply to every accepted or deliberately ignored webhook, whatever the backend. */
 export const WEBHOOK_OK = { status: 'ok' } as const;
+/** The reply when the webhook is well-formed but carries nothing this gateway acts on (another event type, no fax id). */
+export const WEBHOOK_IGNORED = { status: 'ignored' } as const;
 
 /** A PDF's magic number within its first KB (PDF 1.7 §7.5.2 allows leading bytes). */
 export function isPdf(bytes: Uint8Array | null | undefined): bytes is Uint8Array {
