@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for the window's e2e tests, poppler to render PDFs to
-# PNG, gnome-keyring + D-Bus for the real Secret Service tests. Idempotent; installs only what is missing.
+# PNG, gnome-keyring + D-Bus for the real Secret Service tests, Ghostscript and libtiff-tools for
+# SIP/Asterisk fax pages (PDF → TIFF-F, tiffinfo in tests, tiff2pdf for received faxes). Idempotent; installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
@@ -9,6 +10,8 @@ command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus dbus-x11)
 command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)
+{ command -v tiffinfo && command -v tiff2pdf; } >/dev/null 2>&1 || need+=(libtiff-tools)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
