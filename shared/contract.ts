@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_STATUSES } from './status';
-import { BACKENDS, SECRET_NAMES } from './settings';
+import { BACKENDS, FAX_RESOLUTIONS, SECRET_NAMES } from './settings';
 import type {
   ApiKeyView,
   AuditEntry,
@@ -40,7 +40,14 @@ const empty = z.object({});
 const byId = z.object({ id });
 
 export const contract = {
-  'jobs:send': returns<JobView>()(z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) })),
+  'jobs:send': returns<JobView>()(
+    z.object({
+      to: z.string().max(64),
+      documents: z.array(documentInput).min(1).max(20),
+      /** Fine (default) or standard; used by backends that render the pages themselves (SIP). */
+      resolution: z.enum(FAX_RESOLUTIONS).optional(),
+    }),
+  ),
   'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
   'jobs:list': returns<JobPage>()(
     z.object({

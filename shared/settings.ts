@@ -7,6 +7,10 @@ import { z } from 'zod';
 export const BACKENDS = ['simulator', 'phaxio', 'sinch', 'signalwire', 'sip'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+/** Fax resolution per job: fine (204×196 dpi, the default) or standard (204×98). */
+export const FAX_RESOLUTIONS = ['fine', 'standard'] as const;
+export type FaxResolution = (typeof FAX_RESOLUTIONS)[number];
+
 export const SIMULATOR_OUTCOMES = ['delivered', 'busy', 'no_answer', 'invalid_number', 'partial', 'busy_then_delivered'] as const;
 export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number];
 

@@ -31,6 +31,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
       to: input.to,
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      resolution: input.resolution,
     }),
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
   'jobs:list': (core, input) => core.jobs.list(input),

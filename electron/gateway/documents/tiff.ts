@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { FaxResolution } from '../../../shared/settings';
 
-/** Fax vertical resolution: fine 196 lpi (default), standard 98 lpi; horizontal is always 204 dpi. */
-export type FaxResolution = 'fine' | 'standard';
 export type FaxPaper = 'letter' | 'a4';
 
 /** Every fax line is 1728 pixels wide (T.4 A4/Letter width at 204 dpi; providers.md §4.4). */

@@ -1,5 +1,5 @@
 import type { FailureClass } from '../../../shared/status';
-import type { Backend } from '../../../shared/settings';
+import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { CheckResult } from '../../../shared/types';
 
 export interface SubmitRequest {
@@ -15,7 +15,7 @@ export interface SubmitRequest {
   /** Per-job status callback URL, when the gateway has a public URL. */
   callbackUrl: string | null;
   /** Fax resolution chosen for this job (SIP renders pages itself; cloud providers choose their own). */
-  resolution?: 'fine' | 'standard';
+  resolution?: FaxResolution;
 }
 
 /** What reconciliation knows about an interrupted attempt; enough to search a provider's fax list. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -191,6 +192,30 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
       state: 'fail',
       label: 'Asterisk AMI login',
     });
+  });
+
+  it('a fax sent at standard resolution is rendered at 204×98 (1078 lines per Letter page); a bad choice is a 400', async () => {
+    rig = await startRig();
+    const form = faxForm(NUMBER.success, { name: 'letter.pdf', bytes: PDF });
+    form.append('resolution', 'standard');
+    const res = await rig.gw.post('/fax', form);
+    expect(res.status).toBe(202);
+    await rig.gw.waitForJob(res.body.id, ['delivered', 'failed']);
+    const info = execFileSync('tiffinfo', [rig.emu.originates[0]!.variables.FAXFILE!], { encoding: 'utf8' });
+    expect(info).toContain('Image Width: 1728 Image Length: 1078');
+    expect(info).toContain('Resolution: 204, 98 pixels/inch');
+    const bad = faxForm(NUMBER.success, { name: 'letter.pdf', bytes: PDF });
+    bad.append('resolution', 'superfine');
+    expect(await rig.gw.post('/fax', bad)).toMatchObject({ status: 400, body: { detail: "resolution must be 'fine' or 'standard'" } });
+    // The desktop door takes the same choice.
+    const sent = await rig.gw.invoke('jobs:send', {
+      to: NUMBER.success,
+      documents: [{ name: 'letter.pdf', contentBase64: PDF.toString('base64') }],
+      resolution: 'standard',
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    await rig.gw.waitForJob((sent.value as { id: string }).id, ['delivered', 'failed']);
+    expect(execFileSync('tiffinfo', [rig.emu.originates[1]!.variables.FAXFILE!], { encoding: 'utf8' })).toContain('Image Length: 1078');
   });
 
   it('the Setup wizard’s SIP step checks the AMI login live and Ghostscript', async () => {
