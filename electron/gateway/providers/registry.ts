@@ -58,7 +58,7 @@ export class ProviderRegistry {
     return this.forBackend(this.ctx.settings().backend);
   }
 
-  /** Whether this build ships the backend at all (SIP/Asterisk does not yet). */
+  /** Whether this build ships the backend at all (a build may leave some out). */
   available(backend: Backend): boolean {
     return this.factories[backend] !== undefined;
   }

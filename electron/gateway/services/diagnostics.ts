@@ -42,7 +42,7 @@ async function credentialsCheck(core: GatewayCore, backend: Backend): Promise<Ch
       'credentials',
       'Provider credentials',
       `Sending through ${backend} is not available in this version of Faxbot Desktop.`,
-      'Choose Phaxio, Sinch, SignalWire or test mode.',
+      'Choose another fax service in Setup.',
     );
   }
   if (!provider) {

@@ -5,6 +5,17 @@ import { registerSignalWireRoutes, SIGNALWIRE_INBOUND_PATH } from './routes';
 
 export const signalwireModule: ProviderModule = {
   backend: 'signalwire',
+  env: [
+    ['SIGNALWIRE_SPACE_URL', 'signalwire.spaceUrl', 'str'],
+    ['SIGNALWIRE_PROJECT_ID', 'signalwire.projectId', 'str'],
+    ['SIGNALWIRE_FAX_FROM_E164', 'signalwire.faxFrom', 'str'],
+    ['SIGNALWIRE_STATUS_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
+    ['SIGNALWIRE_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
+  ],
+  secretEnv: {
+    'signalwire.apiToken': ['SIGNALWIRE_API_TOKEN'],
+    'signalwire.signingKey': ['SIGNALWIRE_WEBHOOK_SIGNING_KEY'],
+  },
   description: {
     id: 'signalwire',
     name: 'SignalWire',

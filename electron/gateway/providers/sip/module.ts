@@ -6,6 +6,18 @@ import { fail, pass, warn } from '../../services/checks';
 
 export const sipModule: ProviderModule = {
   backend: 'sip',
+  env: [
+    ['ASTERISK_AMI_HOST', 'sip.amiHost', 'str'],
+    ['ASTERISK_AMI_PORT', 'sip.amiPort', 'int'],
+    ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', 'str'],
+    ['FAX_LOCAL_STATION_ID', 'sip.stationId', 'str'],
+    ['FAX_HEADER', 'sip.header', 'str'],
+    ['ASTERISK_SPOOL_DIR', 'sip.spoolDir', 'str'],
+  ],
+  secretEnv: {
+    'sip.amiPassword': ['ASTERISK_AMI_PASSWORD'],
+    'sip.inboundSecret': ['ASTERISK_INBOUND_SECRET'],
+  },
   description: {
     id: 'sip',
     name: 'SIP / Asterisk',

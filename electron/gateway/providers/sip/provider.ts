@@ -266,6 +266,7 @@ export class SipProvider implements FaxProvider {
   }
 }
 
+/** Ghostscript is looked for once per process; its absence is logged once, at startup, in plain words. */
 let ghostscript: Promise<string | null> | null = null;
 
 /** Keeps the AMI session across settings changes that do not touch it (registry refreshes are frequent). */
@@ -276,11 +277,11 @@ export function createSipFactory(timings: Partial<SipTimings> = {}): ProviderFac
   return async (ctx) => {
     const password = await ctx.secret('sip.amiPassword');
     if (!password) return { missing: 'ASTERISK_AMI_PASSWORD is not set' };
-    ghostscript ??= ghostscriptVersion();
-    if ((await ghostscript) === null) {
-      ctx.log(GHOSTSCRIPT_MISSING);
-      return { missing: GHOSTSCRIPT_MISSING };
+    if (!ghostscript) {
+      ghostscript = ghostscriptVersion();
+      if ((await ghostscript) === null) ctx.log(GHOSTSCRIPT_MISSING);
     }
+    if ((await ghostscript) === null) return { missing: GHOSTSCRIPT_MISSING };
     const { amiHost, amiPort, amiUsername } = ctx.settings().sip;
     const target = JSON.stringify([amiHost, amiPort, amiUsername, password]);
     const existing = live.get(ctx);
