@@ -72,6 +72,12 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
   const raw = settings.publicApiUrl || core.tunnel.url();
   if (!raw) {
     if (backend === 'simulator') return pass('public_url', 'Public URL', 'Test mode needs no public URL.');
+    if (providerModule(backend)?.callbacksOnLan)
+      return pass(
+        'public_url',
+        'Public URL',
+        `${provider?.label ?? backend} reaches this gateway on your network; no public URL is needed.`,
+      );
     if (provider?.traits.needsPublicMediaUrl) {
       return fail(
         'public_url',
