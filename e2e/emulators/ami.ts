@@ -41,6 +41,8 @@ export interface AmiEmulatorOptions {
   /** 'shipped': our build/asterisk dialplan (FaxDial/FaxResult from hangup handlers); 'faxbot': Faxbot's, which emits only FaxResult after SendFAX. */
   dialplan?: 'shipped' | 'faxbot';
   pages?: number;
+  /** A hung Asterisk: the socket stays open but Pings are never answered. */
+  ignorePings?: boolean;
 }
 
 export interface AmiEmulator {
@@ -305,6 +307,7 @@ export async function startAmiEmulator(options: AmiEmulatorOptions = {}): Promis
       return;
     }
     if (action === 'ping') {
+      if (options.ignorePings) return;
       reply([
         ['Response', 'Success'],
         ['Ping', 'Pong'],

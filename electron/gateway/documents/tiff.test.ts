@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { faxGeometry, pdfToFaxTiff, tiffPageCount } from './tiff';
+import { faxGeometry, ghostscriptVersion, GHOSTSCRIPT_MISSING, pdfToFaxTiff, tiffPageCount } from './tiff';
 
 const FIXTURE = join(__dirname, '../../../e2e/fixtures/three-page-letter.pdf');
 const dir = mkdtempSync(join(tmpdir(), 'fbd-tiff-'));
@@ -59,5 +59,19 @@ describe('PDF → TIFF-F for Asterisk', () => {
     await expect(pdfToFaxTiff(bad, join(dir, 'bad.tif'), { resolution: 'fine', paper: 'letter' })).rejects.toThrow(
       /could not turn the PDF into fax pages|produced no fax pages/,
     );
+  });
+
+  it('says plainly, with the install command, when Ghostscript is not installed', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = join(dir, 'no-such-bin');
+    try {
+      expect(await ghostscriptVersion()).toBeNull();
+      await expect(pdfToFaxTiff(FIXTURE, join(dir, 'none.tif'), { resolution: 'fine', paper: 'letter' })).rejects.toThrow(
+        GHOSTSCRIPT_MISSING,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(GHOSTSCRIPT_MISSING).toMatch(/apt install ghostscript/);
   });
 });

@@ -218,6 +218,34 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     expect(execFileSync('tiffinfo', [rig.emu.originates[1]!.variables.FAXFILE!], { encoding: 'utf8' })).toContain('Image Length: 1078');
   });
 
+  it('a peer that stops answering keep-alive pings is dropped and the session re-established', async () => {
+    rig = await startRig({
+      emulator: { ignorePings: true },
+      timings: { ami: { pingIntervalMs: 100, actionTimeoutMs: 100, minBackoffMs: 20 } },
+    });
+    const deadline = Date.now() + 5_000;
+    while (rig.emu.logins.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(rig.emu.logins.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an attempt already handed to Asterisk is found by reconciliation and never originated twice', async () => {
+    rig = await startRig({ timings: { watchdogMs: 60_000 } });
+    const id = await rig.send(NUMBER.silent);
+    await rig.gw.waitForJob(id, ['sending']);
+    const deadline = Date.now() + 5_000;
+    while (rig.emu.originates.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    const provider = rig.gw.core.providers.forBackend('sip')!;
+    const request = { jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: NUMBER.silent, jobCreatedAt: 0 };
+    expect(await provider.lookup!(request, AbortSignal.timeout(1000))).toMatchObject({ providerId: `sip-${id}-1` });
+    expect(await provider.lookup!({ ...request, attempt: 2 }, AbortSignal.timeout(1000))).toBeNull();
+    const again = await provider.submit(
+      { ...request, pdfPath: '/nonexistent.pdf', pages: 3, mediaUrl: null, callbackUrl: null },
+      AbortSignal.timeout(1000),
+    );
+    expect(again.providerId).toBe(`sip-${id}-1`);
+    expect(rig.emu.originates).toHaveLength(1);
+  });
+
   it('the Setup wizard’s SIP step checks the AMI login live and Ghostscript', async () => {
     rig = await startRig();
     const check = await rig.gw.invoke('setup:check', { backend: 'sip' });
