@@ -1,6 +1,7 @@
 // A loopback Asterisk Manager Interface emulator (providers.md §4.1-4.5): banner, Login (error and
 // close on bad credentials), Ping, and Async Originate answered by the event sequences a real
 // Asterisk sends for each outcome, with unrelated events interleaved and frames split across reads.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 
 export type AmiOutcome =
@@ -27,6 +28,8 @@ export interface OriginateRecord {
   callerId: string | null;
   variables: Record<string, string>;
   outcome: AmiOutcome;
+  /** FAXFILE as SendFAX read it when the call started (null when it was not readable). */
+  faxFile: Buffer | null;
 }
 
 export interface AmiEmulatorOptions {
@@ -327,6 +330,7 @@ export async function startAmiEmulator(options: AmiEmulatorOptions = {}): Promis
         callerId: get('callerid'),
         variables: vars,
         outcome: AMI_MAGIC_ENDINGS[dest.slice(-4)] ?? 'success',
+        faxFile: vars.FAXFILE && existsSync(vars.FAXFILE) ? readFileSync(vars.FAXFILE) : null,
       };
       originates.push(record);
       if (!record.channel || (get('async') ?? '').toLowerCase() !== 'true') {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,4 +74,43 @@ describe('PDF → TIFF-F for Asterisk', () => {
     }
     expect(GHOSTSCRIPT_MISSING).toMatch(/apt install ghostscript/);
   });
+
+  it('renders grey areas and photos dithered, not thresholded to solid black or white', async () => {
+    // A letter page that is a mid-grey block (50% grey) with a white margin.
+    const ps = join(dir, 'grey.ps');
+    const pdf = join(dir, 'grey.pdf');
+    writeFileSync(ps, '%!PS\n0.5 setgray 72 72 468 648 rectfill showpage\n');
+    execFileSync('gs', ['-q', '-dSAFER', '-dBATCH', '-dNOPAUSE', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
+    const tif = join(dir, 'grey.tif');
+    await pdfToFaxTiff(pdf, tif, { resolution: 'fine', paper: 'letter' });
+    // libtiff's tiffcp decodes the G4 page into one uncompressed strip we can read directly.
+    const raw = join(dir, 'grey-raw.tif');
+    execFileSync('tiffcp', ['-c', 'none', '-r', '100000', tif, raw]);
+    const row = rowBits(readFileSync(raw), 1078);
+    const black = row.filter(Boolean).length;
+    const greyWidth = (468 / 612) * 1728;
+    // Halftoned: roughly half the grey block's pixels are black (min-is-white: 1 = black).
+    expect(black / greyWidth).toBeGreaterThan(0.3);
+    expect(black / greyWidth).toBeLessThan(0.7);
+  });
 });
+
+/** One row of an uncompressed, single-strip, 1-bit TIFF (first IFD) as booleans (true = bit set). */
+function rowBits(bytes: Buffer, row: number): boolean[] {
+  const little = bytes.toString('latin1', 0, 2) === 'II';
+  const u16 = (o: number) => (little ? bytes.readUInt16LE(o) : bytes.readUInt16BE(o));
+  const u32 = (o: number) => (little ? bytes.readUInt32LE(o) : bytes.readUInt32BE(o));
+  const ifd = u32(4);
+  const tags = new Map<number, number>();
+  for (let i = 0; i < u16(ifd); i++) {
+    const entry = ifd + 2 + i * 12;
+    const type = u16(entry + 2);
+    tags.set(u16(entry), type === 3 ? u16(entry + 8) : u32(entry + 8));
+  }
+  const width = tags.get(256) as number;
+  const stride = Math.ceil(width / 8);
+  const start = (tags.get(273) as number) + row * stride;
+  const out: boolean[] = [];
+  for (let x = 0; x < width; x++) out.push(((bytes[start + (x >> 3)] as number) & (0x80 >> (x & 7))) !== 0);
+  return out;
+}

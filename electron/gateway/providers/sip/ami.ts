@@ -138,6 +138,8 @@ export class AmiClient extends EventEmitter<{ event: [AmiMessage]; state: [AmiSt
   /** Resolves once logged in, or rejects after `timeoutMs` with the reason the session is down. */
   ready(timeoutMs: number): Promise<void> {
     if (this._state === 'connected') return Promise.resolve();
+    if (this._state === 'login_failed' || this._state === 'closed')
+      return Promise.reject(new AmiError(this._problem ?? 'AMI is not available', false));
     this.start();
     return new Promise((resolve, reject) => {
       const onState = (state: AmiState) => {
@@ -294,6 +296,10 @@ export class AmiClient extends EventEmitter<{ event: [AmiMessage]; state: [AmiSt
     this._problem = problem;
     const changed = this._state !== state;
     this._state = state;
-    if (changed) this.emit('state', state, problem);
+    if (!changed) return;
+    // Host, port and user name only: the secret never reaches a log line.
+    if (state === 'connected' || state === 'login_failed' || state === 'disconnected')
+      this.opts.log?.(`asterisk ami ${this.opts.host}:${this.opts.port} ${state}${problem ? `: ${problem}` : ''}`);
+    this.emit('state', state, problem);
   }
 }

@@ -109,6 +109,10 @@ export class SipProvider implements FaxProvider {
     return this.target;
   }
 
+  get closed(): boolean {
+    return this.ami.state === 'closed';
+  }
+
   close(): void {
     this.ami.off('event', this.onEvent);
     this.ami.close();
@@ -223,6 +227,8 @@ export class SipProvider implements FaxProvider {
 
   private update(row: AttemptRow): ProviderUpdate {
     const providerId = row.provider_id;
+    // Asterisk is done with the pages once the attempt has a result.
+    if (TERMINAL.has(row.state)) void rm(row.tiff_path, { force: true });
     switch (row.state) {
       case 'delivered':
         return { providerId, rawStatus: 'SUCCESS', phase: 'delivered', pages: row.pages_sent ?? row.pages };
@@ -285,7 +291,7 @@ export function createSipFactory(timings: Partial<SipTimings> = {}): ProviderFac
     const { amiHost, amiPort, amiUsername } = ctx.settings().sip;
     const target = JSON.stringify([amiHost, amiPort, amiUsername, password]);
     const existing = live.get(ctx);
-    if (existing?.amiTarget === target) return existing;
+    if (existing?.amiTarget === target && !existing.closed) return existing;
     const ami = new AmiClient({ host: amiHost, port: amiPort, username: amiUsername, secret: password, log: ctx.log, ...effective.ami });
     const provider = new SipProvider(ctx.db, ami, ctx, target, effective);
     live.set(ctx, provider);

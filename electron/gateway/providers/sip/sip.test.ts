@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAmiEmulator, type AmiEmulator, type AmiEmulatorOptions } from '../../../../e2e/emulators/ami';
@@ -23,6 +24,17 @@ const NUMBER = {
   dropConnection: '+15551230066',
 };
 const PHONE_LIKE = /\d{7,}/;
+
+/** libtiff's own description of a TIFF (an independent reader). */
+function tiffinfo(bytes: Buffer): string {
+  const path = join(tmpdir(), `fbd-sip-${process.pid}-${Date.now()}.tif`);
+  writeFileSync(path, bytes);
+  try {
+    return execFileSync('tiffinfo', [path], { encoding: 'utf8' });
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
 
 interface Rig {
   gw: TestGateway;
@@ -100,10 +112,10 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     expect(Number(originate.timeout)).toBeGreaterThan(60_000);
     expect(originate.callerId).toBe('+15550009999');
     expect(originate.variables).toMatchObject({ JOBID: `sip-${id}-1`, DEST: NUMBER.success, FAXHEADER: 'Acme Dental' });
-    // FAXFILE is a 3-page fax TIFF in the spool folder.
-    const tiff = readFileSync(originate.variables.FAXFILE!);
+    // FAXFILE was a 3-page fax TIFF in the spool folder when Asterisk read it, removed once the result came.
     expect(originate.variables.FAXFILE!.startsWith(join(rig.gw.dataDir, 'asterisk', 'out'))).toBe(true);
-    expect(tiffPageCount(tiff)).toBe(3);
+    expect(tiffPageCount(originate.faxFile!)).toBe(3);
+    expect(existsSync(originate.variables.FAXFILE!)).toBe(false);
     expect(rig.emu.logins).toEqual([{ username: 'faxbot', ok: true }]);
   });
 
@@ -201,7 +213,7 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     const res = await rig.gw.post('/fax', form);
     expect(res.status).toBe(202);
     await rig.gw.waitForJob(res.body.id, ['delivered', 'failed']);
-    const info = execFileSync('tiffinfo', [rig.emu.originates[0]!.variables.FAXFILE!], { encoding: 'utf8' });
+    const info = tiffinfo(rig.emu.originates[0]!.faxFile!);
     expect(info).toContain('Image Width: 1728 Image Length: 1078');
     expect(info).toContain('Resolution: 204, 98 pixels/inch');
     const bad = faxForm(NUMBER.success, { name: 'letter.pdf', bytes: PDF });
@@ -215,7 +227,7 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     });
     if (!sent.ok) throw new Error(sent.error.message);
     await rig.gw.waitForJob((sent.value as { id: string }).id, ['delivered', 'failed']);
-    expect(execFileSync('tiffinfo', [rig.emu.originates[1]!.variables.FAXFILE!], { encoding: 'utf8' })).toContain('Image Length: 1078');
+    expect(tiffinfo(rig.emu.originates[1]!.faxFile!)).toContain('Image Length: 1078');
   });
 
   it('a peer that stops answering keep-alive pings is dropped and the session re-established', async () => {
