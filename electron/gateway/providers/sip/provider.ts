@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Settings } from '../../../../shared/settings';
@@ -228,7 +229,7 @@ export class SipProvider implements FaxProvider {
   private update(row: AttemptRow): ProviderUpdate {
     const providerId = row.provider_id;
     // Asterisk is done with the pages once the attempt has a result.
-    if (TERMINAL.has(row.state)) void rm(row.tiff_path, { force: true });
+    if (TERMINAL.has(row.state)) rmSync(row.tiff_path, { force: true });
     switch (row.state) {
       case 'delivered':
         return { providerId, rawStatus: 'SUCCESS', phase: 'delivered', pages: row.pages_sent ?? row.pages };
