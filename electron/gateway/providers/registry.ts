@@ -22,13 +22,26 @@ export type ProviderFactory = (ctx: ProviderContext) => Promise<FaxProvider | { 
 export class ProviderRegistry {
   private instances = new Map<Backend, FaxProvider>();
   private problems = new Map<Backend, string>();
+  /** Rebuilds run one after another, so a slow one never overwrites a newer one's providers. */
+  private latest: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ProviderContext,
     private readonly factories: Partial<Record<Backend, ProviderFactory>>,
   ) {}
 
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    const run = this.latest.then(() => this.rebuild());
+    this.latest = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every rebuild requested so far is done (checks run against the settings just saved). */
+  settled(): Promise<void> {
+    return this.latest;
+  }
+
+  private async rebuild(): Promise<void> {
     const next = new Map<Backend, FaxProvider>();
     const problems = new Map<Backend, string>();
     for (const [backend, factory] of Object.entries(this.factories) as [Backend, ProviderFactory][]) {

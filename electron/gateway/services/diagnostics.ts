@@ -168,6 +168,7 @@ async function backendChecks(core: GatewayCore, backend: Backend): Promise<Check
 }
 
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  await core.providers.settled();
   return [
     await credentialsCheck(core, backend),
     ...(await backendChecks(core, backend)),
@@ -178,6 +179,7 @@ export async function setupChecks(core: GatewayCore, backend: Backend): Promise<
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
   const backend = core.settings.current.backend;
+  await core.providers.settled();
   const checks = [
     databaseCheck(core),
     await dataDirCheck(core),
