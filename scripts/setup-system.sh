@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for the window's e2e tests, poppler to render PDFs to
 # PNG, gnome-keyring + D-Bus for the real Secret Service tests, CUPS + cups-filters (+ curl) for the
-# real fax-printer test (it starts its own private cupsd), lnkinfo to read back Send To shortcuts. Idempotent; installs only what is missing.
+# real fax-printer test (it starts its own private cupsd), lnkinfo to read back Send To shortcuts,
+# Ghostscript and libtiff-tools for SIP/Asterisk fax pages (PDF → TIFF-F, tiffinfo in tests, tiff2pdf
+# for received faxes). Idempotent; installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
@@ -15,6 +17,8 @@ command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
 command -v lp >/dev/null 2>&1 || need+=(cups-client cups-bsd)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v lnkinfo >/dev/null 2>&1 || need+=(liblnk-utils)
+command -v gs >/dev/null 2>&1 || need+=(ghostscript)
+{ command -v tiffinfo && command -v tiff2pdf; } >/dev/null 2>&1 || need+=(libtiff-tools)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

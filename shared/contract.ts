@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { JOB_STATUSES } from './status';
-import { BACKENDS, SECRET_NAMES } from './settings';
+import { BACKENDS, FAX_RESOLUTIONS, SECRET_NAMES } from './settings';
 import type {
   ApiKeyView,
   AuditEntry,
+  BackendDescription,
   CallbackUrl,
   CheckResult,
   CreatedApiKey,
@@ -41,7 +42,14 @@ const empty = z.object({});
 const byId = z.object({ id });
 
 export const contract = {
-  'jobs:send': returns<JobView>()(z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) })),
+  'jobs:send': returns<JobView>()(
+    z.object({
+      to: z.string().max(64),
+      documents: z.array(documentInput).min(1).max(20),
+      /** Fine (default) or standard; used by backends that render the pages themselves (SIP). */
+      resolution: z.enum(FAX_RESOLUTIONS).optional(),
+    }),
+  ),
   'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
   'jobs:list': returns<JobPage>()(
     z.object({
@@ -95,6 +103,8 @@ export const contract = {
   /** For the backend being set up (the wizard asks before it switches), or the active one. */
   'setup:callbackUrls': returns<CallbackUrl[]>()(z.object({ backend: z.enum(BACKENDS).optional() })),
   'setup:complete': returns<GatewayStatus>()(empty),
+  /** Every backend this build ships, with the fields and secrets its wizard step asks for. */
+  'setup:backends': returns<BackendDescription[]>()(empty),
 
   'diagnostics:run': returns<DiagnosticsReport>()(empty),
   'gateway:status': returns<GatewayStatus>()(empty),

@@ -7,6 +7,10 @@ import { z } from 'zod';
 export const BACKENDS = ['simulator', 'phaxio', 'sinch', 'signalwire', 'sip'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+/** Fax resolution per job: fine (204×196 dpi, the default) or standard (204×98). */
+export const FAX_RESOLUTIONS = ['fine', 'standard'] as const;
+export type FaxResolution = (typeof FAX_RESOLUTIONS)[number];
+
 export const SIMULATOR_OUTCOMES = ['delivered', 'busy', 'no_answer', 'invalid_number', 'partial', 'busy_then_delivered'] as const;
 export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number];
 
@@ -126,8 +130,12 @@ export const SettingsSchema = z.object({
       amiPort: z.number().int().min(1).max(65535).default(5038),
       amiUsername: z.string().default('api'),
       stationId: z.string().default(''),
+      /** FAX_HEADER: the header line printed on each page sent through Asterisk. */
+      header: z.string().max(60).default(''),
+      /** ASTERISK_SPOOL_DIR: shared with Asterisk; '' = asterisk/ in the data folder. */
+      spoolDir: z.string().default(''),
     })
-    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '' }),
+    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '', header: '', spoolDir: '' }),
   storage: z
     .object({
       backend: z.enum(['local', 's3']).default('local'),

@@ -200,3 +200,26 @@ export interface PrintRoutesView {
   autosendTagged: boolean;
   waiting: number;
 }
+
+/** One input of a backend's settings section in the Setup wizard and Settings page. */
+export interface BackendFieldSpec {
+  /** Key inside the backend's settings section. */
+  key: string;
+  label: string;
+  kind: 'text' | 'url' | 'number' | 'select' | 'checkbox';
+  options?: { value: string; label: string }[];
+  hint?: string;
+  /** Shown under "Advanced" (API addresses: only changed for testing or regional accounts). */
+  advanced?: boolean;
+}
+
+/** What the wizard shows for a backend; described by the backend's own provider folder. */
+export interface BackendDescription {
+  id: Backend;
+  name: string;
+  blurb: string;
+  fields: BackendFieldSpec[];
+  secrets: { name: SecretName; label: string; hint?: string }[];
+  /** Why (or whether) a public address is needed, in plain words. */
+  publicUrlNeed: string;
+}

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { SettingsSchema, type Settings, type ValueSource, type SecretName, BACKENDS } from '../../shared/settings';
 import type { SecretStatus } from '../../shared/types';
+import { PROVIDER_MODULES } from './providers/catalog';
+import type { EnvParse } from './providers/module';
 
 /** Where the settings file lives: `conf` headless, electron-store inside Electron (same schema). */
 export interface SettingsStore {
@@ -31,7 +33,12 @@ const int: Parser = (raw) => {
 const bool: Parser = (raw) => ['1', 'true', 'yes', 'on'].includes(raw.trim().toLowerCase());
 const lower: Parser = (raw) => raw.trim().toLowerCase();
 
-/** Faxbot environment names (faxbot-compat.md §2) → settings paths. Earlier names win over later aliases. */
+const PARSERS: Record<EnvParse, Parser> = { str, int, bool, lower };
+
+/**
+ * Faxbot environment names (faxbot-compat.md §2) → settings paths. Earlier names win over later
+ * aliases. Each backend's own names live in its provider folder (ProviderModule.env).
+ */
 const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] = [
   ['PUBLIC_API_URL', 'publicApiUrl', str],
   ['ENFORCE_PUBLIC_HTTPS', 'enforcePublicHttps', bool],
@@ -62,26 +69,6 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['TUNNEL_ENABLED', 'tunnel.enabled', bool],
   ['TUNNEL_HOST', 'tunnel.host', str],
   ['TUNNEL_SUBDOMAIN', 'tunnel.subdomain', lower],
-  ['PHAXIO_BASE_URL', 'phaxio.baseUrl', str],
-  ['PHAXIO_STATUS_CALLBACK_URL', 'phaxio.callbackUrl', str],
-  ['PHAXIO_CALLBACK_URL', 'phaxio.callbackUrl', str],
-  ['PHAXIO_VERIFY_SIGNATURE', 'phaxio.verifySignature', bool],
-  ['PHAXIO_INBOUND_VERIFY_SIGNATURE', 'phaxio.inboundVerifySignature', bool],
-  ['PHAXIO_SEND_MODE', 'phaxio.sendMode', lower],
-  ['SINCH_PROJECT_ID', 'sinch.projectId', str],
-  ['SINCH_BASE_URL', 'sinch.baseUrl', str],
-  ['SINCH_AUTH_URL', 'sinch.authUrl', str],
-  ['SINCH_AUTH_MODE', 'sinch.authMode', lower],
-  ['SINCH_INBOUND_BASIC_USER', 'sinch.inboundBasicUser', str],
-  ['SIGNALWIRE_SPACE_URL', 'signalwire.spaceUrl', str],
-  ['SIGNALWIRE_PROJECT_ID', 'signalwire.projectId', str],
-  ['SIGNALWIRE_FAX_FROM_E164', 'signalwire.faxFrom', str],
-  ['SIGNALWIRE_STATUS_CALLBACK_URL', 'signalwire.statusCallbackUrl', str],
-  ['SIGNALWIRE_CALLBACK_URL', 'signalwire.statusCallbackUrl', str],
-  ['ASTERISK_AMI_HOST', 'sip.amiHost', str],
-  ['ASTERISK_AMI_PORT', 'sip.amiPort', int],
-  ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', str],
-  ['FAX_LOCAL_STATION_ID', 'sip.stationId', str],
   ['STORAGE_BACKEND', 'storage.backend', lower],
   ['S3_BUCKET', 'storage.s3Bucket', str],
   ['S3_PREFIX', 'storage.s3Prefix', str],
@@ -89,6 +76,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['S3_ENDPOINT_URL', 'storage.s3EndpointUrl', str],
   ['AWS_ACCESS_KEY_ID', 'storage.s3AccessKeyId', str],
   ['S3_ACCESS_KEY_ID', 'storage.s3AccessKeyId', str],
+  ...PROVIDER_MODULES.flatMap((m) => (m.env ?? []).map(([env, path, parse]) => [env, path, PARSERS[parse]] as const)),
 ];
 
 export const ENV_NAME_FOR_PATH: ReadonlyMap<string, string> = new Map([...ENV_MAP].reverse().map(([env, path]) => [path, env]));

@@ -181,7 +181,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     linkBase,
   );
   const providers = new ProviderRegistry(
-    { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log },
+    { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log, dataDir: options.dataDir },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
   );
   /** Test mode is whatever the backend's provider says; the simulator is test mode even before it is built. */

@@ -1,6 +1,7 @@
 import { contract, isMethodName, type MethodName, type MethodOutput, type MethodParsedInput, type RpcResult } from '../../shared/contract';
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { GatewayCore } from './core';
+import { PROVIDER_MODULES } from './providers/catalog';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
 import { AppError, badRequest } from './services/errors';
 import type { Caller } from './services/keys';
@@ -32,6 +33,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
       to: input.to,
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      resolution: input.resolution,
     }),
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
   'jobs:list': (core, input) => core.jobs.list(input),
@@ -90,6 +92,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'settings:clearSecret': (core, input) => core.settings.clearSecret(input.name),
   'setup:check': (core, input) => setupChecks(core, input.backend),
   'setup:callbackUrls': (core, input) => callbackUrls(core, input.backend ?? core.settings.current.backend),
+  'setup:backends': async () => PROVIDER_MODULES.map((m) => m.description),
   'setup:complete': async (core) => {
     await core.settings.update({ setupCompleted: true });
     return core.status();

@@ -234,6 +234,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       core.printSpool?.stop();
       await core.hotFolder.stop();
       await core.outbox.stop();
+      core.providers.close();
       await app.close();
       await core.audit.close();
       core.db.close();

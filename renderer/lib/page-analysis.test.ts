@@ -1,18 +1,36 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { classifyPageSize, mergeWarnings, thresholdToFax, tinyTextShare, warningsFor, type PageFacts } from './page-analysis';
+import { classifyPageSize, ditherToFax, mergeWarnings, tinyTextShare, warningsFor, type PageFacts } from './page-analysis';
 
 function pixels(...rgba: number[][]): Uint8ClampedArray {
   return new Uint8ClampedArray(rgba.flat());
 }
 
-describe('thresholdToFax', () => {
+describe('ditherToFax', () => {
   it('turns every pixel black or white and counts colour and ink', () => {
-    const data = pixels([255, 255, 255, 255], [20, 20, 20, 255], [220, 30, 30, 255], [120, 120, 120, 0]);
-    const stats = thresholdToFax(data);
+    const data = pixels([255, 255, 255, 255], [20, 20, 20, 255], [200, 10, 10, 255], [120, 120, 120, 0]);
+    const stats = ditherToFax(data, 4);
     expect(Array.from(data)).toEqual([255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255]);
     expect(stats.colourFraction).toBe(0.25);
     expect(stats.inkFraction).toBe(0.5);
+  });
+
+  it('prints a mid-grey area (a photo) as a dot pattern of about half ink, not a solid black block', () => {
+    const width = 16;
+    const grey = new Uint8ClampedArray(width * width * 4).fill(128);
+    for (let i = 3; i < grey.length; i += 4) grey[i] = 255;
+    const stats = ditherToFax(grey, width);
+    expect(stats.inkFraction).toBeGreaterThan(0.3);
+    expect(stats.inkFraction).toBeLessThan(0.7);
+    // Light grey prints lighter than dark grey.
+    const shade = (value: number) => {
+      const data = new Uint8ClampedArray(width * width * 4).fill(value);
+      for (let i = 3; i < data.length; i += 4) data[i] = 255;
+      return ditherToFax(data, width).inkFraction;
+    };
+    expect(shade(90)).toBeGreaterThan(shade(190));
+    expect(shade(30)).toBe(1);
+    expect(shade(240)).toBe(0);
   });
 });
 

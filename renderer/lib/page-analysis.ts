@@ -9,20 +9,27 @@ export interface Warning {
   pages?: number[];
 }
 
-/** Luminance at or below this prints black; a threshold, not dithering, keeps text crisp. */
-export const INK_THRESHOLD = 160;
+/** Darker than this prints solid black and lighter than PAPER_LEVEL solid white, so text stays crisp. */
+export const INK_LEVEL = 64;
+const PAPER_LEVEL = 224;
+/** 4×4 ordered-dither thresholds (Bayer), scaled to the grey band between INK_LEVEL and PAPER_LEVEL. */
+const BAYER_4 = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
 /** A channel spread above this is a coloured (not grey) pixel. */
 const COLOUR_SPREAD = 60;
 
 export interface PixelStats {
   /** Share of pixels that are clearly coloured (photos, logos, highlights). */
   colourFraction: number;
-  /** Share of pixels that print black after thresholding. */
+  /** Share of pixels that print black. */
   inkFraction: number;
 }
 
-/** Thresholds RGBA pixels in place to black or white and reports what was there before. */
-export function thresholdToFax(rgba: Uint8ClampedArray): PixelStats {
+/**
+ * Turns RGBA pixels (rows of `width`) into black and white in place, the way a fax prints them:
+ * text and lines stay solid, grey areas and photos become a dot pattern (as Ghostscript's fax
+ * output does) instead of a solid black block. Reports what was there before.
+ */
+export function ditherToFax(rgba: Uint8ClampedArray, width: number): PixelStats {
   let colour = 0;
   let ink = 0;
   const count = rgba.length / 4;
@@ -34,7 +41,10 @@ export function thresholdToFax(rgba: Uint8ClampedArray): PixelStats {
     // Transparent areas are paper.
     const lum = 255 - alpha * (255 - (0.299 * r + 0.587 * g + 0.114 * b));
     if (alpha > 0.5 && Math.max(r, g, b) - Math.min(r, g, b) > COLOUR_SPREAD) colour++;
-    const black = lum <= INK_THRESHOLD;
+    const pixel = i / 4;
+    const cell = (Math.floor(pixel / width) % 4) * 4 + ((pixel % width) % 4);
+    const level = INK_LEVEL + (((BAYER_4[cell] as number) + 0.5) / 16) * (PAPER_LEVEL - INK_LEVEL);
+    const black = lum < INK_LEVEL || (lum < PAPER_LEVEL && lum < level);
     if (black) ink++;
     const value = black ? 0 : 255;
     rgba[i] = value;

@@ -1,6 +1,6 @@
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { thresholdToFax, tinyTextShare, type PageFacts } from './page-analysis';
+import { ditherToFax, tinyTextShare, type PageFacts } from './page-analysis';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -32,7 +32,7 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
   }
 }
 
-/** Renders one page, thresholds it to black and white, and measures it for pre-flight. */
+/** Renders one page in fax black and white (dithered greys), and measures it for pre-flight. */
 export async function renderPage(doc: PDFDocumentProxy, pageNumber: number): Promise<RenderedPage> {
   const page = await doc.getPage(pageNumber);
   const base = page.getViewport({ scale: 1 });
@@ -46,7 +46,7 @@ export async function renderPage(doc: PDFDocumentProxy, pageNumber: number): Pro
   context.fillRect(0, 0, canvas.width, canvas.height);
   await page.render({ canvas, canvasContext: context, viewport }).promise;
   const image = context.getImageData(0, 0, canvas.width, canvas.height);
-  const stats = thresholdToFax(image.data);
+  const stats = ditherToFax(image.data, image.width);
   context.putImageData(image, 0, 0);
   const text = await page.getTextContent();
   const share = tinyTextShare(text.items.filter((item): item is { str: string; transform: number[] } & typeof item => 'str' in item));

@@ -54,6 +54,27 @@ describe('Send', () => {
     expect(send?.input).toEqual({ to: '+12025550143', documents: [{ name: 'memo.txt', contentBase64: btoa('Hello\nfax') }] });
   });
 
+  it('through SIP/Asterisk, offers fine or standard resolution (fine by default) and sends the choice', async () => {
+    bridge = fakeBridge({
+      'gateway:status': () => gatewayStatus({ backend: 'sip', testMode: false }),
+      'settings:get': () => settingsView(),
+      'jobs:preflight': () => ({ ok: true, pages: 1, warnings: [], error: null }),
+      'jobs:send': () => job({ id: 'job-43' }),
+      'jobs:get': () => ({ job: job({ id: 'job-43' }), events: [] }),
+      'jobs:list': () => ({ items: [], nextCursor: null, total: 0 }),
+    });
+    render(<App bridge={bridge} />);
+    fireEvent.change(await screen.findByTestId('file-input'), { target: { files: [textFile('a.txt', 'x')] } });
+    await screen.findByText('1 page');
+    const select = screen.getByLabelText('Resolution') as HTMLSelectElement;
+    expect(select.value).toBe('fine');
+    fireEvent.change(select, { target: { value: 'standard' } });
+    fireEvent.change(screen.getByLabelText('Fax number'), { target: { value: '(202) 555-0143' } });
+    fireEvent.click(screen.getByRole('button', { name: /^Send/ }));
+    await waitFor(() => expect(window.location.hash).toBe('#/jobs/job-43'));
+    expect(bridge.calls.find((c) => c.method === 'jobs:send')?.input).toMatchObject({ resolution: 'standard' });
+  });
+
   it('explains a bad number instead of sending', async () => {
     render(<App bridge={bridge} />);
     fireEvent.change(await screen.findByTestId('file-input'), { target: { files: [textFile('a.txt', 'x')] } });

@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { normalizeFaxNumber } from '../../shared/phone';
+import type { FaxResolution } from '../../shared/settings';
 import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { TestTag } from '../components/StatusChip';
@@ -17,6 +18,10 @@ export function SendPage() {
   const [touched, setTouched] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
+  const [resolution, setResolution] = useState<FaxResolution>('fine');
+  const resolutionId = useId();
+  // Only SIP/Asterisk renders the pages itself; cloud services choose their own resolution.
+  const choosesResolution = status?.backend === 'sip';
   const fileInput = useRef<HTMLInputElement>(null);
   const region = settings?.settings.defaultRegion ?? 'US';
   const number = normalizeFaxNumber(to, region);
@@ -52,6 +57,7 @@ export function SendPage() {
       const job = await invoke('jobs:send', {
         to: number.e164,
         documents: docs.map((d) => ({ name: d.name, contentBase64: d.base64 })),
+        ...(choosesResolution ? { resolution } : {}),
       });
       toast(job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
       documents.clear();
@@ -118,6 +124,15 @@ export function SendPage() {
               ? 'No documents yet.'
               : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}`}
           </p>
+          {choosesResolution && (
+            <div className="field">
+              <label htmlFor={resolutionId}>Resolution</label>
+              <select id={resolutionId} value={resolution} onChange={(e) => setResolution(e.target.value as FaxResolution)}>
+                <option value="fine">Fine (204×196 dpi, clearer small print)</option>
+                <option value="standard">Standard (204×98 dpi, faster to send)</option>
+              </select>
+            </div>
+          )}
           {status?.testMode && <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>}
           {sendError && (
             <p className="field-error" role="alert">

@@ -4,7 +4,7 @@ import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { FieldInput, type FieldValue } from '../components/FieldInput';
 import { McpEndpoints } from '../components/McpEndpoints';
-import { backendInfo } from '../lib/backend-fields';
+import { useBackends } from '../lib/backend-fields';
 import { href } from '../lib/route';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
@@ -101,6 +101,7 @@ const STORE_NAMES: Record<string, string> = {
 export function SettingsPage() {
   const { settings, setSettings, status, toast } = useShell();
   const invoke = useInvoke();
+  const backends = useBackends();
   const [draft, setDraft] = useState<Record<string, FieldValue>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -144,7 +145,7 @@ export function SettingsPage() {
     }
   }
 
-  const backend = backendInfo(view.settings.backend);
+  const backend = backends.info(view.settings.backend);
   const configuredSecrets = SECRET_NAMES.filter((name) => view.secrets[name]?.configured);
 
   return (

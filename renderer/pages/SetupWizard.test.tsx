@@ -14,6 +14,21 @@ describe('Setup wizard', () => {
     const bridge = fakeBridge({
       'gateway:status': () => gatewayStatus({ setupCompleted: false }),
       'settings:get': () => settingsView(),
+      // What the gateway's Phaxio provider folder describes (served as setup:backends).
+      'setup:backends': () => [
+        { id: 'simulator', name: 'Test mode', blurb: 'Nothing is dialled.', fields: [], secrets: [], publicUrlNeed: '' },
+        {
+          id: 'phaxio',
+          name: 'Phaxio',
+          blurb: 'Cloud fax service.',
+          fields: [{ key: 'verifySignature', label: 'Verify callback signatures', kind: 'checkbox' }],
+          secrets: [
+            { name: 'phaxio.apiKey', label: 'API key' },
+            { name: 'phaxio.apiSecret', label: 'API secret' },
+          ],
+          publicUrlNeed: 'Phaxio reports delivery by calling back a public address.',
+        },
+      ],
       'settings:setSecret': ({ name }) => {
         saved.push(name);
         return settingsView(saved);

@@ -7,7 +7,7 @@ import { CheckList } from '../components/CheckList';
 import { CopyButton } from '../components/CopyButton';
 import { FieldInput } from '../components/FieldInput';
 import { SecretInput } from '../components/SecretInput';
-import { BACKEND_INFO, backendInfo, sectionValues, type SectionValues } from '../lib/backend-fields';
+import { sectionValues, useBackends, type SectionValues } from '../lib/backend-fields';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 
@@ -27,7 +27,8 @@ export function SetupWizard() {
   const [error, setError] = useState<string | null>(null);
 
   const chosen = backend ?? settings?.settings.backend ?? 'simulator';
-  const info = backendInfo(chosen);
+  const backends = useBackends();
+  const info = backends.info(chosen);
   const url = publicUrl ?? settings?.settings.publicApiUrl ?? '';
 
   useEffect(() => {
@@ -160,7 +161,8 @@ export function SetupWizard() {
         {step === 0 && (
           <fieldset className="backend-choices">
             <legend>Which fax service will send and receive your faxes?</legend>
-            {BACKEND_INFO.map((b) => (
+            {backends.error && <p role="alert">Could not load the list of fax services: {backends.error}</p>}
+            {backends.list.map((b) => (
               <label key={b.id} className={`backend-choice ${chosen === b.id ? 'on' : ''}`}>
                 <input type="radio" name="backend" value={b.id} checked={chosen === b.id} onChange={() => choose(b.id)} />
                 <span>

@@ -305,6 +305,7 @@ export class Outbox {
       toE164: row.to_e164,
       pdfPath: row.pdf_path as string,
       pages: row.pages,
+      resolution: row.resolution ?? 'fine',
       ...urls,
     };
     try {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
 import type { JobView } from '../../../shared/types';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
@@ -42,6 +43,7 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
     throw new AppError('unsupported_type', "Send multipart/form-data with a 'to' field and a 'file' part");
   }
   let to: string | null = null;
+  let resolution: FaxResolution | undefined;
   let staged: StagedUpload | null = null;
   try {
     // One byte over the cap lets intake see the overflow and answer Faxbot's 413 text itself.
@@ -54,6 +56,11 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
         if (part.fieldname === 'to' && to === null) {
           to = String(part.value);
           if (!staged) core.intake.normalize(to);
+        } else if (part.fieldname === 'resolution') {
+          const value = String(part.value).trim().toLowerCase();
+          if (!(FAX_RESOLUTIONS as readonly string[]).includes(value))
+            throw new AppError('bad_request', "resolution must be 'fine' or 'standard'");
+          resolution = value as FaxResolution;
         }
         continue;
       }
@@ -72,7 +79,7 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
     throw new AppError('bad_request', "Missing form field 'to'");
   }
   if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
-  return core.intake.commitUpload(staged, to, apiKeyId);
+  return core.intake.commitUpload(staged, to, apiKeyId, resolution);
 }
 
 const nullable = (type: string) => ({ type: [type, 'null'] });

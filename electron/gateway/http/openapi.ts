@@ -9,6 +9,7 @@ import { DOCS_HTML, DOCS_JS } from './docs-viewer';
 import { FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
+import { AsteriskInboundBody } from '../providers/sip/routes';
 import type { RegisteredRoute } from './openapi-collect';
 
 /*
@@ -369,6 +370,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     z.object({ ok: z.boolean(), note: z.string() }),
   ),
 
+  'POST /_internal/asterisk/inbound': {
+    summary: "Asterisk's [faxin] dialplan reports a received fax (Faxbot's contract; X-Internal-Secret)",
+    tag: 'provider callbacks',
+    auth: 'provider',
+    body: AsteriskInboundBody,
+    responses: { 200: z.object({ id: z.string(), status: z.literal('ok') }), ...errors(400, 401, 404, 413, 503) },
+  },
   'POST /phaxio-callback': callback('Phaxio outbound status (signed)', JobIdQuery),
   'POST /phaxio-inbound': callback('Phaxio received fax (signed)'),
   'POST /sinch-callback': callback('Sinch outbound status', JobIdQuery),

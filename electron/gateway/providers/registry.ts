@@ -8,6 +8,8 @@ export interface ProviderContext {
   settings: () => Settings;
   secret: (name: SecretName) => Promise<string | null>;
   log: (message: string) => void;
+  /** The gateway's data folder (the SIP spool defaults to a folder inside it). */
+  dataDir: string;
 }
 
 /** Builds a provider, or explains in plain words why it cannot be built (missing credentials). */
@@ -20,13 +22,26 @@ export type ProviderFactory = (ctx: ProviderContext) => Promise<FaxProvider | { 
 export class ProviderRegistry {
   private instances = new Map<Backend, FaxProvider>();
   private problems = new Map<Backend, string>();
+  /** Rebuilds run one after another, so a slow one never overwrites a newer one's providers. */
+  private latest: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ProviderContext,
     private readonly factories: Partial<Record<Backend, ProviderFactory>>,
   ) {}
 
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    const run = this.latest.then(() => this.rebuild());
+    this.latest = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every rebuild requested so far is done (checks run against the settings just saved). */
+  settled(): Promise<void> {
+    return this.latest;
+  }
+
+  private async rebuild(): Promise<void> {
     const next = new Map<Backend, FaxProvider>();
     const problems = new Map<Backend, string>();
     for (const [backend, factory] of Object.entries(this.factories) as [Backend, ProviderFactory][]) {
@@ -38,8 +53,14 @@ export class ProviderRegistry {
         problems.set(backend, (error as Error).message);
       }
     }
+    for (const [backend, old] of this.instances) if (next.get(backend) !== old) old.close?.();
     this.instances = next;
     this.problems = problems;
+  }
+
+  close(): void {
+    for (const provider of this.instances.values()) provider.close?.();
+    this.instances.clear();
   }
 
   forBackend(backend: Backend): FaxProvider | null {
@@ -50,7 +71,7 @@ export class ProviderRegistry {
     return this.forBackend(this.ctx.settings().backend);
   }
 
-  /** Whether this build ships the backend at all (SIP/Asterisk does not yet). */
+  /** Whether this build ships the backend at all (a build may leave some out). */
   available(backend: Backend): boolean {
     return this.factories[backend] !== undefined;
   }

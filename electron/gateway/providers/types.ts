@@ -1,5 +1,5 @@
 import type { FailureClass } from '../../../shared/status';
-import type { Backend } from '../../../shared/settings';
+import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { CheckResult } from '../../../shared/types';
 
 export interface SubmitRequest {
@@ -14,6 +14,8 @@ export interface SubmitRequest {
   mediaUrl: string | null;
   /** Per-job status callback URL, when the gateway has a public URL. */
   callbackUrl: string | null;
+  /** Fax resolution chosen for this job (SIP renders pages itself; cloud providers choose their own). */
+  resolution?: FaxResolution;
 }
 
 /** What reconciliation knows about an interrupted attempt; enough to search a provider's fax list. */
@@ -82,4 +84,6 @@ export interface FaxProvider {
   lookup?(request: LookupRequest, signal: AbortSignal): Promise<SubmitResult | null>;
   /** Live credential check for the wizard and diagnostics. */
   checkCredentials?(signal: AbortSignal): Promise<CheckResult>;
+  /** Releases long-lived connections (AMI) when the instance is replaced or the gateway stops. */
+  close?(): void;
 }

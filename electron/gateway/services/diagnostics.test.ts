@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagnosticsReport } from '../../../shared/types';
+import { simulatorModule } from '../providers/simulator-module';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway | null = null;
@@ -55,13 +56,22 @@ describe('diagnostics', () => {
   });
 
   it('says plainly when a backend is not in this build, instead of asking for credentials', async () => {
-    gw = await startTestGateway();
+    // A build that ships only test mode.
+    gw = await startTestGateway({ providerFactories: { simulator: simulatorModule.factory } });
     const checks = await gw.invoke('setup:check', { backend: 'sip' });
     if (!checks.ok) throw new Error(checks.error.message);
     expect((checks.value as { id: string }[]).find((c) => c.id === 'credentials')).toMatchObject({
       state: 'fail',
       detail: 'Sending through sip is not available in this version of Faxbot Desktop.',
-      fix: 'Choose Phaxio, Sinch, SignalWire or test mode.',
+      fix: 'Choose another fax service in Setup.',
+    });
+  });
+
+  it('SIP without an AMI password names the missing setting', async () => {
+    gw = await startTestGateway({ env: { FAX_BACKEND: 'sip' } });
+    expect(await check('credentials')).toMatchObject({
+      state: 'fail',
+      detail: 'The sip backend is not ready: ASTERISK_AMI_PASSWORD is not set.',
     });
   });
 

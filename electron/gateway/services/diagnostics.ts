@@ -4,11 +4,9 @@ import type { Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { checkPublicUrl } from '../public-url';
+import { providerModule } from '../providers/catalog';
 import { probeHealth } from '../tunnel/probe';
-
-const pass = (id: string, label: string, detail: string): CheckResult => ({ id, label, state: 'pass', detail });
-const fail = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'fail', detail, fix });
-const warn = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'warn', detail, fix });
+import { fail, pass, warn } from './checks';
 
 async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
   // A known full disk is the answer already; probing once more lets a freed disk clear at once.
@@ -53,7 +51,7 @@ async function credentialsCheck(core: GatewayCore, backend: Backend): Promise<Ch
       'credentials',
       'Provider credentials',
       `Sending through ${backend} is not available in this version of Faxbot Desktop.`,
-      'Choose Phaxio, Sinch, SignalWire or test mode.',
+      'Choose another fax service in Setup.',
     );
   }
   if (!provider) {
@@ -83,6 +81,12 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
   const raw = settings.publicApiUrl || core.tunnel.url();
   if (!raw) {
     if (backend === 'simulator') return pass('public_url', 'Public URL', 'Test mode needs no public URL.');
+    if (providerModule(backend)?.callbacksOnLan)
+      return pass(
+        'public_url',
+        'Public URL',
+        `${provider?.label ?? backend} reaches this gateway on your network; no public URL is needed.`,
+      );
     if (provider?.traits.needsPublicMediaUrl) {
       return fail(
         'public_url',
@@ -163,48 +167,13 @@ async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
 
 /** Whether provider callbacks and inbound webhooks can be verified, per backend (never shows a secret). */
 async function callbackSecurityCheck(core: GatewayCore, backend: Backend): Promise<CheckResult> {
-  const id = 'callback_security';
-  const label = 'Callback verification';
-  const has = async (name: Parameters<GatewayCore['settings']['secret']>[0]) => Boolean(await core.settings.secret(name));
-  const s = core.settings.current;
-  switch (backend) {
-    case 'phaxio':
-      if (!s.phaxio.verifySignature)
-        return warn(
-          id,
-          label,
-          'Phaxio signature checks are off: anyone who learns the callback URL can change a job.',
-          'Turn on PHAXIO_VERIFY_SIGNATURE.',
-        );
-      return (await has('phaxio.callbackToken'))
-        ? pass(id, label, 'Phaxio callbacks are verified with the webhook token (X-Phaxio-Signature).')
-        : warn(
-            id,
-            label,
-            'No Phaxio webhook token: genuine Phaxio callbacks cannot be verified and are refused; status still arrives by polling.',
-            'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).',
-          );
-    case 'sinch':
-      return s.sinch.inboundBasicUser && (await has('sinch.inboundBasicPass'))
-        ? pass(id, label, 'Sinch callbacks carry per-fax credentials; inbound faxes need Basic auth, which is configured.')
-        : warn(
-            id,
-            label,
-            'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).',
-            'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.',
-          );
-    case 'signalwire':
-      return (await has('signalwire.signingKey'))
-        ? pass(id, label, 'SignalWire callbacks and inbound faxes are verified with the signing key (X-SignalWire-Signature).')
-        : warn(
-            id,
-            label,
-            'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.',
-            'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).',
-          );
-    default:
-      return { id, label, state: 'skip', detail: 'Test mode receives no provider callbacks.' };
-  }
+  const check = providerModule(backend)?.callbackSecurity;
+  if (check) return check(core);
+  return { id: 'callback_security', label: 'Callback verification', state: 'skip', detail: 'Test mode receives no provider callbacks.' };
+}
+
+async function backendChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  return (await providerModule(backend)?.checks?.(core)) ?? [];
 }
 
 /** Scripts and SDKs expect the Faxbot API on a fixed port; the window itself does not need it. */
@@ -221,15 +190,23 @@ function restPortCheck(core: GatewayCore): CheckResult {
 }
 
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
-  return [await credentialsCheck(core, backend), publicUrlCheck(core, backend), await publicReachabilityCheck(core)];
+  await core.providers.settled();
+  return [
+    await credentialsCheck(core, backend),
+    ...(await backendChecks(core, backend)),
+    publicUrlCheck(core, backend),
+    await publicReachabilityCheck(core),
+  ];
 }
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
   const backend = core.settings.current.backend;
+  await core.providers.settled();
   const checks = [
     databaseCheck(core),
     await dataDirCheck(core),
     await credentialsCheck(core, backend),
+    ...(await backendChecks(core, backend)),
     publicUrlCheck(core, backend),
     await publicReachabilityCheck(core),
     await callbackSecurityCheck(core, backend),
@@ -243,37 +220,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
 
 /** The URLs an admin pastes into the provider console. */
 export function callbackUrls(core: GatewayCore, backend: Backend): CallbackUrl[] {
-  const base = core.publicUrl();
-  if (!base) return [];
-  switch (backend) {
-    case 'phaxio':
-      return [
-        { label: 'Phaxio send callback (set per fax automatically)', url: `${base}/phaxio-callback` },
-        {
-          label: 'Phaxio receive webhook URL',
-          url: `${base}/phaxio-inbound`,
-          note: 'Paste into the Phaxio console: Settings → Webhooks → Receive.',
-        },
-      ];
-    case 'sinch':
-      return [
-        { label: 'Sinch fax callback (set per fax automatically)', url: `${base}/sinch-callback` },
-        {
-          label: 'Sinch incoming webhook URL',
-          url: `${base}/sinch-inbound`,
-          note: 'Set as the service incomingWebhookUrl; add user:pass@ if inbound Basic auth is configured.',
-        },
-      ];
-    case 'signalwire':
-      return [
-        { label: 'SignalWire status callback (set per fax automatically)', url: `${base}/signalwire-callback` },
-        {
-          label: 'SignalWire fax number LaML webhook',
-          url: `${base}/signalwire-inbound`,
-          note: 'Number settings: Accept incoming calls as Fax, handle with LaML webhooks.',
-        },
-      ];
-    default:
-      return [];
-  }
+  const module = providerModule(backend);
+  const base = core.publicUrl() ?? (module?.callbacksOnLan ? core.localUrl : null);
+  return base ? (module?.callbackUrls?.(base) ?? []) : [];
 }

@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { normalizeFaxNumber } from '../../../shared/phone';
+import type { FaxResolution } from '../../../shared/settings';
 import type { JobView, PreflightView } from '../../../shared/types';
 import {
   DocumentError,
@@ -235,7 +236,7 @@ export class IntakeService {
   }
 
   /** Step 2: the number is checked and the job row committed; only then is the upload accepted. */
-  async commitUpload(staged: StagedUpload, to: string, apiKeyId: string | null): Promise<JobView> {
+  async commitUpload(staged: StagedUpload, to: string, apiKeyId: string | null, resolution?: FaxResolution): Promise<JobView> {
     let number: { input: string; e164: string };
     try {
       number = this.normalize(to);
@@ -255,6 +256,7 @@ export class IntakeService {
       pdfPath: staged.kind === 'pdf' && staged.uploadPath ? staged.uploadPath : null,
       pages: staged.pages,
       apiKeyId,
+      resolution,
     });
     this.deps.onAccepted();
     return job;
@@ -303,7 +305,13 @@ export class IntakeService {
     return { ok: true, pages, warnings, error: null };
   }
 
-  async acceptDocuments(input: { to: string; documents: DocumentInput[]; apiKeyId: string | null; resentFrom?: string }): Promise<JobView> {
+  async acceptDocuments(input: {
+    to: string;
+    documents: DocumentInput[];
+    apiKeyId: string | null;
+    resentFrom?: string;
+    resolution?: FaxResolution;
+  }): Promise<JobView> {
     const number = this.normalize(input.to);
     const converted = [];
     for (const doc of input.documents) converted.push(await this.toPdf(doc));
@@ -329,6 +337,7 @@ export class IntakeService {
       pages: merged.pages,
       apiKeyId: input.apiKeyId,
       resentFrom: input.resentFrom ?? null,
+      resolution: input.resolution,
     });
     this.deps.onAccepted();
     return job;

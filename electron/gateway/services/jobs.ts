@@ -10,7 +10,7 @@ import {
   type FailureClass,
   type JobStatus,
 } from '../../../shared/status';
-import type { Backend } from '../../../shared/settings';
+import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
 import type { JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
 import { decideRetry } from '../dispatch/retry-policy';
@@ -48,6 +48,8 @@ export interface JobRow {
   api_key_id: string | null;
   resent_from: string | null;
   artifacts_deleted_at: number | null;
+  /** Per-fax resolution for providers that render pages themselves (SIP); null = fine. */
+  resolution: FaxResolution | null;
   created_at: number;
   updated_at: number;
 }
@@ -67,6 +69,8 @@ export interface NewJob {
   pages: number | null;
   apiKeyId: string | null;
   resentFrom?: string | null;
+  /** Chosen per fax; null/absent = fine. */
+  resolution?: FaxResolution | null;
 }
 
 export function formatDelay(ms: number): string {
@@ -156,9 +160,9 @@ export class JobsService {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO jobs (id, to_input, to_e164, status, backend, test_mode, file_name, source_kind, upload_path, pdf_path,
-           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, created_at, updated_at)
+           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, resolution, created_at, updated_at)
          VALUES (@id, @toInput, @toE164, 'queued', @backend, @testMode, @fileName, @sourceKind, @uploadPath, @pdfPath,
-           @pages, 0, @maxAttempts, @now, @apiKeyId, @resentFrom, @now, @now)`,
+           @pages, 0, @maxAttempts, @now, @apiKeyId, @resentFrom, @resolution, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       byProvider: db.prepare('SELECT * FROM jobs WHERE backend = ? AND provider_id = ?'),
@@ -190,6 +194,7 @@ export class JobsService {
       testMode: job.testMode ? 1 : 0,
       maxAttempts: this.settings.current.retry.maxAttempts,
       resentFrom: job.resentFrom ?? null,
+      resolution: job.resolution ?? null,
       now,
     });
     if (uploadBytes) this.stmt.insertUpload.run(job.id, uploadBytes);

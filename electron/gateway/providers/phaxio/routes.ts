@@ -4,7 +4,7 @@ import { Response } from 'undici';
 import type { GatewayCore } from '../../core';
 import { verifyPhaxioSignature, type PhaxioVerifyResult, type SignedParams } from '../../security/signatures';
 import { AppError, badRequest } from '../../services/errors';
-import type { JobRow } from '../../services/jobs';
+import { applyCallback, inboundGate, isPdf, storeInbound, WEBHOOK_IGNORED, WEBHOOK_OK } from '../webhook';
 import { ProviderError } from '../types';
 import { ATTEMPT_TAG, JOB_TAG, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH, PhaxioProvider } from './provider';
 import { faxFromFlatFields, parseFax, toProviderUpdate, type PhaxioFax } from './status';
@@ -20,6 +20,8 @@ const MB = 1024 * 1024;
 /** The fax object is a few KB; a status callback never needs more. */
 const CALLBACK_BODY_LIMIT = 1 * MB;
 const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
+/** Inbound also takes the JSON shape Faxbot's webhook documentation shows; Phaxio's callbacks are always forms. */
+const INBOUND_TYPES = [...FORM_TYPES, 'application/json'];
 
 const tooLarge = () => new AppError('too_large', 'Request body too large');
 
@@ -62,13 +64,30 @@ function readBody(payload: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Faxbot's documented JSON shape (`{"fax": {...}}`) as fields: each top-level value as its exact
+ * JSON text, so it is signed like the multipart `fax` field it mirrors.
+ */
+function jsonFields(raw: Buffer): WebhookForm['fields'] {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badRequest('Malformed JSON body');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The body must be a JSON object');
+  return Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
+}
+
 async function parseForm(request: FastifyRequest): Promise<WebhookForm> {
   const raw = request.body;
-  if (!Buffer.isBuffer(raw)) throw new AppError('unsupported_type', 'Send multipart/form-data or application/x-www-form-urlencoded');
+  if (!Buffer.isBuffer(raw))
+    throw new AppError('unsupported_type', 'Send multipart/form-data, application/x-www-form-urlencoded or application/json');
   const contentType = String(request.headers['content-type'] ?? '');
   if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
     return { raw, fields: [...new URLSearchParams(raw.toString('utf8'))], files: [] };
   }
+  if (/^application\/json/i.test(contentType)) return { raw, fields: jsonFields(raw), files: [] };
   let form: Awaited<ReturnType<Response['formData']>>;
   try {
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
@@ -147,39 +166,15 @@ function reject(core: GatewayCore, reply: FastifyReply, path: string, reason: st
 }
 
 /**
- * Only the fax this job's current attempt created may move it: a forged or stale job_id cannot
- * touch another job. Before the id is recorded (a callback racing the submit answer, or an
- * interrupted attempt) the tags we sent with the fax decide.
- */
-function belongsTo(job: JobRow, fax: PhaxioFax): boolean {
-  if (job.backend !== 'phaxio') return false;
-  if (job.provider_id !== null) return job.provider_id === fax.id;
-  return fax.tags[JOB_TAG] === job.id && fax.tags[ATTEMPT_TAG] === String(job.attempts);
-}
-
-function findJob(core: GatewayCore, jobId: string | undefined, fax: PhaxioFax): JobRow | null {
-  if (jobId === undefined) return core.jobs.findByProviderId('phaxio', fax.id);
-  try {
-    return core.jobs.row(jobId);
-  } catch {
-    return null;
-  }
-}
-
-function isPdf(bytes: Buffer): boolean {
-  return bytes.subarray(0, 1024).includes('%PDF-');
-}
-
-/**
  * A scope whose form bodies arrive as raw bytes, so signatures can be checked over them. Unlike
  * http/raw-body-scope, the bound is read per request: inbound faxes may be as large as the current
  * MAX_FILE_SIZE_MB setting allows.
  */
-function webhookScope(app: FastifyInstance, limit: () => number, routes: (scope: FastifyInstance) => void): void {
+function webhookScope(app: FastifyInstance, types: string[], limit: () => number, routes: (scope: FastifyInstance) => void): void {
   void app.register(async (scope) => {
     // @fastify/multipart's streaming parser would consume the body before we can hash it.
     if (scope.hasContentTypeParser('multipart/form-data')) scope.removeContentTypeParser('multipart/form-data');
-    scope.addContentTypeParser(FORM_TYPES, (_request: FastifyRequest, payload: IncomingMessage) => readBody(payload, limit()));
+    scope.addContentTypeParser(types, (_request: FastifyRequest, payload: IncomingMessage) => readBody(payload, limit()));
     routes(scope);
   });
 }
@@ -187,6 +182,7 @@ function webhookScope(app: FastifyInstance, limit: () => number, routes: (scope:
 export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): void {
   webhookScope(
     app,
+    FORM_TYPES,
     () => CALLBACK_BODY_LIMIT,
     (scope) =>
       scope.post<{ Querystring: { job_id?: string | string[] } }>(PHAXIO_CALLBACK_PATH, async (request, reply) => {
@@ -199,42 +195,27 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
         }
         const fax = faxOf(form);
         if (!fax) throw badRequest('The callback carries no Phaxio fax object');
-        const jobId = typeof request.query.job_id === 'string' ? request.query.job_id : undefined;
-        const job = findJob(core, jobId, fax);
-        if (!job || !belongsTo(job, fax)) {
-          core.audit.record('provider_callback_ignored', {
-            backend: 'phaxio',
-            job_id: jobId,
-            provider_id: fax.id,
-            scheme,
-            reason: job ? 'provider_id_mismatch' : 'unknown_job',
-          });
-          return { status: 'ok' };
-        }
-        const update = toProviderUpdate(fax);
-        const { applied } = core.jobs.applyProviderUpdate(job, update);
-        core.audit.record('provider_callback', {
+        applyCallback(core, {
           backend: 'phaxio',
-          job_id: job.id,
-          provider_id: fax.id,
-          status: update.rawStatus,
+          jobId: typeof request.query.job_id === 'string' ? request.query.job_id : null,
+          providerId: fax.id,
+          // Before the id is recorded (a callback racing the submit answer), the tags we sent decide.
+          ownsUnrecorded: (job) => fax.tags[JOB_TAG] === job.id && fax.tags[ATTEMPT_TAG] === String(job.attempts),
+          update: toProviderUpdate(fax),
           scheme,
-          reason: applied ? 'applied' : 'noop',
         });
-        return { status: 'ok' };
+        return WEBHOOK_OK;
       }),
   );
 
   const inboundLimit = () => core.settings.current.maxFileSizeMb * 2 * MB;
   webhookScope(
     app,
+    INBOUND_TYPES,
     // The fax object and other fields ride along with the PDF.
     () => inboundLimit() + CALLBACK_BODY_LIMIT,
     (scope) => {
-      // Before the body is read: a disabled inbox does not buffer uploads.
-      scope.addHook('onRequest', async () => {
-        if (!core.settings.current.inboundEnabled) throw new AppError('not_found', 'Inbound not enabled');
-      });
+      scope.addHook('onRequest', () => inboundGate(core));
       scope.post(PHAXIO_INBOUND_PATH, async (request, reply) => {
         const form = await parseForm(request);
         let scheme = 'unverified';
@@ -246,7 +227,7 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
         }
         const fax = faxOf(form);
         if (!fax) throw badRequest('The webhook carries no Phaxio fax object');
-        if (fax.direction !== null && fax.direction !== 'received') return { status: 'ignored' };
+        if (fax.direction !== null && fax.direction !== 'received') return WEBHOOK_IGNORED;
         // Faxbot fetched a file_url from the body with our credentials (SSRF). The PDF comes inline;
         // failing that, from Phaxio's own API for this fax id, never from a URL in the request.
         let pdf = form.files.find((f) => f.name === 'file')?.bytes;
@@ -262,22 +243,19 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
         }
         if (pdf.length > inboundLimit()) throw tooLarge();
         if (!isPdf(pdf)) throw badRequest('The inbound document is not a PDF');
-        const { created, fax: stored } = await core.inbound.receive({
-          backend: 'phaxio',
-          providerId: fax.id,
-          from: fax.fromNumber ?? 'unknown',
-          to: fax.toNumber ?? 'unknown',
-          pages: fax.numPages,
-          pdf,
-        });
-        core.audit.record('provider_inbound', {
-          backend: 'phaxio',
-          inbound_id: stored.id,
-          provider_id: fax.id,
+        await storeInbound(
+          core,
+          {
+            backend: 'phaxio',
+            providerId: fax.id,
+            from: fax.fromNumber ?? 'unknown',
+            to: fax.toNumber ?? 'unknown',
+            pages: fax.numPages,
+            pdf,
+          },
           scheme,
-          reason: created ? 'stored' : 'duplicate',
-        });
-        return { status: 'ok' };
+        );
+        return WEBHOOK_OK;
       });
     },
   );

@@ -43,7 +43,8 @@ const RecipientSchema = z.object({
 });
 
 const FaxSchema = z.object({
-  id: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,19}$/)]).transform(String),
+  // Real Phaxio ids are integers; Faxbot's own tests post ids such as `phaxio_123`, which must not be a 400.
+  id: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/)]).transform(String),
   status: z.string().max(40).nullish().catch(null),
   direction: text(20),
   num_pages: int,
@@ -52,6 +53,9 @@ const FaxSchema = z.object({
   error_message: text(500),
   from_number: text(40),
   to_number: text(40),
+  /** Faxbot's documented inbound JSON says `from`/`to`. */
+  from: text(40),
+  to: text(40),
   tags: z.record(z.string().max(100), z.coerce.string().max(200)).nullish().catch(null),
   recipients: z.array(RecipientSchema.nullable().catch(null)).max(100).nullish().catch(null),
 });
@@ -69,8 +73,8 @@ export function parseFax(value: unknown): PhaxioFax | null {
     errorType: f.error_type ?? null,
     errorId: f.error_id ?? null,
     errorMessage: f.error_message ?? null,
-    fromNumber: f.from_number ?? null,
-    toNumber: f.to_number ?? null,
+    fromNumber: f.from_number ?? f.from ?? null,
+    toNumber: f.to_number ?? f.to ?? null,
     tags: f.tags ?? {},
     recipients: (f.recipients ?? []).flatMap((r) =>
       r
@@ -107,8 +111,8 @@ export function faxFromFlatFields(fields: ReadonlyMap<string, string>): PhaxioFa
     error_type: pick('fax[error_type]', 'error_type'),
     error_id: pick('fax[error_id]', 'error_id'),
     error_message: pick('fax[error_message]', 'error_message'),
-    from_number: pick('fax[from_number]', 'from_number'),
-    to_number: pick('fax[to_number]', 'to_number'),
+    from_number: pick('fax[from_number]', 'fax[from]', 'from_number', 'from'),
+    to_number: pick('fax[to_number]', 'fax[to]', 'to_number', 'to'),
     tags,
   });
 }

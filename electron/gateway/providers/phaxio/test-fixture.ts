@@ -6,7 +6,8 @@ import type { JobDetail } from '../../../../shared/types';
 import { EnvSecretStore } from '../../secrets/env';
 import { MemorySecretStore } from '../../secrets/memory';
 import { faxForm, startTestGateway, type TestGateway } from '../../testing/harness';
-import { createPhaxioFactory, registerPhaxioRoutes } from './index';
+import { createPhaxioFactory } from './provider';
+import { registerPhaxioRoutes } from './routes';
 
 export const KEY = 'key_live_test';
 export const SECRET = 'secret_live_test';

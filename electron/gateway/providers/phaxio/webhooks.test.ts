@@ -153,6 +153,20 @@ describe('Phaxio status callbacks', () => {
     expect(entry).toMatchObject({ job_id: id, scheme: 'unverified' });
   });
 
+  it('Faxbot’s own callback test: fax[id]=phaxio_123 for an unknown job is acknowledged (200), not a 400', async () => {
+    rig = await startPhaxioRig({ publicUrl: true, env: { PHAXIO_VERIFY_SIGNATURE: 'false' } });
+    const url = `${rig.gw.url}/phaxio-callback?job_id=test_job_123`;
+    const fields: Fields = [
+      ['fax[id]', 'phaxio_123'],
+      ['fax[status]', 'success'],
+      ['fax[num_pages]', '2'],
+      ['fax[to]', '+15551234567'],
+    ];
+    expect(await postWebhook(url, fields, [], {})).toEqual({ status: 200, body: { status: 'ok' } });
+    const [ignored] = await rig.audit('provider_callback_ignored');
+    expect(ignored).toMatchObject({ backend: 'phaxio', provider_id: 'phaxio_123', reason: 'unknown_job' });
+  });
+
   it('hostile bodies get 4xx, never 5xx', async () => {
     rig = await startPhaxioRig({ publicUrl: true });
     const url = `${rig.gw.url}/phaxio-callback?job_id=x`;
@@ -238,6 +252,47 @@ describe('Phaxio inbound webhook', () => {
     const stored = rig.gw.core.inbound.list({ limit: 10 }).items[0]!;
     expect(stored.providerId).toBe(String(id));
     expect(Buffer.compare(Buffer.from(await rig.gw.core.inbound.document(stored.id)), Buffer.from(pdf))).toBe(0);
+  });
+
+  it('accepts Faxbot’s documented JSON shape, signed the same way, with its from/to', async () => {
+    rig = await startPhaxioRig({ publicUrl: true });
+    const pdf = await makePdf(2);
+    // The emulator records a received fax (so its document can be fetched by id) without delivering it.
+    const { id } = await rig.emu.sendInbound({ from: FROM, to: TO, pdf, url: `${rig.gw.url}/not-here` });
+    const url = `${rig.gw.url}/phaxio-inbound`;
+    const fax = { id, from: FROM, to: TO, num_pages: 2, status: 'success', file_url: 'http://127.0.0.1:9/never-fetched' };
+    const body = JSON.stringify({ fax });
+    const post = (signature: string) =>
+      request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-phaxio-signature': signature }, body });
+    // Signed like the multipart field it mirrors: url + "fax" + the fax object's JSON text.
+    expect((await post(sign(url, [['fax', 'tampered']]))).statusCode).toBe(401);
+    const res = await post(sign(url, [['fax', JSON.stringify(fax)]]));
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ status: 'ok' });
+    const stored = rig.gw.core.inbound.list({ limit: 10 }).items[0]!;
+    expect(stored).toMatchObject({ backend: 'phaxio', providerId: String(id), from: FROM, to: TO, pages: 2 });
+    // Faxbot's HMAC-SHA256-of-body scheme (keyed by the API secret) is accepted for JSON too.
+    const again = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-phaxio-signature-sha256': createHmac('sha256', SECRET).update(body).digest('hex') },
+      body,
+    });
+    expect(again.statusCode).toBe(200);
+    expect(rig.gw.core.inbound.list({ limit: 10 }).total).toBe(1);
+  });
+
+  it('stores from/to sent as Faxbot’s flat form fields instead of "unknown"', async () => {
+    rig = await startPhaxioRig({ publicUrl: true });
+    const url = `${rig.gw.url}/phaxio-inbound`;
+    const fields: Fields = [
+      ['fax[id]', '77'],
+      ['fax[from]', FROM],
+      ['fax[to]', TO],
+      ['fax[num_pages]', '1'],
+    ];
+    const files = [{ name: 'file', filename: 'fax.pdf', data: await makePdf(1) }];
+    expect((await postWebhook(url, fields, files, { 'x-phaxio-signature': sign(url, fields, files) })).status).toBe(200);
+    expect(rig.gw.core.inbound.list({ limit: 10 }).items[0]).toMatchObject({ providerId: '77', from: FROM, to: TO });
   });
 
   it('a bad signature gets 401 and stores nothing', async () => {

@@ -7,6 +7,7 @@ import { basicAuth, readCapped, type SignalWireCredentials } from './api';
 import { loadCredentials, SIGNALWIRE_CALLBACK_PATH } from './provider';
 import { parsePages, toProviderUpdate } from './status';
 import { rawBody, rawBodyScope } from '../../http/raw-body-scope';
+import { applyCallback, inboundGate, isPdf, storeInbound, WEBHOOK_IGNORED, WEBHOOK_OK } from '../webhook';
 
 export const SIGNALWIRE_INBOUND_PATH = '/signalwire-inbound';
 export const SIGNALWIRE_RECEIVED_PATH = '/signalwire-inbound/received';
@@ -137,29 +138,25 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
         } catch {
           // Unknown job: acknowledged so SignalWire stops retrying; nothing to update.
         }
-        if (!job || job.backend !== 'signalwire') {
-          core.audit.record('signalwire_callback_ignored', { provider_id: faxSid, reason: 'unknown_job' });
-          return { ok: true };
-        }
-        // The callback beat the recording of the fax id (e.g. reconciliation after a lost answer):
-        // a 503 makes SignalWire deliver it again once the id is known (a mismatch is then ignored).
-        if (job.provider_id === null && job.status === 'sending') {
+        // The callback beat the recording of the fax id (e.g. reconciliation after a lost answer), and
+        // SignalWire's fax carries no tags of ours: a 503 makes SignalWire deliver it again once the id is known.
+        if (job?.backend === 'signalwire' && job.provider_id === null && job.status === 'sending') {
           throw new AppError('unavailable', 'The fax is still being handed to SignalWire; retry shortly');
         }
-        if (job.provider_id !== faxSid) {
-          core.audit.record('signalwire_callback_ignored', { job_id: job.id, provider_id: faxSid, reason: 'fax_sid_mismatch' });
-          return { ok: true };
-        }
-        const update = toProviderUpdate({
-          sid: faxSid,
-          status,
-          errorCode: fields.get('ErrorCode'),
-          errorMessage: fields.get('ErrorMessage'),
-          numPages: fields.get('NumPages'),
+        applyCallback(core, {
+          backend: 'signalwire',
+          jobId,
+          providerId: faxSid,
+          update: toProviderUpdate({
+            sid: faxSid,
+            status,
+            errorCode: fields.get('ErrorCode'),
+            errorMessage: fields.get('ErrorMessage'),
+            numPages: fields.get('NumPages'),
+          }),
+          scheme: 'signalwire-signature',
         });
-        const { applied } = core.jobs.applyProviderUpdate(job, update);
-        core.audit.record('signalwire_callback', { job_id: job.id, status, reason: applied ? 'applied' : 'no_op' });
-        return { ok: true };
+        return WEBHOOK_OK;
       },
     });
 
@@ -187,20 +184,14 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
     scope.route({
       method: ['GET', 'POST'],
       url: SIGNALWIRE_RECEIVED_PATH,
+      onRequest: () => inboundGate(core),
       handler: async (request, reply) => {
         const { fields } = await verify(core, request);
         const faxSid = fields.get('FaxSid') ?? '';
         if (!SID.test(faxSid)) throw new AppError('bad_request', 'FaxSid is required');
-        const status = fields.get('FaxStatus') ?? '';
-        if (!core.settings.current.inboundEnabled || status !== 'received') {
-          core.audit.record('signalwire_inbound_ignored', {
-            provider_id: faxSid,
-            reason: status === 'received' ? 'inbound_disabled' : 'not_received',
-          });
-          return { ok: true };
-        }
+        if (fields.get('FaxStatus') !== 'received') return WEBHOOK_IGNORED;
         const existing = core.inbound.findByProvider('signalwire', faxSid);
-        if (existing) return { ok: true, id: existing.id };
+        if (existing) return WEBHOOK_OK;
         const creds = await loadCredentials(core.settings.current, (name) => core.settings.secret(name));
         if ('missing' in creds) throw new AppError('unavailable', `SignalWire is not configured: ${creds.missing}`);
         const mediaUrl = fields.get('MediaUrl') ?? '';
@@ -216,16 +207,20 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
           // 502 makes SignalWire retry the action later.
           return reply.code(502).send({ detail: 'Could not download the fax from SignalWire; retry later' });
         }
-        if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw new AppError('bad_request', 'The fax media is not a PDF');
-        const { fax } = await core.inbound.receive({
-          backend: 'signalwire',
-          providerId: faxSid,
-          from: party(fields.get('From')),
-          to: party(fields.get('To')),
-          pages: parsePages(fields.get('NumPages')),
-          pdf,
-        });
-        return { ok: true, id: fax.id };
+        if (!isPdf(pdf)) throw new AppError('bad_request', 'The fax media is not a PDF');
+        await storeInbound(
+          core,
+          {
+            backend: 'signalwire',
+            providerId: faxSid,
+            from: party(fields.get('From')),
+            to: party(fields.get('To')),
+            pages: parsePages(fields.get('NumPages')),
+            pdf,
+          },
+          'signalwire-signature',
+        );
+        return WEBHOOK_OK;
       },
     });
   });

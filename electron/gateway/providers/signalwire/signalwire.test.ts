@@ -123,7 +123,7 @@ describe('SignalWire: sending through the emulator', () => {
     expect(callbacks.at(-1)).toMatchObject({ status: 200, params: { FaxStatus: 'delivered' } });
     expect(callbacks.slice(0, -1).every((c) => c.status === 503)).toBe(true);
     // The callback (not the 30 s poller) applied the outcome.
-    const audit = await gw!.invoke('audit:tail', { limit: 50, event: 'signalwire_callback' });
+    const audit = await gw!.invoke('audit:tail', { limit: 50, event: 'provider_callback' });
     expect(JSON.stringify(audit)).toContain('applied');
     expect((await gw!.timeline(id)).at(-1)).toBe('Delivered (2 pages)');
   });
@@ -357,11 +357,11 @@ describe('SignalWire: StatusCallback verification', () => {
 
     const otherSid = '00000000-0000-4000-8000-000000000000';
     const mismatch = params(otherSid, to, 'delivered');
-    expect(await postForm(path, mismatch, signed(mismatch))).toEqual({ status: 200, body: { ok: true } });
+    expect(await postForm(path, mismatch, signed(mismatch))).toEqual({ status: 200, body: { status: 'ok' } });
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'sending', provider_sid: sid });
 
     const delivered = params(sid, to, 'delivered', { NumPages: '2' });
-    expect(await postForm(path, delivered, signed(delivered))).toEqual({ status: 200, body: { ok: true } });
+    expect(await postForm(path, delivered, signed(delivered))).toEqual({ status: 200, body: { status: 'ok' } });
     expect((await gw!.get(`/fax/${id}`)).body).toMatchObject({ state: 'delivered', pages: 2, provider_sid: sid });
     const after = await gw!.timeline(id);
 

@@ -28,6 +28,8 @@ export interface SinchOptions {
 }
 
 /** User name in the Basic credentials we embed in callback URLs. */
+export const SINCH_CALLBACK_PATH = '/sinch-callback';
+export const SINCH_INBOUND_PATH = '/sinch-inbound';
 export const CALLBACK_USER = 'faxbot';
 /** Labels on every fax we send, so an interrupted attempt can be found again (reconciliation). */
 export const LABEL_JOB = 'faxbot_job';
@@ -75,7 +77,7 @@ export class SinchProvider implements FaxProvider {
       canLookup: true,
       pollIntervalMs: callbacks ? this.options.pollWithCallbacksMs : this.options.pollWithoutCallbacksMs,
       testMode: false,
-      callbackPath: '/sinch-callback',
+      callbackPath: SINCH_CALLBACK_PATH,
     };
   }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Response } from 'undici';
 import type { GatewayCore } from '../../core';
@@ -6,8 +6,9 @@ import { cleanHeader, safeEqual } from '../../security/signatures/common';
 import { AppError, badRequest } from '../../services/errors';
 import { SinchError } from './client';
 import { faxUpdate, parseFax } from './fax';
-import { LABEL_ATTEMPT, LABEL_JOB, SinchProvider } from './provider';
+import { LABEL_ATTEMPT, LABEL_JOB, SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, SinchProvider } from './provider';
 import { rawBody, rawBodyScope } from '../../http/raw-body-scope';
+import { applyCallback, inboundGate, isPdf, sameSecret, storeInbound, WEBHOOK_IGNORED, WEBHOOK_OK } from '../webhook';
 
 /** Webhooks carry the fax PDF (multipart part or base64 in JSON), so the cap is generous but finite. */
 const MAX_WEBHOOK_BYTES = 48 * 1024 * 1024;
@@ -35,11 +36,6 @@ function basicCredentials(header: string | undefined): { user: string; pass: str
   return i < 0 ? null : { user: decoded.slice(0, i), pass: decoded.slice(i + 1) };
 }
 
-/** Constant-time for any lengths: compares digests. */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
-
 function text(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, MAX_FIELD_LENGTH) : null;
@@ -49,8 +45,6 @@ function count(value: unknown): number | null {
   const n = Number(value);
   return value !== null && value !== '' && Number.isInteger(n) && n >= 0 && n < 100_000 ? n : null;
 }
-
-const isPdf = (bytes: Buffer | null): bytes is Buffer => bytes !== null && bytes.subarray(0, 5).toString('latin1') === '%PDF-';
 
 /** Sinch's multipart (fields + `file` part) or JSON (base64 `file`) webhook, from the raw body. */
 async function readWebhook(contentType: string | undefined, raw: Buffer): Promise<Webhook> {
@@ -83,14 +77,6 @@ async function readWebhook(contentType: string | undefined, raw: Buffer): Promis
     return { fields, file: typeof fields.file === 'string' ? Buffer.from(fields.file, 'base64') : null };
   }
   throw new AppError('unsupported_type', 'Send multipart/form-data or application/json');
-}
-
-function jobOrNull(core: GatewayCore, id: string) {
-  try {
-    return core.jobs.row(id);
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -148,7 +134,7 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
   // Raw bytes for every content type: the HMAC covers the exact body, and multipart is decoded here.
   rawBodyScope(app, MAX_WEBHOOK_BYTES, (scope) => {
     scope.post<{ Querystring: { job_id?: string } }>(
-      '/sinch-callback',
+      SINCH_CALLBACK_PATH,
       {
         // Credentials are checked before the body is read.
         onRequest: async (request) => {
@@ -169,30 +155,27 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
       async (request) => {
         const jobId = request.query.job_id as string;
         const { fields } = await readWebhook(request.headers['content-type'], rawBody(request));
-        if (fields.event !== 'FAX_COMPLETED') return { status: 'ignored' };
+        if (fields.event !== 'FAX_COMPLETED') return WEBHOOK_IGNORED;
         const fax = parseFax(fields.fax);
         if (!fax) throw badRequest('The event has no usable fax object');
-        const job = jobOrNull(core, jobId);
-        // Only the job's current attempt may move it; before its id is recorded, the labels say whose fax it is.
-        const current =
-          job?.backend === 'sinch' &&
-          (job.provider_id === fax.id ||
-            (job.provider_id === null && fax.labels[LABEL_JOB] === job.id && fax.labels[LABEL_ATTEMPT] === String(job.attempts)));
-        if (!job || !current) {
-          core.log(`sinch callback for job ${jobId} ignored: fax ${fax.id} is not its current attempt`);
-          return { status: 'ignored' };
-        }
-        const { applied } = core.jobs.applyProviderUpdate(job, faxUpdate(fax));
-        core.log(`sinch callback ${fax.status} for job ${jobId}${applied ? '' : ' (no change)'}`);
-        return { status: 'ok' };
+        applyCallback(core, {
+          backend: 'sinch',
+          jobId,
+          providerId: fax.id,
+          // Before the id is recorded, the labels we sent say whose fax it is.
+          ownsUnrecorded: (job) => fax.labels[LABEL_JOB] === job.id && fax.labels[LABEL_ATTEMPT] === String(job.attempts),
+          update: faxUpdate(fax),
+          scheme: 'per-fax-basic',
+        });
+        return WEBHOOK_OK;
       },
     );
 
     scope.post(
-      '/sinch-inbound',
+      SINCH_INBOUND_PATH,
       {
         onRequest: async (request) => {
-          if (!core.settings.current.inboundEnabled) throw new AppError('not_found', 'Inbound not enabled');
+          await inboundGate(core);
           const { basic, hmacSecret } = await inboundAuth(core);
           if (!basic && !hmacSecret) {
             throw unauthorized(
@@ -214,18 +197,14 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
         }
         const hook = await readWebhook(request.headers['content-type'], raw);
         const fax = inboundFax(hook.fields);
-        if (fax === 'ignored') return { status: 'ignored' };
+        if (fax === 'ignored') return WEBHOOK_IGNORED;
         const pdf = isPdf(hook.file) ? hook.file : await documentFromSinch(core, fax.id);
-        const { created, fax: stored } = await core.inbound.receive({
-          backend: 'sinch',
-          providerId: fax.id,
-          from: fax.from,
-          to: fax.to,
-          pages: fax.pages,
-          pdf,
-        });
-        core.log(`sinch inbound ${fax.id} ${created ? `stored as ${stored.id}` : 'already stored'}`);
-        return { status: 'ok' };
+        await storeInbound(
+          core,
+          { backend: 'sinch', providerId: fax.id, from: fax.from, to: fax.to, pages: fax.pages, pdf },
+          hmacSecret ? 'basic+hmac' : 'basic',
+        );
+        return WEBHOOK_OK;
       },
     );
   });

@@ -271,7 +271,10 @@ describe('Sinch: callbacks are authenticated, idempotent and ordered', () => {
     form.append('eventTime', '2024-01-01T00:00:00Z');
     form.append('fax', JSON.stringify(forged.fax));
     const ignored = await postCallback(sent.callbackUrl!, form);
-    expect(ignored).toEqual({ status: 200, body: { status: 'ignored' } });
+    // Acknowledged (Sinch stops retrying) and audited, but another fax cannot move this job.
+    expect(ignored).toEqual({ status: 200, body: { status: 'ok' } });
+    const audit = await gw!.invoke('audit:tail', { limit: 50, event: 'provider_callback_ignored' });
+    expect(audit).toMatchObject({ ok: true, value: [{ backend: 'sinch', job_id: id, reason: 'provider_id_mismatch' }] });
     expect((await gw!.get(`/fax/${id}`)).body.state).toBe('sending');
     expect((await postCallback(sent.callbackUrl!, { hostile: true })).body).toEqual({ status: 'ignored' });
     expect((await postCallback(sent.callbackUrl!, { event: 'FAX_COMPLETED', fax: '{not json' })).status).toBe(400);

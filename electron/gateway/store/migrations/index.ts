@@ -3,6 +3,7 @@ import { initial } from './0001-initial';
 import { jobUploads } from './0002-job-uploads';
 import { apiKeyHmac } from './0003-api-key-hmac';
 import { printJobs } from './0008-print-jobs';
+import { sipAttempts } from './0009-sip-attempts';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs];
+export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs, sipAttempts];

@@ -1,2 +1,0 @@
-export { createPhaxioFactory, phaxioFactory, PhaxioProvider, type PhaxioProviderOptions } from './provider';
-export { registerPhaxioRoutes } from './routes';

@@ -1,0 +1,79 @@
+import type { ProviderModule } from '../module';
+import { pass, warn } from '../../services/checks';
+import { phaxioFactory, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH } from './provider';
+import { registerPhaxioRoutes } from './routes';
+
+const id = 'callback_security';
+const label = 'Callback verification';
+
+export const phaxioModule: ProviderModule = {
+  backend: 'phaxio',
+  env: [
+    ['PHAXIO_BASE_URL', 'phaxio.baseUrl', 'str'],
+    ['PHAXIO_STATUS_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
+    ['PHAXIO_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
+    ['PHAXIO_VERIFY_SIGNATURE', 'phaxio.verifySignature', 'bool'],
+    ['PHAXIO_INBOUND_VERIFY_SIGNATURE', 'phaxio.inboundVerifySignature', 'bool'],
+    ['PHAXIO_SEND_MODE', 'phaxio.sendMode', 'lower'],
+  ],
+  secretEnv: {
+    'phaxio.apiKey': ['PHAXIO_API_KEY'],
+    'phaxio.apiSecret': ['PHAXIO_API_SECRET'],
+    'phaxio.callbackToken': ['PHAXIO_CALLBACK_TOKEN'],
+  },
+  description: {
+    id: 'phaxio',
+    name: 'Phaxio',
+    blurb: 'Cloud fax service. Offers a HIPAA BAA. Needs an API key and secret from the Phaxio console.',
+    fields: [
+      {
+        key: 'sendMode',
+        label: 'How documents reach Phaxio',
+        kind: 'select',
+        options: [
+          { value: 'upload', label: 'Upload with the request (no public address needed to send)' },
+          { value: 'content_url', label: 'Phaxio fetches a link (needs a public address)' },
+        ],
+      },
+      { key: 'verifySignature', label: 'Verify callback signatures', kind: 'checkbox' },
+      { key: 'baseUrl', label: 'API address', kind: 'url', advanced: true, hint: 'Leave as is unless Phaxio support says otherwise.' },
+    ],
+    secrets: [
+      { name: 'phaxio.apiKey', label: 'API key' },
+      { name: 'phaxio.apiSecret', label: 'API secret' },
+      {
+        name: 'phaxio.callbackToken',
+        label: 'Webhook token',
+        hint: 'From the Phaxio console’s webhook settings; proves that status callbacks really come from Phaxio.',
+      },
+    ],
+    publicUrlNeed: 'Phaxio reports delivery by calling back a public address. Without one, status is polled instead.',
+  },
+  factory: phaxioFactory,
+  routes: registerPhaxioRoutes,
+  callbackUrls: (base) => [
+    { label: 'Phaxio send callback (set per fax automatically)', url: `${base}${PHAXIO_CALLBACK_PATH}` },
+    {
+      label: 'Phaxio receive webhook URL',
+      url: `${base}${PHAXIO_INBOUND_PATH}`,
+      note: 'Paste into the Phaxio console: Settings → Webhooks → Receive.',
+    },
+  ],
+  callbackSecurity: async (core) => {
+    if (!core.settings.current.phaxio.verifySignature)
+      return warn(
+        id,
+        label,
+        'Phaxio signature checks are off: anyone who learns the callback URL can change a job.',
+        'Turn on PHAXIO_VERIFY_SIGNATURE.',
+      );
+    return (await core.settings.secret('phaxio.callbackToken'))
+      ? pass(id, label, 'Phaxio callbacks are verified with the webhook token (X-Phaxio-Signature).')
+      : warn(
+          id,
+          label,
+          'No Phaxio webhook token: genuine Phaxio callbacks cannot be verified and are refused; status still arrives by polling.',
+          'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).',
+        );
+  },
+};

@@ -1,2 +1,0 @@
-export { signalwireFactory } from './provider';
-export { registerSignalWireRoutes } from './routes';

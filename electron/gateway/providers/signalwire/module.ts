@@ -1,0 +1,57 @@
+import type { ProviderModule } from '../module';
+import { pass, warn } from '../../services/checks';
+import { SIGNALWIRE_CALLBACK_PATH, signalwireFactory } from './provider';
+import { registerSignalWireRoutes, SIGNALWIRE_INBOUND_PATH } from './routes';
+
+export const signalwireModule: ProviderModule = {
+  backend: 'signalwire',
+  env: [
+    ['SIGNALWIRE_SPACE_URL', 'signalwire.spaceUrl', 'str'],
+    ['SIGNALWIRE_PROJECT_ID', 'signalwire.projectId', 'str'],
+    ['SIGNALWIRE_FAX_FROM_E164', 'signalwire.faxFrom', 'str'],
+    ['SIGNALWIRE_STATUS_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
+    ['SIGNALWIRE_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
+  ],
+  secretEnv: {
+    'signalwire.apiToken': ['SIGNALWIRE_API_TOKEN'],
+    'signalwire.signingKey': ['SIGNALWIRE_WEBHOOK_SIGNING_KEY'],
+  },
+  description: {
+    id: 'signalwire',
+    name: 'SignalWire',
+    blurb: 'SignalWire fax. A number used for fax cannot also take voice calls.',
+    fields: [
+      { key: 'spaceUrl', label: 'Space address', kind: 'text', hint: 'For example example.signalwire.com' },
+      { key: 'projectId', label: 'Project id', kind: 'text' },
+      { key: 'faxFrom', label: 'Your fax number (sender)', kind: 'text', hint: 'In + and country code form.' },
+    ],
+    secrets: [
+      { name: 'signalwire.apiToken', label: 'API token' },
+      { name: 'signalwire.signingKey', label: 'Signing key', hint: 'Used to check that callbacks really come from SignalWire.' },
+    ],
+    publicUrlNeed: 'SignalWire always fetches the document from a public address, so one is required to send.',
+  },
+  factory: signalwireFactory,
+  routes: registerSignalWireRoutes,
+  callbackUrls: (base) => [
+    { label: 'SignalWire status callback (set per fax automatically)', url: `${base}${SIGNALWIRE_CALLBACK_PATH}` },
+    {
+      label: 'SignalWire fax number LaML webhook',
+      url: `${base}${SIGNALWIRE_INBOUND_PATH}`,
+      note: 'Number settings: Accept incoming calls as Fax, handle with LaML webhooks.',
+    },
+  ],
+  callbackSecurity: async (core) =>
+    (await core.settings.secret('signalwire.signingKey'))
+      ? pass(
+          'callback_security',
+          'Callback verification',
+          'SignalWire callbacks and inbound faxes are verified with the signing key (X-SignalWire-Signature).',
+        )
+      : warn(
+          'callback_security',
+          'Callback verification',
+          'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.',
+          'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).',
+        ),
+};

@@ -1,2 +1,0 @@
-export { createSinchFactory, sinchFactory, SinchProvider, type SinchOptions } from './provider';
-export { registerSinchRoutes } from './routes';

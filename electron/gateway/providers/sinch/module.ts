@@ -1,0 +1,70 @@
+import type { ProviderModule } from '../module';
+import { pass, warn } from '../../services/checks';
+import { SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, sinchFactory } from './provider';
+import { registerSinchRoutes } from './routes';
+
+export const sinchModule: ProviderModule = {
+  backend: 'sinch',
+  env: [
+    ['SINCH_PROJECT_ID', 'sinch.projectId', 'str'],
+    ['SINCH_BASE_URL', 'sinch.baseUrl', 'str'],
+    ['SINCH_AUTH_URL', 'sinch.authUrl', 'str'],
+    ['SINCH_AUTH_MODE', 'sinch.authMode', 'lower'],
+    ['SINCH_INBOUND_BASIC_USER', 'sinch.inboundBasicUser', 'str'],
+  ],
+  secretEnv: {
+    // Faxbot: SINCH_API_KEY/SECRET fall back to the Phaxio values.
+    'sinch.apiKey': ['SINCH_API_KEY', 'PHAXIO_API_KEY'],
+    'sinch.apiSecret': ['SINCH_API_SECRET', 'PHAXIO_API_SECRET'],
+    'sinch.inboundBasicPass': ['SINCH_INBOUND_BASIC_PASS'],
+    'sinch.inboundHmacSecret': ['SINCH_INBOUND_HMAC_SECRET'],
+  },
+  description: {
+    id: 'sinch',
+    name: 'Sinch',
+    blurb: 'Sinch Fax API v3. Needs the project id and an access key from the Sinch dashboard.',
+    fields: [
+      { key: 'projectId', label: 'Project id', kind: 'text' },
+      {
+        key: 'authMode',
+        label: 'Sign-in method',
+        kind: 'select',
+        options: [
+          { value: 'basic', label: 'Key and secret (basic)' },
+          { value: 'oauth2', label: 'OAuth 2 token' },
+        ],
+      },
+      { key: 'baseUrl', label: 'API address', kind: 'url', advanced: true },
+      { key: 'authUrl', label: 'Auth address', kind: 'url', advanced: true },
+    ],
+    secrets: [
+      { name: 'sinch.apiKey', label: 'Access key id' },
+      { name: 'sinch.apiSecret', label: 'Access key secret' },
+    ],
+    publicUrlNeed:
+      'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
+  },
+  factory: sinchFactory,
+  routes: registerSinchRoutes,
+  callbackUrls: (base) => [
+    { label: 'Sinch fax callback (set per fax automatically)', url: `${base}${SINCH_CALLBACK_PATH}` },
+    {
+      label: 'Sinch incoming webhook URL',
+      url: `${base}${SINCH_INBOUND_PATH}`,
+      note: 'Set as the service incomingWebhookUrl; add user:pass@ if inbound Basic auth is configured.',
+    },
+  ],
+  callbackSecurity: async (core) =>
+    core.settings.current.sinch.inboundBasicUser && (await core.settings.secret('sinch.inboundBasicPass'))
+      ? pass(
+          'callback_security',
+          'Callback verification',
+          'Sinch callbacks carry per-fax credentials; inbound faxes need Basic auth, which is configured.',
+        )
+      : warn(
+          'callback_security',
+          'Callback verification',
+          'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).',
+          'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.',
+        ),
+};

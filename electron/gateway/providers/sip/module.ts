@@ -1,0 +1,76 @@
+import type { ProviderModule } from '../module';
+import { sipFactory } from './provider';
+import { registerSipRoutes, ASTERISK_INBOUND_PATH } from './routes';
+import { ghostscriptVersion, GHOSTSCRIPT_MISSING } from '../../documents/tiff';
+import { fail, pass, warn } from '../../services/checks';
+
+export const sipModule: ProviderModule = {
+  backend: 'sip',
+  env: [
+    ['ASTERISK_AMI_HOST', 'sip.amiHost', 'str'],
+    ['ASTERISK_AMI_PORT', 'sip.amiPort', 'int'],
+    ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', 'str'],
+    ['FAX_LOCAL_STATION_ID', 'sip.stationId', 'str'],
+    ['FAX_HEADER', 'sip.header', 'str'],
+    ['ASTERISK_SPOOL_DIR', 'sip.spoolDir', 'str'],
+  ],
+  secretEnv: {
+    'sip.amiPassword': ['ASTERISK_AMI_PASSWORD'],
+    'sip.inboundSecret': ['ASTERISK_INBOUND_SECRET'],
+  },
+  description: {
+    id: 'sip',
+    name: 'SIP / Asterisk',
+    blurb: 'Your own Asterisk server over AMI. Needs a SIP trunk that supports T.38, and Ghostscript on this computer.',
+    fields: [
+      { key: 'amiHost', label: 'AMI host', kind: 'text' },
+      { key: 'amiPort', label: 'AMI port', kind: 'number' },
+      { key: 'amiUsername', label: 'AMI user name', kind: 'text' },
+      { key: 'stationId', label: 'Station id (your fax number)', kind: 'text' },
+      { key: 'header', label: 'Page header', kind: 'text', hint: 'Printed at the top of every page, e.g. your office name.' },
+      {
+        key: 'spoolDir',
+        label: 'Spool folder shared with Asterisk',
+        kind: 'text',
+        advanced: true,
+        hint: 'Fax pages are written here and received faxes are read from here; Asterisk must see it at the same path.',
+      },
+    ],
+    secrets: [
+      { name: 'sip.amiPassword', label: 'AMI password' },
+      { name: 'sip.inboundSecret', label: 'Inbound shared secret', hint: 'Asterisk sends this with each received fax.' },
+    ],
+    publicUrlNeed: 'Asterisk talks to the gateway on your network; no public address is needed.',
+  },
+  factory: sipFactory,
+  routes: registerSipRoutes,
+  callbacksOnLan: true,
+  callbackUrls: (base) => [
+    {
+      label: 'Asterisk received-fax hook ([faxin] dialplan)',
+      url: `${base}${ASTERISK_INBOUND_PATH}`,
+      note: 'POST with the header X-Internal-Secret; Asterisk must reach this address on your network.',
+    },
+  ],
+  checks: async () => {
+    const version = await ghostscriptVersion();
+    return [
+      version
+        ? pass('ghostscript', 'Ghostscript', `Ghostscript ${version} turns PDFs into fax pages.`)
+        : fail('ghostscript', 'Ghostscript', GHOSTSCRIPT_MISSING, 'Install Ghostscript, then restart Faxbot Desktop.'),
+    ];
+  },
+  callbackSecurity: async (core) =>
+    (await core.settings.secret('sip.inboundSecret'))
+      ? pass(
+          'callback_security',
+          'Callback verification',
+          `Results arrive over the AMI login; received faxes posted to ${ASTERISK_INBOUND_PATH} must carry the X-Internal-Secret.`,
+        )
+      : warn(
+          'callback_security',
+          'Callback verification',
+          `Results arrive over the AMI login, but received faxes are refused: no inbound secret is set for ${ASTERISK_INBOUND_PATH}.`,
+          'Set ASTERISK_INBOUND_SECRET (or generate one in Setup) and put the same value in the [faxin] dialplan.',
+        ),
+};
