@@ -77,7 +77,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
   const core = createCore({ ...options, env, settingsStore, secretStore, log });
   await core.providers.refresh();
-  core.settings.onChange(() => void core.providers.refresh());
+  core.settings.onChange(() => core.providers.refresh());
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024, trustProxy: false });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });

@@ -20,13 +20,28 @@ export type ProviderFactory = (ctx: ProviderContext) => Promise<FaxProvider | { 
 export class ProviderRegistry {
   private instances = new Map<Backend, FaxProvider>();
   private problems = new Map<Backend, string>();
+  private rebuilding: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ProviderContext,
     private readonly factories: Partial<Record<Backend, ProviderFactory>>,
   ) {}
 
-  async refresh(): Promise<void> {
+  /**
+   * Rebuilds the providers from the current settings and secrets. Rebuilds run one after another,
+   * so the last one requested is the last one applied (an older, slower rebuild cannot win).
+   */
+  refresh(): Promise<void> {
+    this.rebuilding = this.rebuilding.then(() => this.rebuild());
+    return this.rebuilding;
+  }
+
+  /** Resolves once every rebuild requested so far has been applied. */
+  settled(): Promise<void> {
+    return this.rebuilding;
+  }
+
+  private async rebuild(): Promise<void> {
     const next = new Map<Backend, FaxProvider>();
     const problems = new Map<Backend, string>();
     for (const [backend, factory] of Object.entries(this.factories) as [Backend, ProviderFactory][]) {

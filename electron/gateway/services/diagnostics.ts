@@ -199,10 +199,13 @@ async function callbackSecurityCheck(core: GatewayCore, backend: Backend): Promi
 }
 
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  // A check asked for right after a save tests the saved settings, not the provider built before it.
+  await core.providers.settled();
   return [await credentialsCheck(core, backend), publicUrlCheck(core, backend), await publicReachabilityCheck(core)];
 }
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
+  await core.providers.settled();
   const backend = core.settings.current.backend;
   const checks = [
     databaseCheck(core),

@@ -12,10 +12,13 @@ function leafPaths(value: unknown, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, inner]) => leafPaths(inner, prefix ? `${prefix}.${key}` : key));
 }
 
+/** Reacts to a settings change; a returned promise is awaited before the change is reported done. */
+export type SettingsListener = (settings: Settings) => void | Promise<void>;
+
 /** Settings are read live by every service, so an update applies without a restart. */
 export class SettingsService {
   private effective: EffectiveSettings;
-  private readonly listeners = new Set<(settings: Settings) => void>();
+  private readonly listeners = new Set<SettingsListener>();
 
   constructor(
     private readonly store: SettingsStore,
@@ -32,7 +35,7 @@ export class SettingsService {
     return this.effective.settings;
   }
 
-  onChange(listener: (settings: Settings) => void): () => void {
+  onChange(listener: SettingsListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -65,7 +68,7 @@ export class SettingsService {
       throw badRequest(`Invalid settings: ${detail}`);
     }
     this.store.write(parsed.data);
-    this.apply(parsed.data);
+    await this.apply(parsed.data);
     this.audit.record('settings_updated', { count: leafPaths(patch).length });
     return this.view();
   }
@@ -77,24 +80,28 @@ export class SettingsService {
   async setSecret(name: SecretName, value: string): Promise<SettingsView> {
     await this.secrets.set(name, value);
     this.audit.record('secret_set', { reason: name });
-    this.notify();
+    await this.notify();
     return this.view();
   }
 
   async clearSecret(name: SecretName): Promise<SettingsView> {
     await this.secrets.delete(name);
     this.audit.record('secret_cleared', { reason: name });
-    this.notify();
+    await this.notify();
     return this.view();
   }
 
-  private apply(fileSettings: Settings): void {
+  private async apply(fileSettings: Settings): Promise<void> {
     this.effective = resolveSettings(fileSettings, this.env);
-    this.notify();
+    await this.notify();
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener(this.effective.settings);
+  /**
+   * Waits for every listener (the provider rebuild among them), so whatever the caller does after
+   * a save (a setup check, a send) runs against the saved settings, never the previous ones.
+   */
+  private async notify(): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener(this.effective.settings)));
     this.events.emit('settings:changed', { at: new Date(this.now()).toISOString() });
   }
 }
