@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
-import { checkPublicUrl } from '../public-url';
-import { probeHealth } from '../tunnel/probe';
+import { addressScope, checkPublicUrl, hostnameScope, scopeWords } from '../public-url';
+import { probeHealth, resolveAddresses } from '../tunnel/probe';
 
 const pass = (id: string, label: string, detail: string): CheckResult => ({ id, label, state: 'pass', detail });
 const fail = (id: string, label: string, detail: string, fix: string): CheckResult => ({ id, label, state: 'fail', detail, fix });
@@ -90,9 +90,33 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
     );
   }
   const verdict = checkPublicUrl(raw, settings.enforcePublicHttps);
-  return verdict.ok
-    ? pass('public_url', 'Public URL', `Providers reach this gateway at ${verdict.url}.`)
-    : fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
+  if (!verdict.ok) return fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
+  const host = new URL(verdict.url).hostname;
+  const scope = hostnameScope(host);
+  if (scope && scope !== 'public') {
+    return fail(
+      'public_url',
+      'Public URL',
+      `${verdict.url} cannot be reached by providers: ${host} is ${scopeWords(scope)}.`,
+      NOT_PUBLIC_FIX,
+    );
+  }
+  return pass('public_url', 'Public URL', `Providers are told to reach this gateway at ${verdict.url}.`);
+}
+
+const NOT_PUBLIC_FIX = 'Turn on the built-in tunnel, or enter the HTTPS address of a reverse proxy that the internet can reach.';
+
+/** Why providers on the internet cannot reach this host (it is or resolves to a non-public address), or null. */
+async function notPublicReason(host: string): Promise<string | null> {
+  const scope = hostnameScope(host);
+  if (scope) return scope === 'public' ? null : `${host} is ${scopeWords(scope)}`;
+  // A name that does not resolve is left to the probe, which reports it in words.
+  const addresses = await resolveAddresses(host).catch(() => []);
+  for (const address of addresses) {
+    const resolved = addressScope(address);
+    if (resolved && resolved !== 'public') return `${host} resolves to ${address}, ${scopeWords(resolved)}`;
+  }
+  return null;
 }
 
 /** The self-test: GET {publicUrl}/health from here, out through the public URL and back in. */
@@ -112,12 +136,29 @@ async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> 
     }
     return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
   }
+  const viaTunnel = !core.settings.current.publicApiUrl;
+  const notPublic = await notPublicReason(new URL(base).hostname);
+  if (notPublic) {
+    // Never a pass: an answer from this computer says nothing about a provider on the internet.
+    return fail(
+      id,
+      label,
+      `Not checked: ${notPublic}, so providers on the internet cannot reach ${base}.`,
+      viaTunnel ? 'The tunnel server hands out local addresses: set TUNNEL_HOST to a public tunnel server.' : NOT_PUBLIC_FIX,
+    );
+  }
   const started = performance.now();
   try {
     await probeHealth(base, AbortSignal.timeout(8_000));
-    return pass(id, label, `${base}/health answered through the public URL in ${Math.round(performance.now() - started)} ms.`);
+    const ms = Math.round(performance.now() - started);
+    return pass(
+      id,
+      label,
+      viaTunnel
+        ? `${base}/health answered in ${ms} ms, fetched from this computer through the tunnel server.`
+        : `${base}/health answered in ${ms} ms, fetched from this computer through the public address (a provider's own fetch is not tested).`,
+    );
   } catch (error) {
-    const viaTunnel = !core.settings.current.publicApiUrl;
     return fail(
       id,
       label,
