@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway | null = null;
@@ -24,14 +27,34 @@ describe('browser door: /rpc and /events behind a session', () => {
     const first = await request(link);
     expect(first.statusCode).toBe(302);
     const again = await request(link);
-    expect(again.statusCode).toBe(401);
+    // Reopened without a session: the window's sign-in page explains (never raw JSON).
+    expect(again.statusCode).toBe(302);
+    expect(again.headers.location).toBe('/?signin=link-used');
+    expect(again.headers['set-cookie']).toBeUndefined();
     const cookie = String(first.headers['set-cookie']).split(';')[0] as string;
+    // Reopened in the browser that used it: straight into the window.
+    const reopened = await request(link, { headers: { cookie } });
+    expect(reopened.statusCode).toBe(302);
+    expect(reopened.headers.location).toBe('/');
     const status = await gw.json('POST', '/rpc/gateway:status', {}, { cookie });
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({
       ok: true,
       value: { backend: 'simulator', testMode: true, publicUrl: null, callbacksEnabled: false },
     });
+  });
+
+  it('a session outlives a gateway restart on the same data folder; signing out ends it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fbd-ui-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    gw = await startTestGateway({ dataDir });
+    const cookie = await login(gw);
+    await gw.close();
+    gw = await startTestGateway({ dataDir });
+    expect((await gw.json('POST', '/rpc/gateway:status', {}, { cookie })).status).toBe(200);
+    expect((await gw.json('POST', '/rpc/gateway:status', {}, { cookie: 'fbd_session=forged' })).status).toBe(401);
+    expect((await gw.json('DELETE', '/ui/session', undefined, { cookie })).status).toBe(200);
+    expect((await gw.json('POST', '/rpc/gateway:status', {}, { cookie })).status).toBe(401);
   });
 
   it('parses every argument: bad input is a 400 with a readable message, unknown methods 404', async () => {

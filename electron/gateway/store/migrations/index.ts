@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { initial } from './0001-initial';
 import { jobUploads } from './0002-job-uploads';
+import { uiSessions } from './0011-ui-sessions';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, jobUploads];
+export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, uiSessions];
