@@ -66,7 +66,7 @@ describe('one offline state on every screen, and recovery by itself', () => {
         'gateway:status': () => gatewayStatus(),
         'settings:get': () => settingsView(),
         'jobs:list': () => ({ items: [job()], nextCursor: null, total: 1 }),
-        'inbound:list': () => ({ items: [], nextCursor: null, total: 0 }),
+        'inbound:list': () => ({ items: [], nextCursor: null, total: 0, unread: 0 }),
       });
       render(<App bridge={bridge} />);
       expect(await screen.findByRole('heading', { name: 'The fax gateway is not answering' })).toBeTruthy();
