@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SettingsSchema, type Settings, type ValueSource, type SecretName, BACKENDS } from '../../shared/settings';
 import type { SecretStatus } from '../../shared/types';
+import { describeIssues, issueSentence } from '../../shared/validation';
 
 /** Where the settings file lives: `conf` headless, electron-store inside Electron (same schema). */
 export interface SettingsStore {
@@ -168,10 +169,6 @@ export interface EffectiveSettings {
   envPaths: ReadonlySet<string>;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
-}
-
 /** A settings file that no longer validates is not fatal: its bad values fall back to defaults. */
 export function parseSettingsFile(raw: unknown): { settings: Settings; problems: string | null } {
   const parsed = SettingsSchema.safeParse(raw ?? {});
@@ -184,7 +181,7 @@ export function parseSettingsFile(raw: unknown): { settings: Settings; problems:
   const retry = SettingsSchema.safeParse(cleaned);
   return {
     settings: retry.success ? retry.data : SettingsSchema.parse({}),
-    problems: describeIssues(parsed.error),
+    problems: describeIssues(parsed.error.issues),
   };
 }
 
@@ -193,7 +190,14 @@ export function resolveSettings(fileRaw: unknown, env: Env): EffectiveSettings {
   const { settings: fileSettings } = parseSettingsFile(fileRaw);
   const fromEnv = settingsFromEnv(env);
   const merged = SettingsSchema.safeParse(deepMerge(fileSettings as unknown as Record<string, unknown>, fromEnv.values));
-  if (!merged.success) throw new ConfigError(`invalid environment: ${describeIssues(merged.error)}`);
+  if (!merged.success) {
+    // Name the variable to fix: the environment is where these values came from.
+    const sentences = merged.error.issues.map((issue) => {
+      const envName = ENV_NAME_FOR_PATH.get(issue.path.join('.'));
+      return envName ? `${envName}: ${issueSentence(issue)}` : issueSentence(issue);
+    });
+    throw new ConfigError(`invalid environment: ${sentences.join(' ')}`);
+  }
   const sources: Record<string, ValueSource> = {};
   for (const [, path] of ENV_MAP) sources[path] = hasPath(fileRaw, path) ? 'file' : 'default';
   sources.backend = hasPath(fileRaw, 'backend') ? 'file' : 'default';

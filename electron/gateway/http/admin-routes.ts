@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { maskNumber } from '../../../shared/phone';
 import { statusesForFilter } from '../../../shared/status';
 import type { ApiKeyView } from '../../../shared/types';
+import { describeIssues } from '../../../shared/validation';
 import type { GatewayCore } from '../core';
 import { runDiagnostics, callbackUrls } from '../services/diagnostics';
 import { AppError, badRequest } from '../services/errors';
@@ -33,7 +34,7 @@ const CreateKey = z.object({
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw badRequest(describeIssues(parsed.error.issues));
   return parsed.data;
 }
 

@@ -1,5 +1,6 @@
 import { SECRET_NAMES, SettingsSchema, type SecretName, type Settings } from '../../../shared/settings';
 import type { SecretStatus, SettingsView } from '../../../shared/types';
+import { describeIssues, fieldLabel } from '../../../shared/validation';
 import { deepMerge, ENV_NAME_FOR_PATH, resolveSettings, type EffectiveSettings, type SecretStore, type SettingsStore } from '../config';
 import type { AuditLog } from './audit';
 import { badRequest } from './errors';
@@ -58,14 +59,13 @@ export class SettingsService {
     for (const path of leafPaths(patch)) {
       if (this.effective.envPaths.has(path) || this.effective.envPaths.has(path.split('.')[0] as string)) {
         const envName = ENV_NAME_FOR_PATH.get(path) ?? (path === 'backend' ? 'FAX_BACKEND' : 'an environment variable');
-        throw badRequest(`${path} is set by ${envName} and cannot be changed here`);
+        throw badRequest(`${fieldLabel(path.split('.'))} is set by ${envName} and cannot be changed here.`);
       }
     }
     const merged = deepMerge(this.effective.fileSettings as unknown as Record<string, unknown>, patch);
     const parsed = SettingsSchema.safeParse(merged);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw badRequest(`Invalid settings: ${detail}`);
+      throw badRequest(describeIssues(parsed.error.issues));
     }
     this.store.write(parsed.data);
     await this.apply(parsed.data);
