@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SettingsSchema, type Settings, type ValueSource, type SecretName, BACKENDS } from '../../shared/settings';
 import type { SecretStatus } from '../../shared/types';
 import { describeIssues, issueSentence } from '../../shared/validation';
