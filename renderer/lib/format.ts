@@ -16,6 +16,15 @@ export function formatFull(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? '—' : dateTime.format(date);
 }
 
+const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** With seconds: for a job's detail and timeline, where events seconds apart must read apart. */
+export function formatPrecise(iso: string | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : dateTimeSeconds.format(date);
+}
+
 const regionNames = new Intl.DisplayNames(undefined, { type: 'region' });
 
 export function countryName(code: string | null): string {
