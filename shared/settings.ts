@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCodeFor, isCountryCode } from './phone';
 
 /**
  * The settings file schema (validated on load and on every update). Secrets are NOT here:
@@ -15,9 +16,9 @@ const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })])
 export const SettingsSchema = z.object({
   backend: z.enum(BACKENDS).default('simulator'),
   setupCompleted: z.boolean().default(false),
+  // Only ISO codes the number library knows; "uk" or " gb " as typed become GB.
   defaultRegion: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
+    .preprocess((value) => (typeof value === 'string' ? countryCodeFor(value) : value), z.string().refine(isCountryCode))
     .default('US'),
   pageSize: z.enum(['letter', 'a4']).default('letter'),
   publicApiUrl: httpUrlOrEmpty.default(''),

@@ -17,13 +17,19 @@ describe('validation issues become plain sentences', () => {
     [{ retry: { maxAttempts: 50 } }, 'Attempts per fax must be at most 20.'],
     [{ retry: { maxAttempts: 2.5 } }, 'Attempts per fax must be a whole number.'],
     [{ maxFileSizeMb: 'ten' }, 'Largest file accepted (MB) must be a number.'],
-    [{ defaultRegion: 'uk' }, 'Default country must be a two-letter country code from the list, such as US, GB or DE.'],
+    [{ defaultRegion: 'XX' }, 'Default country must be a two-letter country code from the list, such as US, GB or DE.'],
     [{ publicApiUrl: 'ftp://example.com' }, 'Public address must be a web address starting with https:// (or http://).'],
     [{ pageSize: 'a5' }, 'Paper size must be one of: letter, a4.'],
     [{ requireApiKey: 'yes' }, 'Require an API key must be on or off.'],
     [{ tunnel: { subdomain: 'My Office' } }, 'Tunnel name must be lower-case letters, digits and dashes only.'],
   ])('%j → %s', (patch, sentence) => {
     expect(settingsMessage(patch)).toBe(sentence);
+  });
+
+  it('a default country is an ISO code from the list; "uk" as typed becomes GB', () => {
+    expect(SettingsSchema.parse({ defaultRegion: ' uk ' }).defaultRegion).toBe('GB');
+    expect(SettingsSchema.parse({ defaultRegion: 'de' }).defaultRegion).toBe('DE');
+    expect(SettingsSchema.safeParse({ defaultRegion: 'EU' }).success).toBe(false);
   });
 
   it('never shows a pattern, a dotted path or zod wording', () => {

@@ -109,6 +109,8 @@ export function issueSentence(issue: Issue): string {
       return `${label} must be one of: ${issue.values.map(String).join(', ')}.`;
     case 'unrecognized_keys':
       return `Unknown ${issue.keys.length === 1 ? 'field' : 'fields'}: ${issue.keys.join(', ')}.`;
+    case 'custom':
+      return FORMAT_HINTS[dotted] ? `${label} must be ${FORMAT_HINTS[dotted]}.` : `${label} is not valid.`;
     case 'not_multiple_of':
       return `${label} must be a multiple of ${String(issue.divisor)}.`;
     default:

@@ -49,7 +49,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['AUDIT_LOG_ENABLED', 'audit.enabled', bool],
   ['AUDIT_LOG_FORMAT', 'audit.format', lower],
   ['AUDIT_LOG_FILE', 'audit.file', str],
-  ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
+  ['FAX_DEFAULT_REGION', 'defaultRegion', str],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
   ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],

@@ -128,6 +128,23 @@ export const BACKEND_INFO: BackendInfo[] = [
   },
 ];
 
+/** Secrets that belong to no backend's setup form. */
+const OTHER_SECRET_NAMES: Partial<Record<SecretName, string>> = {
+  apiKey: 'Bootstrap admin API key',
+  'sinch.inboundBasicPass': 'Sinch inbound password',
+  'sinch.inboundHmacSecret': 'Sinch inbound signing secret',
+  'storage.s3SecretAccessKey': 'S3 secret access key',
+};
+
+/** "Phaxio: API secret" for `phaxio.apiSecret`: what Settings lists, never the dotted name. */
+export function secretLabel(name: SecretName): string {
+  for (const backend of BACKEND_INFO) {
+    const secret = backend.secrets.find((s) => s.name === name);
+    if (secret) return `${backend.name}: ${secret.label}`;
+  }
+  return OTHER_SECRET_NAMES[name] ?? name;
+}
+
 export function backendInfo(id: Backend): BackendInfo {
   return BACKEND_INFO.find((b) => b.id === id) ?? (BACKEND_INFO[0] as BackendInfo);
 }

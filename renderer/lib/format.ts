@@ -36,6 +36,17 @@ export function countryName(code: string | null): string {
   }
 }
 
+/** The gateway's number reasons start with Faxbot's field name ('to'); people read "The number". */
+export function numberReason(reason: string): string {
+  const sentence = reason.replace(/^'to'/, 'The number');
+  return sentence.endsWith('.') ? sentence : `${sentence}.`;
+}
+
+/** Anything but digits, spaces, + and the usual separators: flagged as typed, not after leaving the field. */
+export function hasStrayCharacters(typed: string): boolean {
+  return /[^\d\s+().\-\u00a0\u2010-\u2015]/.test(typed);
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }

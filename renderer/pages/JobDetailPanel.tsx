@@ -7,7 +7,7 @@ import { useCall, useEvent, useInvoke } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 import { StatusChip } from '../components/StatusChip';
 import { backendInfo } from '../lib/backend-fields';
-import { formatFull, formatPrecise } from '../lib/format';
+import { formatFull, formatPrecise, numberReason } from '../lib/format';
 import { chipFor, untilText } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
@@ -166,7 +166,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           <label htmlFor="resend-to">Send the same document again to</label>
           <input id="resend-to" type="tel" value={resendTo} onChange={(e) => setResendTo(e.target.value)} aria-describedby="resend-help" />
           <p id="resend-help" className={resendNumber?.ok ? 'field-help' : 'field-error'}>
-            {resendNumber?.ok ? resendNumber.e164 : resendNumber?.reason.replace(/^'to'/, 'The number')}
+            {resendNumber?.ok ? resendNumber.e164 : numberReason(resendNumber?.reason ?? '')}
           </p>
           <button type="submit" className="primary" disabled={!resendNumber?.ok || busy !== null}>
             Resend fax

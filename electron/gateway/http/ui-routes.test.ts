@@ -110,6 +110,7 @@ describe('browser door: /rpc and /events behind a session', () => {
 describe('settings and secrets through the contract', () => {
   it('applies an update live, refuses values set by the environment, and never reads a secret back', async () => {
     gw = await startTestGateway({ env: { MAX_FILE_SIZE_MB: '3' } });
+    const cookie = await login(gw);
     const updated = await gw.invoke('settings:update', { patch: { defaultRegion: 'GB', retry: { maxAttempts: 2 } } });
     expect(updated).toMatchObject({
       ok: true,
@@ -121,7 +122,20 @@ describe('settings and secrets through the contract', () => {
     expect(envOwned).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect((envOwned as { error: { message: string } }).error.message).toMatch(/MAX_FILE_SIZE_MB/);
     const invalid = await gw.invoke('settings:update', { patch: { pdfTokenTtlMinutes: 0 } });
-    expect(invalid).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(invalid).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: 'Document link lifetime (minutes) must be at least 1.' },
+    });
+    const rpc = await gw.json('POST', '/rpc/settings:update', { patch: { retry: { maxAttempts: 0 }, defaultRegion: 'XX' } }, { cookie });
+    expect(rpc.status).toBe(400);
+    expect(rpc.body.error.message).toBe(
+      'Default country must be a two-letter country code from the list, such as US, GB or DE. Attempts per fax must be at least 1.',
+    );
+    // "UK" as typed is the United Kingdom's ISO code, GB.
+    expect(await gw.invoke('settings:update', { patch: { defaultRegion: 'uk' } })).toMatchObject({
+      ok: true,
+      value: { settings: { defaultRegion: 'GB' } },
+    });
     const secret = await gw.invoke('settings:setSecret', { name: 'phaxio.apiSecret', value: 'super-secret-value' });
     expect(secret).toMatchObject({ ok: true, value: { secrets: { 'phaxio.apiSecret': { configured: true } } } });
     expect(JSON.stringify(secret)).not.toContain('super-secret-value');
