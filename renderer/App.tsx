@@ -7,6 +7,7 @@ import { BridgeContext, useBridge, useCall, useEvent, useInvoke } from './api/ho
 import { RECONNECT_INTERVAL_MS, withConnectivity } from './api/connectivity';
 import { checkSession, takeSignInNotice } from './api/session';
 import { OfflineNotice } from './components/OfflineNotice';
+import { backendInfo } from './lib/backend-fields';
 import { base64ToBytes, readFiles, type IncomingFile } from './lib/files';
 import { href, navigate, useRoute, type PageName } from './lib/route';
 import { ShellContext, type Shell } from './lib/shell-context';
@@ -257,7 +258,7 @@ function AppShell({ online }: { online: boolean }) {
             status.data && (
               <p className="sidebar-status">
                 <span className={`dot ${status.data.testMode ? 'dot-warn' : 'dot-ok'}`} aria-hidden="true" />
-                {status.data.testMode ? 'Test mode' : `Backend: ${status.data.backend}`}
+                {status.data.testMode ? 'Test mode' : `Fax service: ${backendInfo(status.data.backend).name}`}
               </p>
             )
           )}

@@ -10,6 +10,24 @@ export function formatWhen(iso: string | null, now: number = Date.now()): string
   return sameDay ? timeOnly.format(date) : dateTime.format(date);
 }
 
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : timeOnly.format(date);
+}
+
+const dayLong = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The calendar day of a time (local), as a key and in words: "Today", "Yesterday", "Monday, 6 January 2025". */
+export function dayOf(iso: string, now: number = Date.now()): { key: string; label: string } {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return { key: 'unknown', label: 'Unknown date' };
+  const key = date.toDateString();
+  if (key === new Date(now).toDateString()) return { key, label: 'Today' };
+  if (key === new Date(now - DAY_MS).toDateString()) return { key, label: 'Yesterday' };
+  return { key, label: dayLong.format(date) };
+}
+
 export function formatFull(iso: string | null): string {
   if (!iso) return '—';
   const date = new Date(iso);

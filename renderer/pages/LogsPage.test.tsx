@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../shared/types';
 import { App } from '../App';
 import { fakeBridge, gatewayStatus, settingsView } from '../test/fake-bridge';
 
@@ -13,10 +14,12 @@ describe('Logs', () => {
       'gateway:status': () => gatewayStatus(),
       'settings:get': () => settingsView(),
       'audit:tail': ({ event }) =>
-        [
-          { ts: '2025-01-01T10:00:03Z', event: 'job_status', job_id: 'job-7', status: 'retry_wait', failure_class: 'no_answer' },
-          { ts: '2025-01-01T10:00:01Z', event: 'inbound_received', inbound_id: 'in-3', backend: 'phaxio' },
-        ].filter((e) => !event || e.event === event),
+        (
+          [
+            { ts: '2025-01-01T10:00:03Z', event: 'job_status', job_id: 'job-7', status: 'retry_wait', failure_class: 'no_answer' },
+            { ts: '2025-01-01T10:00:01Z', event: 'inbound_received', inbound_id: 'in-3', backend: 'phaxio' },
+          ] as AuditEntry[]
+        ).filter((e) => !event || e.event === event),
     });
     render(<App bridge={bridge} />);
     const table = await screen.findByRole('table');

@@ -94,7 +94,10 @@ export function SetupWizard() {
     for (const [name, value] of Object.entries(secrets) as [SecretName, string][]) {
       if (value) latest = await invoke('settings:setSecret', { name, value });
     }
-    if (info.fields.length) latest = await invoke('settings:update', { patch: { [chosen]: values } });
+    // Only what was changed here: values set by the environment cannot be saved and stay as they are.
+    const saved = sectionValues(view.settings, chosen);
+    const changed = Object.fromEntries(Object.entries(values).filter(([key, value]) => saved[key] !== value));
+    if (Object.keys(changed).length) latest = await invoke('settings:update', { patch: { [chosen]: changed } });
     setSecrets({});
     setSettings(latest);
   }
