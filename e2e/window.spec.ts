@@ -129,3 +129,34 @@ test('1024×640: a toast never covers Save changes; setup check results come int
   await expect(checks).toBeInViewport();
   await shoot(page, 'setup-checks-1024');
 });
+
+test('keyboard only: pick a document, type the number, Enter sends; arrows move through the day-grouped list', async ({ app: page }) => {
+  await page.goto('/#/send');
+  // The file dialog is the OS's; what it hands back is what setInputFiles gives.
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'memo.txt'));
+  await expect(page.getByTestId('doc-card')).toHaveCount(1);
+  const number = page.getByLabel('Fax number');
+  for (let presses = 0; presses < 40 && !(await number.evaluate((el) => el === document.activeElement)); presses++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(number).toBeFocused();
+  await page.keyboard.type('+1 202 555 0143');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/jobs\/.+/);
+  await expect(page.getByTestId('job-detail')).toBeVisible();
+
+  await page.request.post('/rpc/jobs:send', {
+    data: { to: '+12025550144', documents: [{ name: 'b.txt', contentBase64: Buffer.from('second').toString('base64') }] },
+  });
+  await page.goto('/#/jobs');
+  const rows = page.getByTestId('job-row');
+  await expect(rows).toHaveCount(2);
+  await rows.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(rows.first()).toBeFocused();
+  // Up from the first fax stays there (the day heading above is not a stop).
+  await page.keyboard.press('ArrowUp');
+  await expect(rows.first()).toBeFocused();
+});
