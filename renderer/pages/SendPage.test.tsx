@@ -71,7 +71,7 @@ describe('Send', () => {
     fireEvent.change(field, { target: { value: '020 7946 0018' } });
     const help = screen.getByTestId('number-help');
     expect(help.textContent).toContain('This is not a United States number.');
-    expect(help.textContent).toContain('If it is in United Kingdom, it is +44 20 7946 0018.');
+    expect(help.textContent).toContain('Did you mean United Kingdom? Use +44 20 7946 0018');
     expect(help.textContent).not.toMatch(/'to'|digits after the country code/);
     fireEvent.click(screen.getByRole('button', { name: 'Use +44 20 7946 0018' }));
     expect((field as HTMLInputElement).value).toBe('+44 20 7946 0018');

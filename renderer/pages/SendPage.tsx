@@ -140,7 +140,7 @@ function NumberField(props: { value: string; onChange: (value: string) => void; 
   const useSuggestion = suggestion && (
     <>
       {' '}
-      If it is in {countryName(suggestion.country)}, it is <span className="mono">{suggestion.international}</span>.{' '}
+      Did you mean {countryName(suggestion.country)}?{' '}
       <button type="button" className="link-button" onClick={() => props.onChange(suggestion.international)}>
         Use {suggestion.international}
       </button>
