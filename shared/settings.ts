@@ -176,4 +176,19 @@ export const SECRET_NAMES = [
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
+/** Plain words for each SecretStore.kind (where credentials really are); unknown kinds are shown as they are. */
+const SECRET_STORE_NAMES: Record<string, { long: string; short: string }> = {
+  keychain: { long: 'the OS keychain', short: 'OS keychain' },
+  'encrypted-file': {
+    long: 'an encrypted file in the data folder, because no OS keychain was found',
+    short: 'encrypted file',
+  },
+  safeStorage: { long: 'the system’s protected storage', short: 'protected storage' },
+  memory: { long: 'memory only (forgotten when the gateway stops)', short: 'memory only' },
+};
+
+export function secretStoreName(kind: string): { long: string; short: string } {
+  return SECRET_STORE_NAMES[kind] ?? { long: kind, short: kind };
+}
+
 export type ValueSource = 'default' | 'file' | 'env';

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { COUNTRY_CODES } from '../../shared/phone';
-import { SECRET_NAMES, type SecretName } from '../../shared/settings';
+import { SECRET_NAMES, secretStoreName, type SecretName } from '../../shared/settings';
 import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { FieldInput, type FieldValue } from '../components/FieldInput';
@@ -84,17 +84,6 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
   },
 ];
 
-/** Plain words for the gateway's secret store kinds (SecretStore.kind); unknown kinds are shown as they are. */
-const STORE_NAMES: Record<string, { long: string; short: string }> = {
-  keychain: { long: 'the OS keychain', short: 'OS keychain' },
-  'encrypted-file': {
-    long: 'an encrypted file in the data folder, because no OS keychain was found',
-    short: 'encrypted file',
-  },
-  safeStorage: { long: 'the system’s protected storage', short: 'protected storage' },
-  memory: { long: 'memory only (forgotten when the gateway stops)', short: 'memory only' },
-};
-
 export function SettingsPage() {
   const { settings, setSettings, toast } = useShell();
   const invoke = useInvoke();
@@ -143,7 +132,7 @@ export function SettingsPage() {
 
   const backend = backendInfo(view.settings.backend);
   const configuredSecrets = SECRET_NAMES.filter((name) => view.secrets[name]?.configured);
-  const store = STORE_NAMES[view.secretStoreKind] ?? { long: view.secretStoreKind, short: view.secretStoreKind };
+  const store = secretStoreName(view.secretStoreKind);
 
   return (
     <div className="page settings">

@@ -1,6 +1,6 @@
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Backend } from '../../../shared/settings';
+import { secretStoreName, type Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { addressScope, checkPublicUrl, hostnameScope, scopeWords } from '../public-url';
@@ -187,10 +187,10 @@ async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
     ? warn(
         'secrets',
         'Credential storage',
-        `Credentials are kept in ${view.secretStoreKind} (no OS keychain reachable).`,
+        `Credentials are kept in ${secretStoreName(view.secretStoreKind).long}.`,
         'Run a keychain service (e.g. gnome-keyring) so credentials are stored in the OS keychain.',
       )
-    : pass('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind}.`);
+    : pass('secrets', 'Credential storage', `Credentials are kept in ${secretStoreName(view.secretStoreKind).long}.`);
 }
 
 /** Whether provider callbacks and inbound webhooks can be verified, per backend (never shows a secret). */
