@@ -55,7 +55,7 @@ test('first launch opens the wizard, which configures Phaxio against the emulato
 
   // Applied without a restart: the shell now reports Phaxio and test mode is off.
   await expect(page).toHaveURL(/#\/send$/);
-  await expect(page.getByText('Backend: phaxio')).toBeVisible();
+  await expect(page.getByText('Fax service: Phaxio')).toBeVisible();
   await expect(page.getByRole('note')).toHaveCount(0);
   const status = await page.request.post('/rpc/gateway:status', { data: {} });
   expect((await status.json()).value).toMatchObject({ backend: 'phaxio', setupCompleted: true, testMode: false });

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import type { FaxBridge } from '../shared/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from './App';
-import { fakeBridge, gatewayStatus } from './test/fake-bridge';
+import { fakeBridge, gatewayStatus, job, settingsView } from './test/fake-bridge';
 
 afterEach(cleanup);
 
@@ -54,4 +55,46 @@ describe('the window says when the disk is full', () => {
     await screen.findByRole('navigation', { name: 'Main' });
     expect(screen.queryByText(/Disk full\./)).toBeNull();
   });
+});
+
+describe('one offline state on every screen, and recovery by itself', () => {
+  /** The fake gateway, unplugged: every call fails the way the HTTP bridge reports a dead gateway. */
+  function unpluggable(handlers: Parameters<typeof fakeBridge>[0]) {
+    const inner = fakeBridge(handlers);
+    const plug = { down: true };
+    const bridge: FaxBridge = {
+      ...inner,
+      call: (method, input) =>
+        plug.down
+          ? Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'Cannot reach the fax gateway.' } })
+          : inner.call(method, input),
+    };
+    return { bridge, plug, calls: inner.calls };
+  }
+
+  it.each(['#/send', '#/jobs', '#/inbox', '#/settings'])(
+    '%s shows the offline notice, not an empty page, then comes back',
+    async (hash) => {
+      window.location.hash = hash;
+      const { bridge, plug, calls } = unpluggable({
+        'gateway:status': () => gatewayStatus(),
+        'settings:get': () => settingsView(),
+        'jobs:list': () => ({ items: [job()], nextCursor: null, total: 1 }),
+        'inbound:list': () => ({ items: [], nextCursor: null, total: 0, unread: 0 }),
+      });
+      render(<App bridge={bridge} />);
+      expect(await screen.findByRole('heading', { name: 'The fax gateway is not answering' })).toBeTruthy();
+      expect(screen.getByText('Gateway offline')).toBeTruthy();
+      expect(screen.queryByText(/No faxes yet/)).toBeNull();
+      expect(screen.queryByText(/0 faxes/)).toBeNull();
+      expect(screen.queryByRole('heading', { name: 'Send a fax' })).toBeNull();
+
+      await new Promise((r) => setTimeout(r, 300));
+      expect(screen.queryByTestId('offline')).not.toBeNull();
+      plug.down = false;
+      await waitFor(() => expect(screen.queryByTestId('offline')).toBeNull(), { timeout: 5_000 });
+      expect(screen.queryByText('Gateway offline')).toBeNull();
+      expect(calls.some((c) => c.method === 'gateway:status')).toBe(true);
+    },
+  );
 });

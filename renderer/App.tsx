@@ -4,7 +4,10 @@ import { maskNumber } from '../shared/phone';
 import { FAILURE_ADVICE } from '../shared/status';
 import { createBridge, isBrowserMode } from './api/client';
 import { BridgeContext, useBridge, useCall, useEvent, useInvoke } from './api/hooks';
-import { hasSession } from './api/session';
+import { RECONNECT_INTERVAL_MS, withConnectivity } from './api/connectivity';
+import { checkSession, takeSignInNotice } from './api/session';
+import { OfflineNotice } from './components/OfflineNotice';
+import { useBackends } from './lib/backend-fields';
 import { base64ToBytes, readFiles, type IncomingFile } from './lib/files';
 import { href, navigate, useRoute, type PageName } from './lib/route';
 import { ShellContext, type Shell } from './lib/shell-context';
@@ -20,23 +23,48 @@ import { KeysPage } from './pages/KeysPage';
 import { DiagnosticsPage } from './pages/DiagnosticsPage';
 import { LogsPage } from './pages/LogsPage';
 
-type SessionState = 'checking' | 'login' | 'ready';
+type SessionState = 'checking' | 'unreachable' | 'login' | 'ready';
 
 /** Picks the bridge and, in a browser, makes sure there is a session before showing anything. */
 export function App({ bridge: given }: { bridge?: FaxBridge }) {
   const [session, setSession] = useState<SessionState>(given || !isBrowserMode() ? 'ready' : 'checking');
-  const bridge = useMemo(() => given ?? createBridge({ onUnauthorized: () => setSession('login') }), [given]);
+  const [signInNotice] = useState(() => (given ? null : takeSignInNotice()));
+  const [online, setOnline] = useState(true);
+  const bridge = useMemo(() => {
+    let reportStream = (_online: boolean) => undefined as void;
+    const base = given ?? createBridge({ onUnauthorized: () => setSession('login'), onStreamError: () => reportStream(false) });
+    const watched = withConnectivity(base, setOnline);
+    reportStream = watched.report;
+    return watched.bridge;
+  }, [given]);
 
+  // Before the window has a session: ask once, and keep asking while the gateway does not answer.
   useEffect(() => {
-    if (session !== 'checking') return;
-    void hasSession().then((ok) => setSession(ok ? 'ready' : 'login'));
+    if (session !== 'checking' && session !== 'unreachable') return;
+    let live = true;
+    const check = () =>
+      void checkSession().then((result) => {
+        if (live) setSession(result === 'signed-in' ? 'ready' : result === 'signed-out' ? 'login' : 'unreachable');
+      });
+    if (session === 'checking') check();
+    const timer = session === 'unreachable' ? setInterval(check, RECONNECT_INTERVAL_MS) : undefined;
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, [session]);
 
   if (session === 'checking') return <p className="splash">Connecting to the fax gateway…</p>;
-  if (session === 'login') return <LoginPage onLoggedIn={() => setSession('ready')} />;
+  if (session === 'unreachable')
+    return (
+      <main className="login" id="main">
+        <OfflineNotice />
+      </main>
+    );
+  if (session === 'login') return <LoginPage notice={signInNotice} onLoggedIn={() => setSession('ready')} />;
   return (
     <BridgeContext.Provider value={bridge}>
-      <AppShell />
+      <AppShell online={online} />
     </BridgeContext.Provider>
   );
 }
@@ -57,17 +85,36 @@ interface Toast {
   tone: 'info' | 'error';
 }
 
-function AppShell() {
+function AppShell({ online }: { online: boolean }) {
   const invoke = useInvoke();
   const route = useRoute();
   const status = useCall('gateway:status', {});
   const settings = useCall('settings:get', {});
+  const backends = useBackends();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [dragging, setDragging] = useState(false);
   const preflight = useCallback((input: MethodInput<'jobs:preflight'>) => invoke('jobs:preflight', input), [invoke]);
   const documents = useSendDocuments(preflight, settings.data?.settings.maxFileSizeMb ?? 10);
   const { addFiles } = documents;
   const wizardShown = useRef(false);
+  // Bumped when the gateway comes back, so the open page refetches everything it shows.
+  const [pageGeneration, setPageGeneration] = useState(0);
+  const wasOnline = useRef(online);
+  const { reload: reloadStatus } = status;
+  const { reload: reloadSettings } = settings;
+
+  useEffect(() => {
+    if (online && !wasOnline.current) {
+      reloadSettings();
+      setPageGeneration((n) => n + 1);
+    }
+    wasOnline.current = online;
+    if (online) return;
+    // Offline: ask every few seconds; the first answer flips `online` back (api/connectivity.ts).
+    reloadStatus();
+    const timer = setInterval(reloadStatus, RECONNECT_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [online, reloadStatus, reloadSettings]);
 
   const toast = useCallback((message: string, tone: 'info' | 'error' = 'info') => {
     const id = Date.now() + Math.random();
@@ -207,21 +254,28 @@ function AppShell() {
               ))}
             </ul>
           </nav>
-          {status.data && (
+          {!online ? (
             <p className="sidebar-status">
-              <span className={`dot ${status.data.testMode ? 'dot-warn' : 'dot-ok'}`} aria-hidden="true" />
-              {status.data.testMode ? 'Test mode' : `Backend: ${status.data.backend}`}
+              <span className="dot dot-error" aria-hidden="true" />
+              Gateway offline
             </p>
+          ) : (
+            status.data && (
+              <p className="sidebar-status">
+                <span className={`dot ${status.data.testMode ? 'dot-warn' : 'dot-ok'}`} aria-hidden="true" />
+                {status.data.testMode ? 'Test mode' : `Fax service: ${backends.info(status.data.backend).name}`}
+              </p>
+            )
           )}
         </header>
         <div className="main-col">
-          {status.data?.testMode && route.page !== 'setup' && (
+          {online && status.data?.testMode && route.page !== 'setup' && (
             <p className="banner banner-test" role="note">
               <strong>Test mode.</strong> Faxes are simulated; nothing is sent to a real fax line.{' '}
               <a href={href('setup')}>Choose a fax service</a>
             </p>
           )}
-          {status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
+          {online && status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
             <p className="banner banner-info" role="note">
               <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and inbound faxes cannot
               arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
@@ -232,13 +286,13 @@ function AppShell() {
               <strong>Disk full.</strong> {status.data.diskProblem}
             </p>
           )}
-          {status.error && (
+          {online && status.error && (
             <p className="banner banner-error" role="alert">
               {status.error}
             </p>
           )}
           <main id="main" tabIndex={-1}>
-            <Page page={route.page} id={route.id} />
+            {online ? <Page key={pageGeneration} page={route.page} id={route.id} /> : <OfflineNotice />}
           </main>
         </div>
         {dragging && (

@@ -31,6 +31,18 @@ describe('normalizeFaxNumber', () => {
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 
+  it('a national number from another country is not read as the default one: it suggests the likely country', () => {
+    const uk = normalizeFaxNumber('020 7946 0018', 'US');
+    expect(uk).toMatchObject({ ok: false, suggestion: { country: 'GB', e164: '+442079460018', international: '+44 20 7946 0018' } });
+    if (!uk.ok) expect(uk.reason).toBe("'to' does not fit a US number; if it is in GB, type +44 20 7946 0018");
+    // Ten digits fit the US length but no US range: accepted as typed, with where it would fit.
+    const elsewhere = normalizeFaxNumber('(02) 9876 5432', 'US');
+    expect(elsewhere).toMatchObject({ ok: true, likelyValid: false, suggestion: { e164: expect.stringMatching(/^\+[2-9]/) } });
+    // No suggestion when the number fits the default country, or does not start like a national number.
+    expect(normalizeFaxNumber('020 7946 0018', 'GB')).not.toHaveProperty('suggestion');
+    expect(normalizeFaxNumber('1234567', 'US')).not.toHaveProperty('suggestion');
+  });
+
   it('never throws on arbitrary input (property)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), fc.constantFrom('US', 'GB', 'DE', 'XX'), (input, region) => {

@@ -1,13 +1,80 @@
-import { parsePhoneNumberWithError, ParseError, type CountryCode, isSupportedCountry } from 'libphonenumber-js/min';
+import { getCountries, parsePhoneNumberWithError, ParseError, type CountryCode, isSupportedCountry } from 'libphonenumber-js/min';
+
+/** A national number that fits another country: what to type instead. */
+export interface NumberSuggestion {
+  country: CountryCode;
+  e164: string;
+  /** As people write it: "+44 20 7946 0018". */
+  international: string;
+}
 
 export type NumberResult =
-  { ok: true; e164: string; country: string | null; national: string; likelyValid: boolean } | { ok: false; reason: string };
+  | { ok: true; e164: string; country: string | null; national: string; likelyValid: boolean; suggestion?: NumberSuggestion }
+  | { ok: false; reason: string; suggestion?: NumberSuggestion };
 
 /** Characters people type inside numbers that carry no meaning. */
 const FORMATTING = /[\s().\-\u00a0\u2010-\u2015]/g;
 
 export function isCountryCode(value: string): value is CountryCode {
   return isSupportedCountry(value);
+}
+
+/** Every ISO country code the number library knows, for the default-country list. */
+export const COUNTRY_CODES: readonly CountryCode[] = getCountries();
+
+/** What people type for a country that is not its ISO code ("UK" is GB). */
+const COUNTRY_ALIASES: Record<string, CountryCode> = { UK: 'GB', EN: 'GB', ENGLAND: 'GB', USA: 'US' };
+
+/** " uk " → "GB", "de" → "DE"; anything else comes back upper-cased for validation to refuse. */
+export function countryCodeFor(typed: string): string {
+  const upper = typed.trim().toUpperCase();
+  return COUNTRY_ALIASES[upper] ?? upper;
+}
+
+/**
+ * Countries tried, in order, when a national number does not fit the default country: common
+ * fax destinations first. Many countries accept the same digits, so the first that fits wins.
+ */
+const LIKELY_COUNTRIES: readonly CountryCode[] = [
+  'GB',
+  'US',
+  'CA',
+  'DE',
+  'FR',
+  'AU',
+  'IE',
+  'NZ',
+  'IT',
+  'ES',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'JP',
+  'IN',
+  'ZA',
+  'MX',
+  'BR',
+];
+
+function withSuggestion(suggestion: NumberSuggestion | undefined): { suggestion?: NumberSuggestion } {
+  return suggestion ? { suggestion } : {};
+}
+
+function suggestCountry(compact: string, region: CountryCode | undefined): NumberSuggestion | undefined {
+  // National numbers elsewhere mostly start with the trunk prefix 0; North American ones never do.
+  if (!compact.startsWith('0')) return undefined;
+  for (const country of LIKELY_COUNTRIES) {
+    if (country === region) continue;
+    try {
+      const parsed = parsePhoneNumberWithError(compact, country);
+      if (parsed.isValid()) return { country, e164: parsed.number, international: parsed.formatInternational() };
+    } catch {
+      // Not a number for this country: try the next.
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -33,9 +100,14 @@ export function normalizeFaxNumber(input: string, defaultRegion: string): Number
     const parsed = parsePhoneNumberWithError(compact, region);
     if (!parsed.isPossible()) {
       const digits = parsed.nationalNumber.length;
+      const suggestion = suggestCountry(compact, region);
+      const where = parsed.country ?? `country code +${parsed.countryCallingCode}`;
       return {
         ok: false,
-        reason: `'to' is not a possible number for ${parsed.country ?? `country code +${parsed.countryCallingCode}`} (${digits} digits after the country code)`,
+        reason: suggestion
+          ? `'to' does not fit a ${where} number; if it is in ${suggestion.country}, type ${suggestion.international}`
+          : `'to' is not a possible number for ${where} (${digits} digits after the country code); for another country start with + and its code`,
+        ...withSuggestion(suggestion),
       };
     }
     return {
@@ -44,6 +116,8 @@ export function normalizeFaxNumber(input: string, defaultRegion: string): Number
       country: parsed.country ?? null,
       national: parsed.formatNational(),
       likelyValid: parsed.isValid(),
+      // Possible here but not a real range (e.g. a UK "02…" read as US): say where it would fit.
+      ...(parsed.isValid() ? {} : withSuggestion(suggestCountry(compact, region))),
     };
   } catch (error) {
     const code = error instanceof ParseError ? error.message : 'NOT_A_NUMBER';

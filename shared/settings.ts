@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCodeFor, isCountryCode } from './phone';
 
 /**
  * The settings file schema (validated on load and on every update). Secrets are NOT here:
@@ -19,9 +20,9 @@ const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })])
 export const SettingsSchema = z.object({
   backend: z.enum(BACKENDS).default('simulator'),
   setupCompleted: z.boolean().default(false),
+  // Only ISO codes the number library knows; "uk" or " gb " as typed become GB.
   defaultRegion: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
+    .preprocess((value) => (typeof value === 'string' ? countryCodeFor(value) : value), z.string().refine(isCountryCode))
     .default('US'),
   pageSize: z.enum(['letter', 'a4']).default('letter'),
   publicApiUrl: httpUrlOrEmpty.default(''),
@@ -199,5 +200,20 @@ export const SECRET_NAMES = [
   'storage.s3SecretAccessKey',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** Plain words for each SecretStore.kind (where credentials really are); unknown kinds are shown as they are. */
+const SECRET_STORE_NAMES: Record<string, { long: string; short: string }> = {
+  keychain: { long: 'the OS keychain', short: 'OS keychain' },
+  'encrypted-file': {
+    long: 'an encrypted file in the data folder, because no OS keychain was found',
+    short: 'encrypted file',
+  },
+  safeStorage: { long: 'the system’s protected storage', short: 'protected storage' },
+  memory: { long: 'memory only (forgotten when the gateway stops)', short: 'memory only' },
+};
+
+export function secretStoreName(kind: string): { long: string; short: string } {
+  return SECRET_STORE_NAMES[kind] ?? { long: kind, short: kind };
+}
 
 export type ValueSource = 'default' | 'file' | 'env';

@@ -41,7 +41,9 @@ describe('configuration layering: defaults < settings file < Faxbot environment 
   it('refuses bad environment values with a message naming the variable', () => {
     expect(() => resolveSettings({}, { FAX_BACKEND: 'documo' })).toThrow(ConfigError);
     expect(() => resolveSettings({}, { MAX_FILE_SIZE_MB: 'ten' })).toThrow(/MAX_FILE_SIZE_MB/);
-    expect(() => resolveSettings({}, { PUBLIC_API_URL: 'not a url' })).toThrow(/publicApiUrl/);
+    expect(() => resolveSettings({}, { PUBLIC_API_URL: 'not a url' })).toThrow(
+      'PUBLIC_API_URL: Public address must be a web address starting with https:// (or http://).',
+    );
     expect(() => processOptions({ PORT: '99999' })).toThrow(/PORT/);
   });
 

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { SettingsSchema, type Settings, type ValueSource, type SecretName, BACKENDS } from '../../shared/settings';
 import type { SecretStatus } from '../../shared/types';
 import { PROVIDER_MODULES } from './providers/catalog';
 import type { EnvParse } from './providers/module';
+import { describeIssues, issueSentence } from '../../shared/validation';
 
 /** Where the settings file lives: `conf` headless, electron-store inside Electron (same schema). */
 export interface SettingsStore {
@@ -57,7 +57,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['AUDIT_LOG_FORMAT', 'audit.format', lower],
   ['AUDIT_LOG_FILE', 'audit.file', str],
   ['AUDIT_LOG_RETENTION_DAYS', 'audit.retentionDays', int],
-  ['FAX_DEFAULT_REGION', 'defaultRegion', (raw) => raw.trim().toUpperCase()],
+  ['FAX_DEFAULT_REGION', 'defaultRegion', str],
   ['FAX_PAGE_SIZE', 'pageSize', lower],
   ['PRINT_AUTOSEND_TAGGED', 'print.autosendTagged', bool],
   ['HOT_FOLDER', 'print.hotFolder', str],
@@ -162,10 +162,6 @@ export interface EffectiveSettings {
   envPaths: ReadonlySet<string>;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
-}
-
 /** A settings file that no longer validates is not fatal: its bad values fall back to defaults. */
 export function parseSettingsFile(raw: unknown): { settings: Settings; problems: string | null } {
   const parsed = SettingsSchema.safeParse(raw ?? {});
@@ -178,7 +174,7 @@ export function parseSettingsFile(raw: unknown): { settings: Settings; problems:
   const retry = SettingsSchema.safeParse(cleaned);
   return {
     settings: retry.success ? retry.data : SettingsSchema.parse({}),
-    problems: describeIssues(parsed.error),
+    problems: describeIssues(parsed.error.issues),
   };
 }
 
@@ -187,7 +183,14 @@ export function resolveSettings(fileRaw: unknown, env: Env): EffectiveSettings {
   const { settings: fileSettings } = parseSettingsFile(fileRaw);
   const fromEnv = settingsFromEnv(env);
   const merged = SettingsSchema.safeParse(deepMerge(fileSettings as unknown as Record<string, unknown>, fromEnv.values));
-  if (!merged.success) throw new ConfigError(`invalid environment: ${describeIssues(merged.error)}`);
+  if (!merged.success) {
+    // Name the variable to fix: the environment is where these values came from.
+    const sentences = merged.error.issues.map((issue) => {
+      const envName = ENV_NAME_FOR_PATH.get(issue.path.join('.'));
+      return envName ? `${envName}: ${issueSentence(issue)}` : issueSentence(issue);
+    });
+    throw new ConfigError(`invalid environment: ${sentences.join(' ')}`);
+  }
   const sources: Record<string, ValueSource> = {};
   for (const [, path] of ENV_MAP) sources[path] = hasPath(fileRaw, path) ? 'file' : 'default';
   sources.backend = hasPath(fileRaw, 'backend') ? 'file' : 'default';

@@ -1,5 +1,6 @@
 import { contract, isMethodName, type MethodName, type MethodOutput, type MethodParsedInput, type RpcResult } from '../../shared/contract';
 import { normalizeFaxNumber } from '../../shared/phone';
+import { describeIssues } from '../../shared/validation';
 import type { GatewayCore } from './core';
 import { PROVIDER_MODULES } from './providers/catalog';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
@@ -133,16 +134,11 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'audit:tail': (core, input) => core.audit.recent(input.limit, input.event),
 };
 
-/** The one validation-to-sentence mapping: `path: message; ...` (every door answers bad input with it). */
-export function readableZodError(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('; ');
-}
-
 /** Parses the argument from `unknown` with the contract schema, runs the handler, wraps the result. */
 export async function invoke(core: GatewayCore, method: string, input: unknown, caller: Caller): Promise<RpcResult<unknown>> {
   if (!isMethodName(method)) return { ok: false, error: { code: 'not_found', message: `Unknown method ${method.slice(0, 64)}` } };
   const parsed = contract[method].input.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: readableZodError(parsed.error) } };
+  if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: describeIssues(parsed.error.issues) } };
   try {
     const handler = handlers[method] as Handler<typeof method>;
     return { ok: true, value: await handler(core, parsed.data as never, caller) };

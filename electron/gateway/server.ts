@@ -112,7 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await core.providers.refresh();
   const orphans = await core.intake.sweepPartials();
   if (orphans > 0) log(`removed ${orphans} unfinished upload file(s) left by an earlier run`);
-  core.settings.onChange(() => void core.providers.refresh());
+  core.settings.onChange(() => core.providers.refresh());
 
   const app = Fastify({
     logger: false,
@@ -159,7 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ detail: 'Not Found' }));
 
-  const sessions = new UiSessions(core.now);
+  const sessions = new UiSessions(core.db, core.now);
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);

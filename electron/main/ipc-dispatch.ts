@@ -1,4 +1,5 @@
 import { contract, type MethodName, type RpcResult } from '../../shared/contract';
+import { describeIssues } from '../../shared/validation';
 
 export type Invoke = (method: MethodName, input: unknown) => Promise<RpcResult<unknown>>;
 
@@ -22,8 +23,7 @@ export async function gatedCall(
   if (args.length !== 1) return failure('bad_request', `${method} takes exactly one argument`);
   const parsed = contract[method].input.safeParse(args[0]);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
-    return failure('bad_request', `Invalid ${method} input: ${detail}`);
+    return failure('bad_request', describeIssues(parsed.error.issues));
   }
   try {
     return await invoke(method, parsed.data);

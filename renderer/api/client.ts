@@ -24,6 +24,8 @@ export class RpcError extends Error {
 export interface HttpBridgeOptions {
   /** Called when the gateway answers 401, so the app can show the login screen. */
   onUnauthorized?: () => void;
+  /** Called when the live event stream drops (the gateway stopped or is restarting). */
+  onStreamError?: () => void;
   fetchImpl?: typeof fetch;
   createEventSource?: (url: string) => EventSource;
 }
@@ -46,6 +48,7 @@ export function createHttpBridge(options: HttpBridgeOptions = {}): FaxBridge {
     // A stream the server closed (e.g. 401 after the session expired) is replaced after sign-in.
     if (source && source.readyState !== CLOSED) return;
     source = createEventSource('/events');
+    source.addEventListener('error', () => options.onStreamError?.());
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (event) => {
         let payload: unknown;

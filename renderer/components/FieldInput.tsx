@@ -43,7 +43,13 @@ export function FieldInput(props: {
         {props.note}
       </label>
       {spec.kind === 'select' ? (
-        <select id={id} value={String(value ?? '')} disabled={disabled} onChange={(e) => props.onChange(e.target.value)}>
+        <select
+          id={id}
+          value={String(value ?? '')}
+          disabled={disabled}
+          onChange={(e) => props.onChange(e.target.value)}
+          aria-describedby={spec.hint ? `${id}-hint` : undefined}
+        >
           {spec.options?.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}

@@ -1,4 +1,4 @@
-import type { Backend, Settings } from '../../shared/settings';
+import type { Backend, SecretName, Settings } from '../../shared/settings';
 import type { BackendDescription } from '../../shared/types';
 import { useCall } from '../api/hooks';
 import type { FieldValue } from '../components/FieldInput';
@@ -16,6 +16,23 @@ export function useBackends(): { list: BackendDescription[]; info: (id: Backend)
     info: (id) => list.find((b) => b.id === id) ?? { id, name: id, blurb: '', fields: [], secrets: [], publicUrlNeed: '' },
     error,
   };
+}
+
+/** Secrets that belong to no backend's setup form. */
+const OTHER_SECRET_NAMES: Partial<Record<SecretName, string>> = {
+  apiKey: 'Bootstrap admin API key',
+  'sinch.inboundBasicPass': 'Sinch inbound password',
+  'sinch.inboundHmacSecret': 'Sinch inbound signing secret',
+  'storage.s3SecretAccessKey': 'S3 secret access key',
+};
+
+/** "Phaxio: API secret" for `phaxio.apiSecret`: what Settings lists, never the dotted name. */
+export function secretLabel(name: SecretName, backends: readonly BackendDescription[]): string {
+  for (const backend of backends) {
+    const secret = backend.secrets.find((s) => s.name === name);
+    if (secret) return `${backend.name}: ${secret.label}`;
+  }
+  return OTHER_SECRET_NAMES[name] ?? name;
 }
 
 export type SectionValues = Record<string, FieldValue>;

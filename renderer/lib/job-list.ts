@@ -57,3 +57,29 @@ export function upsertJob(state: JobListState, job: JobView, filter: JobFilter):
   byId.set(job.id, job);
   return { ...state, ids: [job.id, ...state.ids], byId, total: state.total + 1 };
 }
+
+/** One line of the jobs timeline: a day heading, or a job. */
+export type TimelineRow = { kind: 'day'; key: string; label: string } | { kind: 'job'; key: string; id: string };
+
+/**
+ * The loaded jobs (newest first) with a heading before each new day, so rows only need the time.
+ * `day` gives a job's calendar day (key) and how to say it ("Today", "Monday, 3 March").
+ */
+export function withDayHeadings(
+  state: Pick<JobListState, 'ids' | 'byId'>,
+  day: (iso: string) => { key: string; label: string },
+): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  let current = '';
+  for (const id of state.ids) {
+    const job = state.byId.get(id);
+    if (!job) continue;
+    const { key, label } = day(job.createdAt);
+    if (key !== current) {
+      current = key;
+      rows.push({ kind: 'day', key: `day-${key}`, label });
+    }
+    rows.push({ kind: 'job', key: id, id });
+  }
+  return rows;
+}

@@ -4,6 +4,7 @@ import type { InboundPage, InboundView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { TestTag } from '../components/StatusChip';
+import { useBackends } from '../lib/backend-fields';
 import { formatBytes } from '../lib/files';
 import { formatFull, formatWhen, plural } from '../lib/format';
 import { href, navigate } from '../lib/route';
@@ -46,9 +47,27 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
         : prev,
     ),
   );
-  useEvent('inbound:updated', (fax) =>
-    setPage((prev) => (prev ? { ...prev, items: prev.items.map((f) => (f.id === fax.id ? fax : f)) } : prev)),
+  // An archived fax leaves the list unless "Show archived" is on.
+  const applyUpdate = useCallback(
+    (fax: InboundView) =>
+      setPage((prev) => {
+        if (!prev) return prev;
+        if (!fax.archived || showArchived) return { ...prev, items: prev.items.map((f) => (f.id === fax.id ? fax : f)) };
+        const items = prev.items.filter((f) => f.id !== fax.id);
+        return { ...prev, items, total: prev.total - (prev.items.length - items.length) };
+      }),
+    [showArchived],
   );
+  useEvent('inbound:updated', applyUpdate);
+
+  function onViewerUpdate(fax: InboundView) {
+    applyUpdate(fax);
+    reloadStatus();
+    if (fax.archived && !showArchived) {
+      navigate('inbox');
+      toast('Fax archived. Turn on “Show archived” to see it again.');
+    }
+  }
 
   async function simulate() {
     try {
@@ -127,7 +146,14 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
       </section>
       {selectedId && (
         <section className="split-detail" aria-label="Fax viewer">
-          <InboundViewer key={selectedId} id={selectedId} fax={selected} testMode={status?.testMode ?? false} onChanged={reloadStatus} />
+          <InboundViewer
+            key={selectedId}
+            id={selectedId}
+            fax={selected}
+            testMode={status?.testMode ?? false}
+            onChanged={reloadStatus}
+            onUpdated={onViewerUpdate}
+          />
         </section>
       )}
     </div>
@@ -139,8 +165,15 @@ function isLocal(url: URL): boolean {
   return url.origin === window.location.origin || url.hostname === '127.0.0.1' || url.hostname === 'localhost';
 }
 
-function InboundViewer(props: { id: string; fax: InboundView | null; testMode: boolean; onChanged: () => void }) {
+function InboundViewer(props: {
+  id: string;
+  fax: InboundView | null;
+  testMode: boolean;
+  onChanged: () => void;
+  onUpdated: (fax: InboundView) => void;
+}) {
   const invoke = useInvoke();
+  const backends = useBackends();
   const [fax, setFax] = useState<InboundView | null>(props.fax);
   const [link, setLink] = useState<string | null>(null);
   const [pages, setPages] = useState<string[]>([]);
@@ -183,8 +216,9 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
 
   async function update(run: () => Promise<InboundView>) {
     try {
-      setFax(await run());
-      onChanged();
+      const updated = await run();
+      setFax(updated);
+      props.onUpdated(updated);
     } catch (failure) {
       setViewError(errorMessage(failure));
     }
@@ -226,11 +260,18 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
         <dd>{fax.pages ?? '—'}</dd>
         <dt>Size</dt>
         <dd>{fax.sizeBytes !== null ? formatBytes(fax.sizeBytes) : '—'}</dd>
-        <dt>Backend</dt>
-        <dd>{fax.backend}</dd>
-        <dt>Provider id</dt>
-        <dd className="mono">{fax.providerId ?? '—'}</dd>
+        <dt>Received through</dt>
+        <dd>
+          {fax.backend === 'simulator' ? 'Test mode (simulated)' : (backends.list.find((b) => b.id === fax.backend)?.name ?? fax.backend)}
+        </dd>
       </dl>
+      <details className="support-details">
+        <summary>Details for support</summary>
+        <dl className="facts">
+          <dt>Fax service reference</dt>
+          <dd className="mono">{fax.providerId ?? '—'}</dd>
+        </dl>
+      </details>
       {viewError && (
         <p className="field-error" role="alert">
           {viewError}

@@ -6,8 +6,9 @@ import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
 import { CopyButton } from '../components/CopyButton';
 import { StatusChip } from '../components/StatusChip';
-import { formatFull } from '../lib/format';
-import { chipFor } from '../lib/job-status';
+import { useBackends } from '../lib/backend-fields';
+import { formatFull, formatPrecise, numberReason } from '../lib/format';
+import { chipFor, untilText } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 
@@ -15,10 +16,12 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
   const invoke = useInvoke();
   const { settings, toast } = useShell();
   const detail = useCall('jobs:get', { id }, id);
+  const backends = useBackends();
   const [busy, setBusy] = useState<string | null>(null);
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
   const [resendTo, setResendTo] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   // Keyboard and screen-reader users land on the fax they opened (the panel remounts per job).
@@ -97,13 +100,9 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
             {job.status === 'failed' ? 'Retry' : 'Retry now'}
           </button>
         )}
-        {canCancel(job.status) && (
-          <button
-            type="button"
-            disabled={busy !== null}
-            onClick={() => void act('cancel', () => invoke('jobs:cancel', { id: job.id }).then(() => detail.reload()))}
-          >
-            Cancel fax
+        {canCancel(job.status) && !confirmingCancel && (
+          <button type="button" disabled={busy !== null} onClick={() => setConfirmingCancel(true)}>
+            Cancel fax…
           </button>
         )}
         {isTerminal(job.status) && (
@@ -121,9 +120,36 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           disabled={busy !== null}
           onClick={() => void act('link', () => invoke('jobs:mintMediaLink', { id: job.id }).then(setLink))}
         >
-          New document link
+          Get a link to the document
         </button>
       </div>
+
+      {canCancel(job.status) && confirmingCancel && (
+        <div className="card confirm" role="group" aria-labelledby="cancel-question">
+          <p id="cancel-question">
+            <strong>Cancel this fax to {job.to}?</strong> It will not be sent{job.attempts > 0 ? ' again' : ''}. This cannot be undone.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={busy !== null}
+              onClick={() =>
+                void act('cancel', async () => {
+                  await invoke('jobs:cancel', { id: job.id });
+                  setConfirmingCancel(false);
+                  detail.reload();
+                })
+              }
+            >
+              Yes, cancel the fax
+            </button>
+            <button type="button" disabled={busy !== null} onClick={() => setConfirmingCancel(false)}>
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
 
       {resendTo !== null && (
         <form
@@ -141,7 +167,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           <label htmlFor="resend-to">Send the same document again to</label>
           <input id="resend-to" type="tel" value={resendTo} onChange={(e) => setResendTo(e.target.value)} aria-describedby="resend-help" />
           <p id="resend-help" className={resendNumber?.ok ? 'field-help' : 'field-error'}>
-            {resendNumber?.ok ? resendNumber.e164 : resendNumber?.reason.replace(/^'to'/, 'The number')}
+            {resendNumber?.ok ? resendNumber.e164 : numberReason(resendNumber?.reason ?? '')}
           </p>
           <button type="submit" className="primary" disabled={!resendNumber?.ok || busy !== null}>
             Resend fax
@@ -179,44 +205,53 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
         <dd>
           {job.attempts} of {job.maxAttempts}
         </dd>
-        <dt>Backend</dt>
-        <dd>
-          {job.backend}
-          {job.testMode && ' (test mode — simulated)'}
-        </dd>
-        <dt>Provider id</dt>
-        <dd className="mono">{job.providerId ?? '—'}</dd>
-        {job.providerStatus && (
+        <dt>Sent through</dt>
+        <dd>{job.testMode ? 'Test mode (simulated, nothing was dialled)' : backends.info(job.backend).name}</dd>
+        {job.status === 'retry_wait' && job.nextAttemptAt && (
           <>
-            <dt>Provider status</dt>
-            <dd>{job.providerStatus}</dd>
+            <dt>Next attempt</dt>
+            <dd>
+              {formatPrecise(job.nextAttemptAt)} ({untilText(job.nextAttemptAt, now)})
+            </dd>
           </>
         )}
-        <dt>Job id</dt>
-        <dd className="mono">
-          {job.id} <CopyButton text={job.id} label="Copy job id" compact />
-        </dd>
         {job.resentFrom && (
           <>
             <dt>Resent from</dt>
             <dd>
-              <a href={href('jobs', job.resentFrom)} className="mono">
-                {job.resentFrom}
-              </a>
+              <a href={href('jobs', job.resentFrom)}>the earlier fax</a>
             </dd>
           </>
         )}
         <dt>Created</dt>
-        <dd>{formatFull(job.createdAt)}</dd>
+        <dd>{formatPrecise(job.createdAt)}</dd>
         <dt>Updated</dt>
-        <dd>{formatFull(job.updatedAt)}</dd>
+        <dd>{formatPrecise(job.updatedAt)}</dd>
       </dl>
+
+      <details className="support-details">
+        <summary>Details for support</summary>
+        <dl className="facts">
+          <dt>Reference</dt>
+          <dd className="mono">
+            {job.id} <CopyButton text={job.id} label="Copy reference" compact />
+          </dd>
+          <dt>Fax service reference</dt>
+          <dd className="mono">{job.providerId ?? '—'}</dd>
+          {job.providerStatus && (
+            <>
+              <dt>Fax service status</dt>
+              <dd>{job.providerStatus}</dd>
+            </>
+          )}
+        </dl>
+      </details>
 
       <h3>Timeline</h3>
       <ol className="timeline" data-testid="job-timeline">
         {events.map((event) => (
           <li key={event.id} className={`timeline-${event.kind}`}>
-            <time dateTime={event.at}>{formatFull(event.at)}</time>
+            <time dateTime={event.at}>{formatPrecise(event.at)}</time>
             <span>{event.message}</span>
           </li>
         ))}

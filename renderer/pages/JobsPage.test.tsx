@@ -90,3 +90,58 @@ describe('Jobs', () => {
     expect(bridge.calls.find((c) => c.method === 'jobs:resend')?.input).toEqual({ id: 'job-f', to: '+12025550199' });
   });
 });
+
+describe('the job panel in plain words', () => {
+  it('asks before cancelling, and only cancels on "Yes"', async () => {
+    const queued = job({ id: 'job-q', status: 'queued' });
+    window.location.hash = '#/jobs/job-q';
+    const { bridge } = bridgeWith([queued]);
+    const handlers = bridge.call.bind(bridge);
+    let cancels = 0;
+    bridge.call = (method, input) => {
+      if (method === 'jobs:cancel') cancels++;
+      return handlers(method, input);
+    };
+    render(<App bridge={bridge} />);
+    const detail = await screen.findByTestId('job-detail');
+    fireEvent.click(within(detail).getByRole('button', { name: 'Cancel fax…' }));
+    expect(cancels).toBe(0);
+    expect(within(detail).getByText(/Cancel this fax to/)).toBeTruthy();
+    fireEvent.click(within(detail).getByRole('button', { name: 'Keep it' }));
+    expect(cancels).toBe(0);
+    expect(within(detail).queryByText(/Cancel this fax to/)).toBeNull();
+    fireEvent.click(within(detail).getByRole('button', { name: 'Cancel fax…' }));
+    fireEvent.click(within(detail).getByRole('button', { name: 'Yes, cancel the fax' }));
+    await waitFor(() => expect(cancels).toBe(1));
+  });
+
+  it('no developer words up front; ids under "Details for support"; times with seconds; one retry countdown', async () => {
+    const nextAttemptAt = new Date(Date.now() + 5 * 60_000 - 1_000).toISOString();
+    const waiting = job({
+      id: 'job-w',
+      status: 'retry_wait',
+      backend: 'phaxio',
+      testMode: false,
+      failureClass: 'busy',
+      attempts: 1,
+      nextAttemptAt,
+      providerId: 'px-77',
+      createdAt: '2025-01-01T10:00:07Z',
+    });
+    window.location.hash = '#/jobs/job-w';
+    const { bridge } = bridgeWith([waiting]);
+    render(<App bridge={bridge} />);
+    const detail = await screen.findByTestId('job-detail');
+    const text = detail.textContent ?? '';
+    expect(text).not.toMatch(/Provider id|Backend|New document link|phaxio\b/);
+    expect(within(detail).getByText('Phaxio')).toBeTruthy();
+    expect(within(detail).getByRole('button', { name: 'Get a link to the document' })).toBeTruthy();
+    const support = within(detail).getByText('Details for support').closest('details') as HTMLElement;
+    expect(within(support).getByText('px-77')).toBeTruthy();
+    expect(within(detail).getByText(/10:00:07|:00:07/)).toBeTruthy();
+    // The chip and the "Next attempt" line count down from the same time.
+    const chip = within(detail).getAllByText(/Retrying in 5 min/);
+    expect(chip.length).toBeGreaterThan(0);
+    expect(within(detail).getByText(/\(in 5 min\)/)).toBeTruthy();
+  });
+});

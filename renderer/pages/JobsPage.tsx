@@ -1,18 +1,19 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { JOB_STATUSES, type JobStatus } from '../../shared/status';
 import type { JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { StatusChip } from '../components/StatusChip';
-import { formatWhen, plural } from '../lib/format';
-import { EMPTY_LIST, appendPage, upsertJob, type JobFilter, type JobListState } from '../lib/job-list';
+import { dayOf, formatTime, plural } from '../lib/format';
+import { EMPTY_LIST, appendPage, upsertJob, withDayHeadings, type JobFilter, type JobListState } from '../lib/job-list';
 import { STATUS_LABELS } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
 import { JobDetailPanel } from './JobDetailPanel';
 
 const PAGE_SIZE = 100;
 const ROW_HEIGHT = 56;
+const DAY_HEIGHT = 34;
 
 export function JobsPage({ selectedId }: { selectedId: string | null }) {
   const invoke = useInvoke();
@@ -62,18 +63,19 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   useEvent('job:updated', (job) => setList((state) => upsertJob(state, job, filter)));
   useRefreshOnReconnect(() => void load(null));
 
+  const rows = useMemo(() => withDayHeadings(list, (iso) => dayOf(iso, now)), [list, now]);
   const virtualizer = useVirtualizer({
-    count: list.ids.length + (list.nextCursor ? 1 : 0),
+    count: rows.length + (list.nextCursor ? 1 : 0),
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? DAY_HEIGHT : ROW_HEIGHT),
     overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
 
   useEffect(() => {
-    if (list.nextCursor && !loading && lastIndex >= list.ids.length - 1) void load(list.nextCursor);
-  }, [lastIndex, list.ids.length, list.nextCursor, loading, load]);
+    if (list.nextCursor && !loading && lastIndex >= rows.length - 1) void load(list.nextCursor);
+  }, [lastIndex, rows.length, list.nextCursor, loading, load]);
 
   function toggleStatus(status: JobStatus) {
     setFilter((f) => ({
@@ -82,12 +84,14 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
     }));
   }
 
-  /** Arrow keys move between rows, as in a mail list. */
+  /** Arrow keys move between faxes (over the day headings), as in a mail list. */
   function onRowKey(event: KeyboardEvent, index: number) {
     const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
     if (!step) return;
     event.preventDefault();
-    const next = Math.min(Math.max(index + step, 0), list.ids.length - 1);
+    let next = index + step;
+    while (rows[next]?.kind === 'day') next += step;
+    if (rows[next]?.kind !== 'job') return;
     virtualizer.scrollToIndex(next);
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"] a`)?.focus());
   }
@@ -145,8 +149,20 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
           ) : (
             <ul role="list" className="job-rows" style={{ height: virtualizer.getTotalSize() }} aria-label="Faxes, newest first">
               {items.map((row) => {
-                const id = list.ids[row.index];
-                const job = id ? list.byId.get(id) : undefined;
+                const line = rows[row.index];
+                if (line?.kind === 'day') {
+                  return (
+                    <li
+                      key={row.key}
+                      data-index={row.index}
+                      className="job-day-slot"
+                      style={{ transform: `translateY(${row.start}px)`, height: DAY_HEIGHT }}
+                    >
+                      <h2 className="job-day">{line.label}</h2>
+                    </li>
+                  );
+                }
+                const job = line ? list.byId.get(line.id) : undefined;
                 return (
                   <li
                     key={row.key}
@@ -191,13 +207,13 @@ function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown
       </span>
       <span className="job-row-main">
         <span className="job-row-to mono">{job.to}</span>
-        <span className="job-row-file muted">
+        <span className="job-row-file muted" title={job.fileName ?? undefined}>
           {job.fileName ?? 'Document'}
           {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
         </span>
       </span>
       <time className="job-row-time muted" dateTime={job.createdAt}>
-        {formatWhen(job.createdAt, props.now)}
+        {formatTime(job.createdAt)}
       </time>
     </a>
   );

@@ -2,8 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { login } from '../api/session';
 import { Icon } from '../components/Icon';
 
-/** Browser mode only: trade an admin API key for an HttpOnly session cookie. */
-export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
+/**
+ * Browser mode only. Most people arrive through the sign-in link the gateway prints when it
+ * starts; an admin API key is the fallback for a gateway run on a server. The key is traded for
+ * an HttpOnly session cookie and never stored by the page.
+ */
+export function LoginPage({ onLoggedIn, notice = null }: { onLoggedIn: () => void; notice?: 'link-used' | null }) {
   const [apiKey, setApiKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,11 +32,22 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: () => void }) {
           <span className="brand-mark">
             <Icon name="fax" size={22} />
           </span>
-          Faxbot
+          Sign in to Faxbot
         </h1>
+        {notice === 'link-used' && (
+          <p className="banner banner-info" role="status">
+            <strong>That sign-in link has already been used or has expired.</strong> Each link opens the window once, within 10 minutes.
+          </p>
+        )}
+        <h2>With a sign-in link</h2>
+        <p>
+          When Faxbot Desktop starts, it prints a sign-in link in its window or terminal, under “Open the window in a browser”. Open that
+          link on this computer. Restarting Faxbot Desktop prints a new one.
+        </p>
+        <h2>With an admin API key</h2>
         <p className="muted">
-          Open the sign-in link printed by the gateway, or enter an admin API key. The key is exchanged for a session and is not stored in
-          this browser.
+          Only if this gateway was given one (the <span className="mono">API_KEY</span> setting, or a key with the “keys:manage”
+          permission). A new install has none, so use the link above.
         </p>
         <label htmlFor="login-key">Admin API key</label>
         <input

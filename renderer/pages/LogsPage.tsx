@@ -1,19 +1,26 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../shared/types';
 import { useCall } from '../api/hooks';
-import { formatFull } from '../lib/format';
+import { AUDIT_EVENT_LABELS, auditDetails, auditEventLabel } from '../lib/audit-events';
+import { formatPrecise } from '../lib/format';
 
 const FOLLOW_MS = 3000;
 
-function fieldsOf(entry: AuditEntry): string {
-  return Object.entries(entry)
-    .filter(([key, value]) => key !== 'ts' && key !== 'event' && value !== null && value !== '')
-    .map(([key, value]) => `${key}=${String(value)}`)
-    .join('  ');
+const EVENT_OPTIONS = Object.entries(AUDIT_EVENT_LABELS).sort((a, b) => a[1].localeCompare(b[1]));
+
+function Details({ entry }: { entry: AuditEntry }) {
+  return (
+    <>
+      {auditDetails(entry).map((detail, i) => (
+        <span key={i} className="log-detail">
+          <span className="muted">{detail.label}:</span> {detail.link ? <a href={detail.link}>{detail.value}</a> : detail.value}
+        </span>
+      ))}
+    </>
+  );
 }
 
 export function LogsPage() {
-  const [event, setEvent] = useState('');
   const [applied, setApplied] = useState('');
   const [limit, setLimit] = useState(200);
   const [follow, setFollow] = useState(false);
@@ -33,15 +40,16 @@ export function LogsPage() {
         <h1>Logs</h1>
         <span className="muted">Audit trail: ids and event names only, never fax contents or secrets.</span>
       </div>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied(event.trim());
-        }}
-      >
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="log-event">Event</label>
-        <input id="log-event" value={event} onChange={(e) => setEvent(e.target.value)} placeholder="e.g. job_created" />
+        <select id="log-event" value={applied} onChange={(e) => setApplied(e.target.value)}>
+          <option value="">All events</option>
+          {EVENT_OPTIONS.map(([name, label]) => (
+            <option key={name} value={name}>
+              {label}
+            </option>
+          ))}
+        </select>
         <label htmlFor="log-limit">Show</label>
         <select id="log-limit" value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
           {[50, 200, 1000].map((n) => (
@@ -50,7 +58,6 @@ export function LogsPage() {
             </option>
           ))}
         </select>
-        <button type="submit">Filter</button>
         <label className="check-inline">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
@@ -61,7 +68,7 @@ export function LogsPage() {
         </p>
       )}
       {entries.length === 0 && !tail.loading ? (
-        <p className="empty">No audit entries{applied ? ` for “${applied}”` : ''} yet.</p>
+        <p className="empty">No audit entries{applied ? ` for “${auditEventLabel(applied)}”` : ''} yet.</p>
       ) : (
         <div className="table-wrap card">
           <table className="table logs-table">
@@ -75,9 +82,11 @@ export function LogsPage() {
             <tbody>
               {entries.map((entry, i) => (
                 <tr key={`${entry.ts}-${i}`}>
-                  <td className="nowrap">{formatFull(entry.ts)}</td>
-                  <td className="mono">{entry.event}</td>
-                  <td className="mono small wrap">{fieldsOf(entry)}</td>
+                  <td className="nowrap">{formatPrecise(entry.ts)}</td>
+                  <td title={entry.event}>{auditEventLabel(entry.event)}</td>
+                  <td className="small wrap">
+                    <Details entry={entry} />
+                  </td>
                 </tr>
               ))}
             </tbody>

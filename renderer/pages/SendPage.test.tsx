@@ -86,6 +86,31 @@ describe('Send', () => {
     expect(bridge.calls.some((c) => c.method === 'jobs:send')).toBe(false);
   });
 
+  it('a UK number typed in national form: says it is not a US number and offers +44 in one click', async () => {
+    render(<App bridge={bridge} />);
+    const field = await screen.findByLabelText('Fax number');
+    fireEvent.change(field, { target: { value: '020 7946 0018' } });
+    const help = screen.getByTestId('number-help');
+    expect(help.textContent).toContain('This is not a United States number.');
+    expect(help.textContent).toContain('Did you mean United Kingdom? Use +44 20 7946 0018');
+    expect(help.textContent).not.toMatch(/'to'|digits after the country code/);
+    fireEvent.click(screen.getByRole('button', { name: 'Use +44 20 7946 0018' }));
+    expect((field as HTMLInputElement).value).toBe('+44 20 7946 0018');
+    expect(help.textContent).toContain('United Kingdom');
+    expect(help.textContent).toContain('+442079460018');
+  });
+
+  it('flags garbage as it is typed, before leaving the field', async () => {
+    render(<App bridge={bridge} />);
+    const field = await screen.findByLabelText('Fax number');
+    fireEvent.change(field, { target: { value: 'fax' } });
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('number-help').textContent).toMatch(/^The number must contain only digits/);
+    // A short number still being typed is not an error yet.
+    fireEvent.change(field, { target: { value: '202' } });
+    expect(field.getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('refuses files that are not PDF or text, and files dropped anywhere land here', async () => {
     window.location.hash = '#/keys';
     render(<App bridge={bridge} />);

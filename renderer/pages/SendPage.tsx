@@ -5,7 +5,7 @@ import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes, readFiles } from '../lib/files';
-import { countryName, plural } from '../lib/format';
+import { countryName, hasStrayCharacters, numberReason, plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 import { MAX_THUMBNAILS, type SendDocument } from '../lib/use-send-documents';
@@ -152,7 +152,17 @@ export function SendPage() {
 function NumberField(props: { value: string; onChange: (value: string) => void; onBlur: () => void; touched: boolean; region: string }) {
   const id = useId();
   const result = normalizeFaxNumber(props.value, props.region);
-  const showError = !result.ok && (props.touched || props.value.replace(/\D/g, '').length >= 6);
+  const showError = !result.ok && (props.touched || hasStrayCharacters(props.value) || props.value.replace(/\D/g, '').length >= 6);
+  const suggestion = result.suggestion;
+  const useSuggestion = suggestion && (
+    <>
+      {' '}
+      Did you mean {countryName(suggestion.country)}?{' '}
+      <button type="button" className="link-button" onClick={() => props.onChange(suggestion.international)}>
+        Use {suggestion.international}
+      </button>
+    </>
+  );
   return (
     <div className="field">
       <label htmlFor={id}>Fax number</label>
@@ -178,9 +188,14 @@ function NumberField(props: { value: string; onChange: (value: string) => void; 
             {!result.likelyValid && (
               <span className="warn-text"> — not a known number range in {countryName(result.country)}; check it.</span>
             )}
+            {useSuggestion}
+          </>
+        ) : showError && suggestion ? (
+          <>
+            This is not a {countryName(props.region)} number.{useSuggestion}
           </>
         ) : showError ? (
-          result.reason.replace(/^'to'/, 'The number')
+          numberReason(result.reason)
         ) : (
           `National numbers are read as ${countryName(props.region)}; start with + for other countries.`
         )}

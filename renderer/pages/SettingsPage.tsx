@@ -1,14 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { SECRET_NAMES, type SecretName } from '../../shared/settings';
+import { COUNTRY_CODES } from '../../shared/phone';
+import { SECRET_NAMES, secretStoreName, type SecretName } from '../../shared/settings';
 import { errorMessage } from '../api/client';
 import { useInvoke } from '../api/hooks';
 import { FieldInput, type FieldValue } from '../components/FieldInput';
 import { McpEndpoints } from '../components/McpEndpoints';
-import { useBackends } from '../lib/backend-fields';
+import { secretLabel, useBackends } from '../lib/backend-fields';
 import { href } from '../lib/route';
+import { countryName } from '../lib/format';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
 import { PrintToFaxCard } from './PrintToFaxCard';
+
+/** Every country the number library knows, by name: "United Kingdom (GB)". */
+const COUNTRY_OPTIONS = COUNTRY_CODES.map((code) => ({ value: code, label: `${countryName(code)} (${code})` })).sort((a, b) =>
+  a.label.localeCompare(b.label),
+);
 
 const SECTIONS: { title: string; fields: SettingField[] }[] = [
   {
@@ -30,7 +37,13 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
   {
     title: 'Sending',
     fields: [
-      { path: 'defaultRegion', label: 'Default country for numbers without +', kind: 'text', hint: 'Two letters, e.g. US, GB, DE.' },
+      {
+        path: 'defaultRegion',
+        label: 'Default country for numbers without +',
+        kind: 'select',
+        options: COUNTRY_OPTIONS,
+        hint: 'Numbers typed without + and a country code are read as numbers in this country.',
+      },
       {
         path: 'pageSize',
         label: 'Paper size for text files and cover pages',
@@ -90,14 +103,6 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
   },
 ];
 
-/** Plain words for the gateway's secret store kinds; unknown kinds are shown as they are. */
-const STORE_NAMES: Record<string, string> = {
-  keychain: 'the OS keychain',
-  'encrypted-file': 'an encrypted file in the data folder (no OS keychain found)',
-  'safe-storage': 'the system’s protected storage',
-  env: 'environment variables',
-};
-
 export function SettingsPage() {
   const { settings, setSettings, status, toast } = useShell();
   const invoke = useInvoke();
@@ -147,6 +152,7 @@ export function SettingsPage() {
 
   const backend = backends.info(view.settings.backend);
   const configuredSecrets = SECRET_NAMES.filter((name) => view.secrets[name]?.configured);
+  const store = secretStoreName(view.secretStoreKind);
 
   return (
     <div className="page settings">
@@ -170,19 +176,17 @@ export function SettingsPage() {
           Open the setup wizard
         </a>
         <h3>Saved secrets</h3>
-        <p className="muted small">
-          Secrets are kept in {STORE_NAMES[view.secretStoreKind] ?? view.secretStoreKind}. They can be replaced or removed, never shown.
-        </p>
+        <p className="muted small">Secrets are kept in {store.long}. They can be replaced or removed, never shown.</p>
         {configuredSecrets.length === 0 ? (
           <p className="muted">None saved.</p>
         ) : (
           <ul className="secret-list">
             {configuredSecrets.map((name) => (
               <li key={name}>
-                <span className="mono">{name}</span>
-                <span className="muted small">{view.secrets[name].source === 'env' ? 'environment' : 'keychain'}</span>
+                <span>{secretLabel(name, backends.list)}</span>
+                <span className="muted small">{view.secrets[name].source === 'env' ? 'environment variable' : store.short}</span>
                 {view.secrets[name].source !== 'env' && (
-                  <button type="button" onClick={() => void clearSecret(name)} aria-label={`Remove ${name}`}>
+                  <button type="button" onClick={() => void clearSecret(name)} aria-label={`Remove ${secretLabel(name, backends.list)}`}>
                     Remove
                   </button>
                 )}
@@ -203,9 +207,7 @@ export function SettingsPage() {
                 value={draft[field.path]}
                 disabled={view.sources[field.path] === 'env'}
                 note={view.sources[field.path] === 'env' ? <span className="muted small"> (set by environment)</span> : null}
-                onChange={(value) =>
-                  setDraft((d) => ({ ...d, [field.path]: field.path === 'defaultRegion' ? String(value).toUpperCase() : value }))
-                }
+                onChange={(value) => setDraft((d) => ({ ...d, [field.path]: value }))}
               />
             ))}
           </fieldset>

@@ -73,4 +73,31 @@ describe('Setup wizard', () => {
       patch: { backend: 'phaxio' },
     });
   });
+
+  it('test mode: step 2 is named for what it holds, the skipped public-address step is not ticked, results are announced', async () => {
+    window.location.hash = '#/setup';
+    const bridge = fakeBridge({
+      'gateway:status': () => gatewayStatus({ setupCompleted: false }),
+      'settings:get': () => settingsView(),
+      'settings:update': () => settingsView(),
+      'setup:check': () => [{ id: 'credentials', label: 'Provider credentials', state: 'pass', detail: 'Test mode is configured.' }],
+      'setup:callbackUrls': () => [],
+    });
+    render(<App bridge={bridge} />);
+    fireEvent.click(await screen.findByRole('radio', { name: /Test mode/ }));
+    const live = screen.getByTestId('wizard-checks');
+    expect(live.getAttribute('aria-live')).toBe('polite');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByRole('heading', { name: 'Step 2 of 4: Test options' })).toBeTruthy();
+    expect(screen.queryByText('Credentials')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('heading', { name: 'Step 4 of 4: Check and finish' });
+    const steps = screen.getByRole('list', { name: 'Setup steps' }).querySelectorAll('li');
+    const publicStep = Array.from(steps).find((li) => li.textContent?.startsWith('–Public address')) as HTMLElement;
+    expect(publicStep.className).toBe('skipped');
+    expect(publicStep.textContent).toContain('not needed in test mode');
+    expect(Array.from(steps).map((li) => li.querySelector('.step-number')?.textContent)).toEqual(['✓', '✓', '–', '4']);
+    // The same live region (present before the results) now holds them, with a summary.
+    await waitFor(() => expect(live.textContent).toContain('1 check: 1 passed.'));
+  });
 });

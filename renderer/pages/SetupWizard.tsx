@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Backend, SecretName } from '../../shared/settings';
 import type { CallbackUrl, CheckResult } from '../../shared/types';
 import { errorMessage } from '../api/client';
@@ -8,10 +8,23 @@ import { CopyButton } from '../components/CopyButton';
 import { FieldInput } from '../components/FieldInput';
 import { SecretInput } from '../components/SecretInput';
 import { sectionValues, useBackends, type SectionValues } from '../lib/backend-fields';
+import { plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 
-const STEPS = ['Fax service', 'Credentials', 'Public address', 'Check and finish'] as const;
+/** Step names for the chosen service: test mode's second step holds simulator options, not credentials. */
+function stepNames(backend: Backend): string[] {
+  return ['Fax service', backend === 'simulator' ? 'Test options' : 'Credentials', 'Public address', 'Check and finish'];
+}
+
+/** The public-address step does not apply to test mode; it is shown as skipped, never ticked. */
+const PUBLIC_ADDRESS_STEP = 2;
+
+function checkSummary(checks: CheckResult[]): string {
+  const count = (state: CheckResult['state']) => checks.filter((c) => c.state === state).length;
+  const parts = [`${count('pass')} passed`, count('fail') && `${count('fail')} failed`, count('warn') && `${count('warn')} with a warning`];
+  return `${plural(checks.length, 'check')}: ${parts.filter(Boolean).join(', ')}.`;
+}
 
 export function SetupWizard() {
   const { settings, status, setSettings, reloadStatus, toast } = useShell();
@@ -25,6 +38,13 @@ export function SetupWizard() {
   const [callbacks, setCallbacks] = useState<CallbackUrl[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const checksRef = useRef<HTMLDivElement>(null);
+
+  // Results appear below the form: bring them into view (the live region announces them).
+  useEffect(() => {
+    // (jsdom has no scrollIntoView.)
+    if (checks) checksRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [checks]);
 
   const chosen = backend ?? settings?.settings.backend ?? 'simulator';
   const backends = useBackends();
@@ -75,7 +95,10 @@ export function SetupWizard() {
     for (const [name, value] of Object.entries(secrets) as [SecretName, string][]) {
       if (value) latest = await invoke('settings:setSecret', { name, value });
     }
-    if (info.fields.length) latest = await invoke('settings:update', { patch: { [chosen]: values } });
+    // Only what was changed here: values set by the environment cannot be saved and stay as they are.
+    const saved = sectionValues(view.settings, chosen);
+    const changed = Object.fromEntries(Object.entries(values).filter(([key, value]) => saved[key] !== value));
+    if (Object.keys(changed).length) latest = await invoke('settings:update', { patch: { [chosen]: changed } });
     setSecrets({});
     setSettings(latest);
   }
@@ -124,6 +147,8 @@ export function SetupWizard() {
   }
 
   const failing = checks?.some((c) => c.state === 'fail') ?? false;
+  const steps = stepNames(chosen);
+  const skipped = (i: number) => i === PUBLIC_ADDRESS_STEP && chosen === 'simulator' && step > i;
 
   return (
     <div className="page wizard">
@@ -143,19 +168,24 @@ export function SetupWizard() {
         )}
       </div>
       <ol className="stepper" aria-label="Setup steps">
-        {STEPS.map((name, i) => (
-          <li key={name} className={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
+        {steps.map((name, i) => (
+          <li
+            key={name}
+            className={i === step ? 'current' : skipped(i) ? 'skipped' : i < step ? 'done' : ''}
+            aria-current={i === step ? 'step' : undefined}
+          >
             <span className="step-number" aria-hidden="true">
-              {i < step ? '✓' : i + 1}
+              {skipped(i) ? '–' : i < step ? '✓' : i + 1}
             </span>
             {name}
+            {skipped(i) && <span className="muted small"> (not needed in test mode)</span>}
           </li>
         ))}
       </ol>
 
       <section className="card wizard-body" aria-labelledby="wizard-step-heading">
         <h2 id="wizard-step-heading">
-          Step {step + 1} of {STEPS.length}: {STEPS[step]}
+          Step {step + 1} of {steps.length}: {steps[step]}
         </h2>
 
         {step === 0 && (
@@ -291,15 +321,19 @@ export function SetupWizard() {
           </div>
         )}
 
-        {checks && (
-          <div className="wizard-checks" aria-live="polite">
-            <h3>Checks for {info.name}</h3>
-            <CheckList checks={checks} label={`Checks for ${info.name}`} />
-            <button type="button" className="link-button" disabled={busy} onClick={() => void run(check)}>
-              Check again
-            </button>
-          </div>
-        )}
+        {/* Always rendered, so screen readers announce results when they arrive. */}
+        <div className="wizard-checks" ref={checksRef} aria-live="polite" data-testid="wizard-checks">
+          {checks && (
+            <>
+              <h3>Checks for {info.name}</h3>
+              <p className="visually-hidden">{checkSummary(checks)}</p>
+              <CheckList checks={checks} label={`Checks for ${info.name}`} />
+              <button type="button" className="link-button" disabled={busy} onClick={() => void run(check)}>
+                Check again
+              </button>
+            </>
+          )}
+        </div>
         {error && (
           <p className="field-error" role="alert">
             {error}

@@ -1,6 +1,6 @@
 import type { EventName, EventPayloads, FaxBridge, MethodInput, MethodName, MethodOutput, RpcResult } from '../../shared/contract';
 import { defaultSettings, SECRET_NAMES, type SecretName } from '../../shared/settings';
-import type { GatewayStatus, JobView, SecretStatus, SettingsView } from '../../shared/types';
+import type { BackendDescription, GatewayStatus, JobView, SecretStatus, SettingsView } from '../../shared/types';
 
 type Handler<M extends MethodName> = (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>>;
 export type Handlers = { [M in MethodName]?: Handler<M> };
@@ -10,7 +10,44 @@ export interface FakeBridge extends FaxBridge {
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void;
 }
 
-/** An in-memory FaxBridge: each method answers from `handlers`, or fails with not_found. */
+/** A short copy of what the gateway's provider folders describe (setup:backends), for screens that name backends. */
+export function backendDescriptions(): BackendDescription[] {
+  return [
+    {
+      id: 'simulator',
+      name: 'Test mode',
+      blurb: 'Nothing is dialled.',
+      fields: [{ key: 'outcome', label: 'Simulated result', kind: 'select', options: [{ value: 'delivered', label: 'Delivered' }] }],
+      secrets: [],
+      publicUrlNeed: 'Test mode needs no public address.',
+    },
+    {
+      id: 'phaxio',
+      name: 'Phaxio',
+      blurb: 'Cloud fax service.',
+      fields: [{ key: 'verifySignature', label: 'Verify callback signatures', kind: 'checkbox' }],
+      secrets: [
+        { name: 'phaxio.apiKey', label: 'API key' },
+        { name: 'phaxio.apiSecret', label: 'API secret' },
+        { name: 'phaxio.callbackToken', label: 'Webhook token' },
+      ],
+      publicUrlNeed: 'Phaxio reports delivery by calling back a public address.',
+    },
+    {
+      id: 'signalwire',
+      name: 'SignalWire',
+      blurb: 'SignalWire fax.',
+      fields: [],
+      secrets: [{ name: 'signalwire.apiToken', label: 'API token' }],
+      publicUrlNeed: 'SignalWire always fetches the document from a public address.',
+    },
+  ];
+}
+
+/** Answers every screen needs whatever the test is about; a test's own handlers win. */
+const DEFAULT_HANDLERS: Handlers = { 'setup:backends': backendDescriptions };
+
+/** An in-memory FaxBridge: each method answers from `handlers` (or the defaults above), or fails with not_found. */
 export function fakeBridge(handlers: Handlers): FakeBridge {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const calls: { method: MethodName; input: unknown }[] = [];
@@ -18,7 +55,7 @@ export function fakeBridge(handlers: Handlers): FakeBridge {
     calls,
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<RpcResult<MethodOutput<M>>> {
       calls.push({ method, input });
-      const handler = handlers[method] as Handler<M> | undefined;
+      const handler = (handlers[method] ?? DEFAULT_HANDLERS[method]) as Handler<M> | undefined;
       if (!handler) return { ok: false, error: { code: 'not_found', message: `no fake for ${method}` } };
       try {
         return { ok: true, value: await handler(input) };

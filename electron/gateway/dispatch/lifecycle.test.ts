@@ -43,7 +43,7 @@ describe('a fax going out through the simulator (test mode)', () => {
     const done = await gw.waitForJob(id, ['delivered', 'failed'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 2, error: null });
     expect(ledger(id)).toEqual([{ attempt: 1 }, { attempt: 2 }]);
-    expect((await gw!.timeline(id)).some((l) => /The line was busy\. Retrying in 1 s \(attempt 2 of 3\)/.test(l))).toBe(true);
+    expect((await gw!.timeline(id)).some((l) => /The line was busy\. Will retry automatically \(attempt 2 of 3\)/.test(l))).toBe(true);
   });
 
   it('gives up after the configured attempts when the line stays busy', async () => {

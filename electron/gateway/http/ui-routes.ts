@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_NAMES, HTTP_STATUS_FOR } from '../../../shared/contract';
 import type { GatewayCore } from '../core';
+import type { Db } from '../store/db';
 import { invoke } from '../rpc-handlers';
 import { isAllowedOrigin, isLoopbackHost } from '../security/origin';
 import { tokenDigest } from '../security/api-key-tokens';
@@ -12,16 +13,21 @@ import { authenticateKey, countAuthFailure } from './auth';
 const COOKIE = 'fbd_session';
 const SESSION_TTL_MS = 12 * 60 * 60_000;
 const LOGIN_CODE_TTL_MS = 10 * 60_000;
+/** The query the window's sign-in page reads to explain a used or expired link (renderer/api/session.ts). */
+const LINK_USED = 'link-used';
 
 /**
  * Browser mode's door to the same services IPC reaches: /rpc/<method> and /events (SSE), behind a
- * session cookie. Sessions start from a one-time login link (printed by the CLI) or an admin key.
+ * session cookie. Sessions start from a one-time login link (printed by the CLI) or an admin key,
+ * and are kept in the database (as digests) so an open window survives a gateway restart.
  */
 export class UiSessions {
-  private readonly sessions = new Map<string, number>();
   private readonly codes = new Map<string, number>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
 
   mintLoginCode(): string {
     const code = randomBytes(24).toString('base64url');
@@ -38,18 +44,20 @@ export class UiSessions {
 
   open(): string {
     const id = randomBytes(32).toString('base64url');
-    this.sessions.set(tokenDigest(id), this.now() + SESSION_TTL_MS);
+    this.db.prepare('DELETE FROM ui_sessions WHERE expires_at < ?').run(this.now());
+    this.db.prepare('INSERT INTO ui_sessions (digest, expires_at) VALUES (?, ?)').run(tokenDigest(id), this.now() + SESSION_TTL_MS);
     return id;
   }
 
   valid(id: string | undefined): boolean {
     if (!id) return false;
-    const expires = this.sessions.get(tokenDigest(id));
-    return expires !== undefined && expires >= this.now();
+    const row = this.db.prepare('SELECT expires_at FROM ui_sessions WHERE digest = ?').get(tokenDigest(id)) as
+      { expires_at: number } | undefined;
+    return row !== undefined && row.expires_at >= this.now();
   }
 
   close(id: string | undefined): void {
-    if (id) this.sessions.delete(tokenDigest(id));
+    if (id) this.db.prepare('DELETE FROM ui_sessions WHERE digest = ?').run(tokenDigest(id));
   }
 }
 
@@ -83,10 +91,12 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
   app.get<{ Querystring: { code?: string } }>('/ui/login', async (request, reply) => {
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
     const session = request.query.code ? sessions.redeem(request.query.code) : null;
-    if (!session) countAuthFailure(core.auth, request, null);
-    if (!session)
-      throw new AppError('unauthorized', 'This sign-in link has expired or was already used; restart the app or sign in with an admin key');
-    return setSession(reply, session).redirect('/');
+    if (session) return setSession(reply, session).redirect('/');
+    // A reopened link in a browser that is still signed in just opens the window; otherwise the
+    // window's sign-in page explains that links work once and how to get a new one.
+    if (sessions.valid(cookieValue(request))) return reply.redirect('/');
+    countAuthFailure(core.auth, request, null);
+    return reply.redirect(`/?signin=${LINK_USED}`);
   });
 
   app.get('/ui/session', async (request, reply) => {

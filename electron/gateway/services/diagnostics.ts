@@ -1,11 +1,11 @@
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Backend } from '../../../shared/settings';
+import { secretStoreName, type Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
-import { checkPublicUrl } from '../public-url';
+import { addressScope, checkPublicUrl, hostnameScope, scopeWords } from '../public-url';
 import { providerModule } from '../providers/catalog';
-import { probeHealth } from '../tunnel/probe';
+import { probeHealth, resolveAddresses } from '../tunnel/probe';
 import { fail, pass, warn } from './checks';
 
 async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
@@ -103,9 +103,33 @@ function publicUrlCheck(core: GatewayCore, backend: Backend): CheckResult {
     );
   }
   const verdict = checkPublicUrl(raw, settings.enforcePublicHttps);
-  return verdict.ok
-    ? pass('public_url', 'Public URL', `Providers reach this gateway at ${verdict.url}.`)
-    : fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
+  if (!verdict.ok) return fail('public_url', 'Public URL', verdict.reason, 'Use an https:// URL, or turn on the built-in tunnel.');
+  const host = new URL(verdict.url).hostname;
+  const scope = hostnameScope(host);
+  if (scope && scope !== 'public') {
+    return fail(
+      'public_url',
+      'Public URL',
+      `${verdict.url} cannot be reached by providers: ${host} is ${scopeWords(scope)}.`,
+      NOT_PUBLIC_FIX,
+    );
+  }
+  return pass('public_url', 'Public URL', `Providers are told to reach this gateway at ${verdict.url}.`);
+}
+
+const NOT_PUBLIC_FIX = 'Turn on the built-in tunnel, or enter the HTTPS address of a reverse proxy that the internet can reach.';
+
+/** Why providers on the internet cannot reach this host (it is or resolves to a non-public address), or null. */
+async function notPublicReason(host: string): Promise<string | null> {
+  const scope = hostnameScope(host);
+  if (scope) return scope === 'public' ? null : `${host} is ${scopeWords(scope)}`;
+  // A name that does not resolve is left to the probe, which reports it in words.
+  const addresses = await resolveAddresses(host).catch(() => []);
+  for (const address of addresses) {
+    const resolved = addressScope(address);
+    if (resolved && resolved !== 'public') return `${host} resolves to ${address}, ${scopeWords(resolved)}`;
+  }
+  return null;
 }
 
 /** The self-test: GET {publicUrl}/health from here, out through the public URL and back in. */
@@ -125,12 +149,29 @@ async function publicReachabilityCheck(core: GatewayCore): Promise<CheckResult> 
     }
     return { id, label, state: 'skip', detail: 'There is no usable public URL to test.' };
   }
+  const viaTunnel = !core.settings.current.publicApiUrl;
+  const notPublic = await notPublicReason(new URL(base).hostname);
+  if (notPublic) {
+    // Never a pass: an answer from this computer says nothing about a provider on the internet.
+    return fail(
+      id,
+      label,
+      `Not checked: ${notPublic}, so providers on the internet cannot reach ${base}.`,
+      viaTunnel ? 'The tunnel server hands out local addresses: set TUNNEL_HOST to a public tunnel server.' : NOT_PUBLIC_FIX,
+    );
+  }
   const started = performance.now();
   try {
     await probeHealth(base, AbortSignal.timeout(8_000));
-    return pass(id, label, `${base}/health answered through the public URL in ${Math.round(performance.now() - started)} ms.`);
+    const ms = Math.round(performance.now() - started);
+    return pass(
+      id,
+      label,
+      viaTunnel
+        ? `${base}/health answered in ${ms} ms, fetched from this computer through the tunnel server.`
+        : `${base}/health answered in ${ms} ms, fetched from this computer through the public address (a provider's own fetch is not tested).`,
+    );
   } catch (error) {
-    const viaTunnel = !core.settings.current.publicApiUrl;
     return fail(
       id,
       label,
@@ -159,10 +200,10 @@ async function secretsCheck(core: GatewayCore): Promise<CheckResult> {
     ? warn(
         'secrets',
         'Credential storage',
-        `Credentials are kept in ${view.secretStoreKind} (no OS keychain reachable).`,
+        `Credentials are kept in ${secretStoreName(view.secretStoreKind).long}.`,
         'Run a keychain service (e.g. gnome-keyring) so credentials are stored in the OS keychain.',
       )
-    : pass('secrets', 'Credential storage', `Credentials are kept in ${view.secretStoreKind}.`);
+    : pass('secrets', 'Credential storage', `Credentials are kept in ${secretStoreName(view.secretStoreKind).long}.`);
 }
 
 /** Whether provider callbacks and inbound webhooks can be verified, per backend (never shows a secret). */
@@ -190,6 +231,7 @@ function restPortCheck(core: GatewayCore): CheckResult {
 }
 
 export async function setupChecks(core: GatewayCore, backend: Backend): Promise<CheckResult[]> {
+  // A check asked for right after a save tests the saved settings, not the provider built before it.
   await core.providers.settled();
   return [
     await credentialsCheck(core, backend),
@@ -200,8 +242,8 @@ export async function setupChecks(core: GatewayCore, backend: Backend): Promise<
 }
 
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
-  const backend = core.settings.current.backend;
   await core.providers.settled();
+  const backend = core.settings.current.backend;
   const checks = [
     databaseCheck(core),
     await dataDirCheck(core),

@@ -73,11 +73,6 @@ export interface NewJob {
   resolution?: FaxResolution | null;
 }
 
-export function formatDelay(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-}
-
 const VIEW_CACHE_SIZE = 10_000;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -426,7 +421,8 @@ export class JobsService {
       return this.transition(
         job.id,
         'retry_wait',
-        `${reason} Retrying in ${formatDelay(decision.delayMs)} (attempt ${job.attempts + 1} of ${job.max_attempts}).`,
+        // No "in N min" here: the window counts down from next_attempt_at, the one source for that time.
+        `${reason} Will retry automatically (attempt ${job.attempts + 1} of ${job.max_attempts}).`,
         { ...ended, next_attempt_at: this.now() + decision.delayMs, submit_state: null },
       );
     }

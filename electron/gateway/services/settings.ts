@@ -1,5 +1,6 @@
 import { SECRET_NAMES, SettingsSchema, type SecretName, type Settings } from '../../../shared/settings';
 import type { SecretStatus, SettingsView } from '../../../shared/types';
+import { describeIssues, fieldLabel } from '../../../shared/validation';
 import { deepMerge, ENV_NAME_FOR_PATH, resolveSettings, type EffectiveSettings, type SecretStore, type SettingsStore } from '../config';
 import type { AuditLog } from './audit';
 import { badRequest } from './errors';
@@ -12,10 +13,13 @@ function leafPaths(value: unknown, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, inner]) => leafPaths(inner, prefix ? `${prefix}.${key}` : key));
 }
 
+/** Reacts to a settings change; a returned promise is awaited before the change is reported done. */
+export type SettingsListener = (settings: Settings) => void | Promise<void>;
+
 /** Settings are read live by every service, so an update applies without a restart. */
 export class SettingsService {
   private effective: EffectiveSettings;
-  private readonly listeners = new Set<(settings: Settings) => void>();
+  private readonly listeners = new Set<SettingsListener>();
 
   constructor(
     private readonly store: SettingsStore,
@@ -32,7 +36,7 @@ export class SettingsService {
     return this.effective.settings;
   }
 
-  onChange(listener: (settings: Settings) => void): () => void {
+  onChange(listener: SettingsListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -55,17 +59,16 @@ export class SettingsService {
     for (const path of leafPaths(patch)) {
       if (this.effective.envPaths.has(path) || this.effective.envPaths.has(path.split('.')[0] as string)) {
         const envName = ENV_NAME_FOR_PATH.get(path) ?? (path === 'backend' ? 'FAX_BACKEND' : 'an environment variable');
-        throw badRequest(`${path} is set by ${envName} and cannot be changed here`);
+        throw badRequest(`${fieldLabel(path.split('.'))} is set by ${envName} and cannot be changed here.`);
       }
     }
     const merged = deepMerge(this.effective.fileSettings as unknown as Record<string, unknown>, patch);
     const parsed = SettingsSchema.safeParse(merged);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw badRequest(`Invalid settings: ${detail}`);
+      throw badRequest(describeIssues(parsed.error.issues));
     }
     this.store.write(parsed.data);
-    this.apply(parsed.data);
+    await this.apply(parsed.data);
     this.audit.record('settings_updated', { count: leafPaths(patch).length });
     return this.view();
   }
@@ -83,24 +86,28 @@ export class SettingsService {
   async setSecret(name: SecretName, value: string): Promise<SettingsView> {
     await this.secrets.set(name, value);
     this.audit.record('secret_set', { reason: name });
-    this.notify();
+    await this.notify();
     return this.view();
   }
 
   async clearSecret(name: SecretName): Promise<SettingsView> {
     await this.secrets.delete(name);
     this.audit.record('secret_cleared', { reason: name });
-    this.notify();
+    await this.notify();
     return this.view();
   }
 
-  private apply(fileSettings: Settings): void {
+  private async apply(fileSettings: Settings): Promise<void> {
     this.effective = resolveSettings(fileSettings, this.env);
-    this.notify();
+    await this.notify();
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener(this.effective.settings);
+  /**
+   * Waits for every listener (the provider rebuild among them), so whatever the caller does after
+   * a save (a setup check, a send) runs against the saved settings, never the previous ones.
+   */
+  private async notify(): Promise<void> {
+    await Promise.all([...this.listeners].map((listener) => listener(this.effective.settings)));
     this.events.emit('settings:changed', { at: new Date(this.now()).toISOString() });
   }
 }

@@ -16,26 +16,31 @@ async function reachability(g: TestGateway): Promise<CheckResult | undefined> {
 }
 
 describe('public URL self-test', () => {
-  it('passes with the latency when PUBLIC_API_URL reaches this gateway (a *.localhost name resolves to loopback)', async () => {
+  it('never passes a public URL on this computer, even though it answers: says it was not checked', async () => {
     gw = await startTestGateway();
     const port = new URL(gw.url).port;
-    await gw.invoke('settings:update', { patch: { publicApiUrl: `http://fax.localhost:${port}`, enforcePublicHttps: false } });
-    const check = await reachability(gw);
-    expect(check).toMatchObject({ state: 'pass', label: 'Public URL reachable from outside' });
-    expect(check?.detail).toMatch(/^http:\/\/fax\.localhost:\d+\/health answered through the public URL in \d+ ms\.$/);
-  });
-
-  it('fails with the port-forwarding fix when PUBLIC_API_URL leads elsewhere', async () => {
-    const other = createServer((_req, res) => res.writeHead(502).end('bad gateway'));
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    gw = await startTestGateway({ env: { PUBLIC_API_URL: `http://127.0.0.1:${(other.address() as { port: number }).port}` } });
-    const check = await reachability(gw);
-    other.close();
-    expect(check?.state).toBe('fail');
-    expect(check?.detail).toContain('did not reach this gateway: answered HTTP 502.');
-    expect(check?.fix).toContain('check port forwarding or the reverse proxy');
+    for (const publicApiUrl of [`http://fax.localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]) {
+      await gw.invoke('settings:update', { patch: { publicApiUrl, enforcePublicHttps: false } });
+      const check = await reachability(gw);
+      expect(check).toMatchObject({ state: 'fail', label: 'Public URL reachable from outside', fix: expect.stringContaining('tunnel') });
+      expect(check?.detail).toMatch(/^Not checked: .+ is an address of this computer only, so providers on the internet cannot reach /);
+      const report = await gw.invoke('diagnostics:run', {});
+      const configured = (report as { value: { checks: CheckResult[] } }).value.checks.find((c) => c.id === 'public_url');
+      expect(configured?.state).toBe('fail');
+    }
     const setup = await gw.invoke('setup:check', { backend: 'simulator' });
     expect((setup as { value: CheckResult[] }).value.map((c) => c.id)).toContain('public_url_reachable');
+  });
+
+  it('a private or link-local public URL is not checked either', async () => {
+    for (const publicApiUrl of ['http://192.168.1.20:8080', 'http://169.254.169.254', 'http://10.0.0.5']) {
+      gw = await startTestGateway({ env: { PUBLIC_API_URL: publicApiUrl, ENFORCE_PUBLIC_HTTPS: 'false' } });
+      const check = await reachability(gw);
+      expect(check?.state).toBe('fail');
+      expect(check?.detail).toMatch(/^Not checked: .+ is a (private network|link-local) address/);
+      await gw.close();
+      gw = null;
+    }
   });
 
   it('skips when there is no public URL', async () => {
@@ -56,5 +61,11 @@ describe('public URL self-test', () => {
     );
     silent.closeAllConnections();
     silent.close();
+    const other = createServer((_req, res) => res.writeHead(502).end('bad gateway'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    await expect(probeHealth(`http://127.0.0.1:${(other.address() as { port: number }).port}`, AbortSignal.timeout(2_000))).rejects.toThrow(
+      'answered HTTP 502',
+    );
+    other.close();
   });
 });

@@ -16,6 +16,15 @@ function localhostAwareLookup(hostname: string, options: LookupOptions, callback
   dnsLookup(hostname, options, callback as never);
 }
 
+/** Every address a name resolves to, the way requests to the public URL resolve it. */
+export function resolveAddresses(hostname: string): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    localhostAwareLookup(hostname, { all: true }, (error, addresses) =>
+      error ? reject(error) : resolve((addresses as LookupAddress[]).map((entry) => entry.address)),
+    ),
+  );
+}
+
 /** For requests to this gateway's public URL (tunnel health, diagnostics self-test). */
 export const publicUrlDispatcher = new Agent({ connect: { lookup: localhostAwareLookup as never, timeout: 10_000 } });
 

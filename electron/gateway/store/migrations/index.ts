@@ -4,6 +4,7 @@ import { jobUploads } from './0002-job-uploads';
 import { apiKeyHmac } from './0003-api-key-hmac';
 import { printJobs } from './0008-print-jobs';
 import { sipAttempts } from './0009-sip-attempts';
+import { uiSessions } from './0011-ui-sessions';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs, sipAttempts];
+export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs, sipAttempts, uiSessions];
