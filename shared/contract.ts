@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  ContactInputSchema,
+  GroupInputSchema,
+  type ContactPage,
+  type ContactView,
+  type GroupView,
+  type ImportResult,
+  type RecentNumber,
+} from './contacts';
 import { JOB_STATUSES } from './status';
 import { BACKENDS, SECRET_NAMES } from './settings';
 import type {
@@ -69,6 +78,31 @@ export const contract = {
   'inbound:archive': returns<InboundView>()(z.object({ id, archived: z.boolean() })),
   'inbound:documentLink': returns<{ url: string; expiresAt: string }>()(byId),
   'inbound:simulate': returns<InboundView>()(z.object({ from: z.string().max(64).optional() })),
+
+  'contacts:list': returns<ContactPage>()(
+    z.object({
+      search: z.string().max(100).optional(),
+      groupId: id.optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+      offset: z.number().int().min(0).max(1_000_000).default(0),
+    }),
+  ),
+  'contacts:get': returns<ContactView>()(byId),
+  'contacts:create': returns<ContactView>()(ContactInputSchema),
+  'contacts:update': returns<ContactView>()(z.object({ id, contact: ContactInputSchema })),
+  'contacts:delete': returns<{ deleted: true }>()(byId),
+  /** Contact names for the numbers a list shows (Jobs, Inbox); unknown numbers are left out. */
+  'contacts:names': returns<Record<string, string>>()(z.object({ numbers: z.array(z.string().max(64)).max(500) })),
+  'contacts:recent': returns<RecentNumber[]>()(
+    z.object({ order: z.enum(['recent', 'frequent']).default('recent'), limit: z.number().int().min(1).max(50).default(8) }),
+  ),
+  /** CSV or vCard text; all or nothing, with every bad row named. */
+  'contacts:import': returns<ImportResult>()(z.object({ text: z.string().max(5 * 1024 * 1024) })),
+  'contacts:export': returns<{ fileName: string; mimeType: string; text: string }>()(z.object({ format: z.enum(['csv', 'vcard']) })),
+  'groups:list': returns<GroupView[]>()(empty),
+  'groups:create': returns<GroupView>()(GroupInputSchema),
+  'groups:update': returns<GroupView>()(z.object({ id, group: GroupInputSchema })),
+  'groups:delete': returns<{ deleted: true }>()(byId),
 
   'keys:list': returns<ApiKeyView[]>()(empty),
   'keys:create': returns<CreatedApiKey>()(

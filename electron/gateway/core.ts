@@ -10,6 +10,7 @@ import { ProviderRegistry, type ProviderFactory } from './providers/registry';
 import { MediaTokens } from './security/media-tokens';
 import { RateLimiter } from './security/rate-limit';
 import { AuditLog } from './services/audit';
+import { ContactsService } from './services/contacts';
 import { EventBus } from './services/event-bus';
 import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
@@ -57,6 +58,7 @@ export interface GatewayCore {
   jobs: JobsService;
   intake: IntakeService;
   inbound: InboundService;
+  contacts: ContactsService;
   providers: ProviderRegistry;
   outbox: Outbox;
   retention: RetentionSweeper;
@@ -183,6 +185,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     onAccepted: () => outbox.nudge(),
   });
+  const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
@@ -196,6 +199,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     jobs,
     intake,
     inbound,
+    contacts,
     providers,
     outbox,
     retention,

@@ -78,6 +78,28 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     });
     return fax;
   },
+  'contacts:list': (core, input) => core.contacts.list(input),
+  'contacts:get': (core, input) => core.contacts.get(input.id),
+  'contacts:create': (core, input) => core.contacts.create(input),
+  'contacts:update': (core, input) => core.contacts.update(input.id, input.contact),
+  'contacts:delete': (core, input) => {
+    core.contacts.remove(input.id);
+    return { deleted: true };
+  },
+  'contacts:names': (core, input) => core.contacts.namesFor(input.numbers),
+  'contacts:recent': (core, input) => core.contacts.recentNumbers(input.order, input.limit),
+  'contacts:import': (core, input) => core.contacts.import(input.text),
+  'contacts:export': (core, input) =>
+    input.format === 'csv'
+      ? { fileName: 'contacts.csv', mimeType: 'text/csv', text: core.contacts.exportCsv() }
+      : { fileName: 'contacts.vcf', mimeType: 'text/vcard', text: core.contacts.exportVcards() },
+  'groups:list': (core) => core.contacts.listGroups(),
+  'groups:create': (core, input) => core.contacts.createGroup(input),
+  'groups:update': (core, input) => core.contacts.updateGroup(input.id, input.group),
+  'groups:delete': (core, input) => {
+    core.contacts.removeGroup(input.id);
+    return { deleted: true };
+  },
   'keys:list': (core) => core.keys.list(),
   'keys:create': (core, input) => core.keys.create(input),
   'keys:revoke': (core, input) => core.keys.revoke(input.keyId),

@@ -6,6 +6,7 @@ import { processOptions, type SecretStore, type SettingsStore } from './config';
 import { createCore, type CoreOptions, type GatewayCore } from './core';
 import { PROVIDER_MODULES, type RouteRegistrar } from './providers/catalog';
 import { registerAdminRoutes } from './http/admin-routes';
+import { registerContactsRoutes } from './http/contacts-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
@@ -94,6 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);
+  registerContactsRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
   for (const registrar of options.routes ?? PROVIDER_MODULES.flatMap((m) => (m.routes ? [m.routes] : []))) registrar(app, core);
