@@ -8,10 +8,12 @@ import {
   type ImportResult,
   type RecentNumber,
 } from './contacts';
+import { MAX_RECIPIENTS } from './recipients';
 import { JOB_STATUSES } from './status';
 import { BACKENDS, SECRET_NAMES } from './settings';
 import type {
   ApiKeyView,
+  BatchView,
   AuditEntry,
   CallbackUrl,
   CheckResult,
@@ -45,10 +47,29 @@ function returns<O>() {
 }
 
 const empty = z.object({});
+/** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
+const sendAt = z.string().max(40);
 const byId = z.object({ id });
 
 export const contract = {
-  'jobs:send': returns<JobView>()(z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20) })),
+  'jobs:send': returns<JobView>()(
+    z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20), sendAt: sendAt.optional() }),
+  ),
+  /** Several recipients (numbers, groups, contacts): one job each, grouped as one batch. */
+  'jobs:sendBatch': returns<BatchView>()(
+    z.object({
+      to: z.array(z.string().max(64)).max(MAX_RECIPIENTS).default([]),
+      groupIds: z.array(id).max(50).default([]),
+      contactIds: z.array(id).max(MAX_RECIPIENTS).default([]),
+      documents: z.array(documentInput).min(1).max(20),
+      sendAt: sendAt.optional(),
+    }),
+  ),
+  'jobs:batch': returns<BatchView>()(byId),
+  /** Resends every failed recipient of a batch (each a new job in the same batch). */
+  'jobs:resendFailed': returns<BatchView>()(z.object({ batchId: id })),
+  /** A scheduled fax that has not started: change its number and/or time. */
+  'jobs:reschedule': returns<JobView>()(z.object({ id, to: z.string().max(64).optional(), sendAt: sendAt.optional() })),
   'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
   'jobs:list': returns<JobPage>()(
     z.object({
@@ -56,6 +77,13 @@ export const contract = {
       limit: z.number().int().min(1).max(200).default(50),
       status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
       search: z.string().max(64).optional(),
+      batchId: id.optional(),
+      /** Only faxes to this contact's number. */
+      contactId: id.optional(),
+      /** Created at or after / before these times (ISO 8601). */
+      from: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+      scheduled: z.boolean().optional(),
     }),
   ),
   'jobs:get': returns<JobDetail>()(byId),

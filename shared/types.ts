@@ -22,6 +22,12 @@ export interface JobView {
   providerStatus: string | null;
   fileName: string | null;
   resentFrom: string | null;
+  /** The batch when the fax was one of several recipients of one send. */
+  batchId: string | null;
+  /** Scheduled send time; the fax is not sent before it. */
+  sendAt: IsoTime | null;
+  /** The cover page template sent in front of the document, if any. */
+  coverTemplate: string | null;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -162,4 +168,13 @@ export interface NumberCheck {
   national: string | null;
   likelyValid: boolean;
   reason: string | null;
+}
+
+/** The jobs of one send to several recipients; a resent job replaces the one it was resent from. */
+export interface BatchView {
+  id: string;
+  createdAt: IsoTime;
+  /** One job per recipient: the latest attempt at that recipient. */
+  jobs: JobView[];
+  counts: { total: number; delivered: number; failed: number; canceled: number; pending: number };
 }

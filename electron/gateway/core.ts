@@ -50,6 +50,7 @@ export interface GatewayCore {
   db: Db;
   dataDir: string;
   now: () => number;
+  newId: () => string;
   events: EventBus;
   audit: AuditLog;
   settings: SettingsService;
@@ -177,6 +178,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   const intake = new IntakeService({
     dataDir: options.dataDir,
     newId,
+    now,
     settings,
     jobs,
     activeBackend: () => {
@@ -191,6 +193,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     db,
     dataDir: options.dataDir,
     now,
+    newId,
     events,
     audit,
     settings,

@@ -2,7 +2,8 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Method
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { GatewayCore } from './core';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { AppError, badRequest } from './services/errors';
+import { sendToMany } from './services/batch-send';
+import { AppError, badRequest, conflict } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
 
@@ -30,9 +31,32 @@ const handlers: { [M in MethodName]: Handler<M> } = {
       to: input.to,
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      sendAt: core.intake.scheduleTime(input.sendAt),
     }),
+  'jobs:sendBatch': (core, input, caller) =>
+    sendToMany(core, {
+      to: input.to,
+      groups: input.groupIds,
+      contactIds: input.contactIds,
+      documents: decodeDocuments(core, input.documents),
+      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      sendAt: core.intake.scheduleTime(input.sendAt),
+    }),
+  'jobs:batch': (core, input) => core.jobs.batch(input.id),
+  'jobs:resendFailed': async (core, input) => {
+    const failed = core.jobs.batch(input.batchId).jobs.filter((job) => job.status === 'failed');
+    if (failed.length === 0) throw conflict('No recipient of this batch has failed.');
+    for (const job of failed) await core.intake.resend(job.id);
+    return core.jobs.batch(input.batchId);
+  },
+  'jobs:reschedule': (core, input) => {
+    const sendAt = input.sendAt === undefined ? undefined : core.intake.scheduleTime(input.sendAt);
+    if (sendAt === null) throw badRequest('Pick a time in the future, or send the fax now');
+    return core.jobs.reschedule(input.id, { to: input.to === undefined ? undefined : core.intake.normalize(input.to), sendAt });
+  },
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
-  'jobs:list': (core, input) => core.jobs.list(input),
+  'jobs:list': (core, input) =>
+    core.jobs.list({ ...input, numbers: input.contactId ? [core.contacts.get(input.contactId).faxE164] : undefined }),
   'jobs:get': (core, input) => core.jobs.detail(input.id),
   'jobs:cancel': (core, input) => core.jobs.cancel(input.id),
   'jobs:retryNow': (core, input) => {

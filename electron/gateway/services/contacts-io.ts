@@ -128,7 +128,9 @@ function cardToContact(fields: { name: string; params: string; value: string }[]
   const tels = fields.filter((f) => f.name === 'TEL');
   const fax = tels.find((t) => t.params.includes('FAX'));
   const voice = tels.find((t) => !t.params.includes('FAX'));
-  const structured = first('N').split(/(?<!\\);/).map(unescapeVcard);
+  const structured = first('N')
+    .split(/(?<!\\);/)
+    .map(unescapeVcard);
   const name = unescapeVcard(first('FN')) || [structured[1], structured[0]].filter(Boolean).join(' ');
   const cover = fields.find((f) => f.name === 'X-FAXBOT-COVER')?.value.toLowerCase() ?? '';
   return {
