@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import { maskNumber } from '../../shared/phone';
 import type { InboundPage, InboundView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes } from '../lib/files';
 import { formatFull, formatWhen, plural } from '../lib/format';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
+import { useContactNames } from '../lib/use-contact-names';
 
 const PAGE_SIZE = 50;
 
@@ -19,6 +20,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
   const [showArchived, setShowArchived] = useState(false);
   const [page, setPage] = useState<InboundPage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const names = useContactNames(page?.items.map((fax) => fax.from) ?? []);
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
 
   const load = useCallback(
@@ -105,7 +107,8 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
                 <span className={`unread-dot ${fax.read ? 'hidden' : ''}`} aria-hidden="true" />
                 <span className="inbox-row-main">
                   <span className="inbox-from">
-                    {fax.read ? '' : <span className="visually-hidden">Unread: </span>}From {fax.from || 'unknown'}
+                    {fax.read ? '' : <span className="visually-hidden">Unread: </span>}From {fax.from || 'unknown'}{' '}
+                    <ContactName number={fax.from} names={names} />
                   </span>
                   <span className="muted small">
                     {fax.pages !== null ? plural(fax.pages, 'page') : 'pages unknown'}
@@ -135,6 +138,13 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
 }
 
 /** Only fetch document bytes from this machine; anything else (a tunnel URL) is opened as a link. */
+/** fax-from-<contact or number>-<date>.pdf: what office staff look for in Downloads later. */
+export function inboundFileName(fax: InboundView, names: Record<string, string>): string {
+  const who = (names[fax.from] ?? fax.from.replace(/[^\d+]/g, '')) || 'unknown';
+  const safe = who.replace(/[^\p{L}\p{N}+]+/gu, '-').replace(/^-+|-+$/g, '');
+  return `fax-from-${safe || 'unknown'}-${fax.receivedAt.slice(0, 10)}.pdf`;
+}
+
 function isLocal(url: URL): boolean {
   return url.origin === window.location.origin || url.hostname === '127.0.0.1' || url.hostname === 'localhost';
 }
@@ -146,6 +156,7 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
   const [pages, setPages] = useState<string[]>([]);
   const [viewError, setViewError] = useState<string | null>(null);
   const { id, onChanged } = props;
+  const names = useContactNames([fax?.from]);
 
   useEffect(() => {
     let live = true;
@@ -198,13 +209,13 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
           ← Inbox
         </button>
         <h2>
-          Fax from <span className="mono">{fax.from || 'unknown'}</span>
+          Fax from <span className="mono">{fax.from || 'unknown'}</span> <ContactName number={fax.from} names={names} />
         </h2>
         {props.testMode && fax.backend === 'simulator' && <TestTag />}
       </div>
       <div className="actions">
         {link && (
-          <a className="button primary" href={link} download={`fax-${maskNumber(fax.from).replace(/\*/g, '')}-${fax.id}.pdf`}>
+          <a className="button primary" href={link} download={inboundFileName(fax, names)}>
             Download PDF
           </a>
         )}

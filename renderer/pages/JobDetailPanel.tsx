@@ -4,12 +4,15 @@ import { canCancel, isTerminal, RETRYABLE_FAILURES } from '../../shared/status';
 import type { JobDetail } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
 import { CopyButton } from '../components/CopyButton';
+import { BatchPanel, ScheduledPanel } from '../components/JobExtras';
 import { StatusChip } from '../components/StatusChip';
 import { formatFull } from '../lib/format';
 import { chipFor } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
+import { useContactNames } from '../lib/use-contact-names';
 
 export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; onClose: () => void }) {
   const invoke = useInvoke();
@@ -20,6 +23,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
   const [resendTo, setResendTo] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const names = useContactNames([detail.data?.job.toE164]);
 
   // Keyboard and screen-reader users land on the fax they opened (the panel remounts per job).
   const loaded = detail.data !== undefined;
@@ -70,7 +74,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           ← All jobs
         </button>
         <h2 ref={heading} tabIndex={-1}>
-          Fax to <span className="mono">{job.to}</span>
+          Fax to <span className="mono">{job.to}</span> <ContactName number={job.toE164} names={names} />
         </h2>
         <StatusChip job={job} now={now} />
       </div>
@@ -84,6 +88,9 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           {job.error && job.error !== chip.reason && <p className="muted small">Provider said: {job.error}</p>}
         </div>
       )}
+
+      <ScheduledPanel job={job} onChanged={detail.reload} />
+      {job.batchId && <BatchPanel batchId={job.batchId} currentId={job.id} />}
 
       <div className="actions">
         {(job.status === 'retry_wait' ||

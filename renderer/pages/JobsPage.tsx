@@ -4,11 +4,13 @@ import { JOB_STATUSES, type JobStatus } from '../../shared/status';
 import type { JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
 import { StatusChip } from '../components/StatusChip';
 import { formatWhen, plural } from '../lib/format';
 import { EMPTY_LIST, appendPage, upsertJob, type JobFilter, type JobListState } from '../lib/job-list';
 import { STATUS_LABELS } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
+import { useContactNames } from '../lib/use-contact-names';
 import { JobDetailPanel } from './JobDetailPanel';
 
 const PAGE_SIZE = 100;
@@ -69,6 +71,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
     overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
+  const names = useContactNames(items.map((row) => list.byId.get(list.ids[row.index] ?? '')?.toE164));
   const lastIndex = items.at(-1)?.index ?? 0;
 
   useEffect(() => {
@@ -155,7 +158,13 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
                     style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
                   >
                     {job ? (
-                      <JobRow job={job} now={now} selected={job.id === selectedId} onKeyDown={(e) => onRowKey(e, row.index)} />
+                      <JobRow
+                        job={job}
+                        now={now}
+                        names={names}
+                        selected={job.id === selectedId}
+                        onKeyDown={(e) => onRowKey(e, row.index)}
+                      />
                     ) : (
                       <p className="muted job-row-loading">Loading more…</p>
                     )}
@@ -175,7 +184,13 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   );
 }
 
-function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown: (e: KeyboardEvent) => void }) {
+function JobRow(props: {
+  job: JobView;
+  now: number;
+  names: Record<string, string>;
+  selected: boolean;
+  onKeyDown: (e: KeyboardEvent) => void;
+}) {
   const { job } = props;
   return (
     <a
@@ -190,7 +205,10 @@ function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown
         <StatusChip job={job} now={props.now} />
       </span>
       <span className="job-row-main">
-        <span className="job-row-to mono">{job.to}</span>
+        <span className="job-row-to">
+          <span className="mono">{job.to}</span> <ContactName number={job.toE164} names={props.names} />
+          {job.sendAt && job.status === 'queued' && <span className="muted small"> · scheduled {formatWhen(job.sendAt, props.now)}</span>}
+        </span>
         <span className="job-row-file muted">
           {job.fileName ?? 'Document'}
           {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
