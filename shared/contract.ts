@@ -8,6 +8,7 @@ import {
   type ImportResult,
   type RecentNumber,
 } from './contacts';
+import { COVER_CHECKS, COVER_TEMPLATES } from './cover';
 import { MAX_RECIPIENTS } from './recipients';
 import { JOB_STATUSES } from './status';
 import { BACKENDS, SECRET_NAMES } from './settings';
@@ -49,11 +50,22 @@ function returns<O>() {
 const empty = z.object({});
 /** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
 const sendAt = z.string().max(40);
+const cover = z.object({
+  template: z.enum(COVER_TEMPLATES),
+  subject: z.string().max(200).optional(),
+  note: z.string().max(4000).optional(),
+  checks: z.array(z.enum(COVER_CHECKS)).max(COVER_CHECKS.length).optional(),
+});
 const byId = z.object({ id });
 
 export const contract = {
   'jobs:send': returns<JobView>()(
-    z.object({ to: z.string().max(64), documents: z.array(documentInput).min(1).max(20), sendAt: sendAt.optional() }),
+    z.object({
+      to: z.string().max(64),
+      documents: z.array(documentInput).min(1).max(20),
+      sendAt: sendAt.optional(),
+      cover: cover.optional(),
+    }),
   ),
   /** Several recipients (numbers, groups, contacts): one job each, grouped as one batch. */
   'jobs:sendBatch': returns<BatchView>()(
@@ -63,6 +75,7 @@ export const contract = {
       contactIds: z.array(id).max(MAX_RECIPIENTS).default([]),
       documents: z.array(documentInput).min(1).max(20),
       sendAt: sendAt.optional(),
+      cover: cover.optional(),
     }),
   ),
   'jobs:batch': returns<BatchView>()(byId),

@@ -141,6 +141,18 @@ export const SettingsSchema = z.object({
       s3EndpointUrl: '',
       s3AccessKeyId: '',
     }),
+  /** Who is sending: cover pages and the legal header line (47 CFR 68.318(d)) use it. */
+  sender: z
+    .object({
+      company: z.string().max(100).default(''),
+      name: z.string().max(100).default(''),
+      fax: z.string().max(40).default(''),
+      voice: z.string().max(40).default(''),
+      email: z.string().max(200).default(''),
+      /** Stamp date, time, sender, number and page x/y at the top of every page. */
+      headerLine: z.boolean().default(true),
+    })
+    .default({ company: '', name: '', fax: '', voice: '', email: '', headerLine: true }),
   ui: z
     .object({
       theme: z.enum(['system', 'light', 'dark']).default('system'),

@@ -2,7 +2,7 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Method
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { GatewayCore } from './core';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { sendToMany } from './services/batch-send';
+import { sendOne, sendToMany } from './services/batch-send';
 import { AppError, badRequest, conflict } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
@@ -27,11 +27,12 @@ function decodeDocuments(core: GatewayCore, documents: { name: string; contentBa
 /** One handler per contract method; IPC, /rpc and tests all go through `invoke`. */
 const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:send': (core, input, caller) =>
-    core.intake.acceptDocuments({
+    sendOne(core, {
       to: input.to,
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
       sendAt: core.intake.scheduleTime(input.sendAt),
+      cover: input.cover ?? null,
     }),
   'jobs:sendBatch': (core, input, caller) =>
     sendToMany(core, {
@@ -41,6 +42,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
       sendAt: core.intake.scheduleTime(input.sendAt),
+      cover: input.cover ?? null,
     }),
   'jobs:batch': (core, input) => core.jobs.batch(input.id),
   'jobs:resendFailed': async (core, input) => {

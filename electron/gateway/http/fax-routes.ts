@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BatchView, JobView } from '../../../shared/types';
-import { sendToMany } from '../services/batch-send';
+import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
+import { sendOne, sendToMany } from '../services/batch-send';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
@@ -43,6 +44,7 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   }
   let to: string | null = null;
   let sendAt: string | null = null;
+  const coverFields: CoverFields = {};
   let staged: StagedUpload | null = null;
   try {
     // One byte over the cap lets intake see the overflow and answer Faxbot's 413 text itself.
@@ -57,6 +59,8 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
           if (!staged) core.intake.normalize(to);
         }
         if (part.fieldname === 'send_at') sendAt = String(part.value);
+        if (part.fieldname === 'cover' || part.fieldname === 'subject' || part.fieldname === 'note')
+          coverFields[part.fieldname] = String(part.value);
         continue;
       }
       if (part.fieldname !== 'file' || staged) {
@@ -75,13 +79,42 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   }
   if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
   let scheduled: number | null;
+  let cover: CoverRequest | null;
   try {
     scheduled = core.intake.scheduleTime(sendAt);
+    cover = coverRequest(coverFields);
   } catch (error) {
     await core.intake.discard(staged);
     throw error;
   }
-  return core.intake.commitUpload(staged, to, apiKeyId, { sendAt: scheduled });
+  if (!cover) return core.intake.commitUpload(staged, to, apiKeyId, { sendAt: scheduled });
+  // A cover page is composed with the document, as the window does; the plain Faxbot path stays as it was.
+  try {
+    const bytes = staged.bytes ?? (await readFile(staged.uploadPath));
+    return await sendOne(core, {
+      to,
+      documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
+      apiKeyId,
+      sendAt: scheduled,
+      cover,
+    });
+  } finally {
+    await core.intake.discard(staged);
+  }
+}
+
+type CoverFields = { cover?: string; subject?: string; note?: string };
+
+/** `cover` names a template (`standard` always exists); a subject or note alone asks for the standard one. */
+function coverRequest(fields: CoverFields): CoverRequest | null {
+  const name = fields.cover?.trim().toLowerCase();
+  if (!name && !fields.subject && !fields.note) return null;
+  if (name && !isCoverTemplate(name)) {
+    throw new AppError('bad_request', `Unknown cover page '${name.slice(0, 40)}': use one of ${COVER_TEMPLATES.join(', ')}`);
+  }
+  if ((fields.subject?.length ?? 0) > 200) throw new AppError('bad_request', "'subject' is longer than 200 characters");
+  if ((fields.note?.length ?? 0) > 4000) throw new AppError('bad_request', "'note' is longer than 4000 characters");
+  return { template: name && isCoverTemplate(name) ? name : 'standard', subject: fields.subject, note: fields.note };
 }
 
 /**
@@ -93,6 +126,7 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
     throw new AppError('unsupported_type', "Send multipart/form-data with 'to' and/or 'group' fields and a 'file' part");
   }
   const fields: Record<'to' | 'group' | 'send_at', string[]> = { to: [], group: [], send_at: [] };
+  const coverFields: CoverFields = {};
   let staged: StagedUpload | null = null;
   try {
     const fileSize = core.settings.current.maxFileSizeMb * 1024 * 1024 + 1;
@@ -120,6 +154,7 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
       documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
       apiKeyId,
       sendAt: core.intake.scheduleTime(fields.send_at[0]),
+      cover: coverRequest(coverFields),
     });
   } finally {
     // Each recipient's job has its own copy; the staged upload is never a job's file.

@@ -1,8 +1,72 @@
+import type { CoverRequest } from '../../../shared/cover';
 import { MAX_RECIPIENTS, splitRecipients } from '../../../shared/recipients';
-import type { BatchView } from '../../../shared/types';
+import type { BatchView, JobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
+import { mergePdfs } from '../documents';
+import { renderCoverPage, stampHeaderLine } from '../documents/cover-page';
 import { AppError, badRequest } from './errors';
 import type { DocumentInput } from './intake';
+
+type Converted = { pdf: Uint8Array; pages: number; fileName: string | null };
+type E164Number = { input: string; e164: string };
+
+/**
+ * What one recipient is sent: the cover page (unless their contact says never; always adds the
+ * standard one), then the document, with the legal header line stamped on every page when the
+ * sender profile has a name and a number. The stamped file is the one sent and archived.
+ */
+export async function composeFor(
+  core: GatewayCore,
+  number: E164Number,
+  document: Converted,
+  cover: CoverRequest | null,
+  sendAt: number | null,
+): Promise<Converted & { coverTemplate: string | null }> {
+  const contact = core.contacts.contactForNumber(number.e164);
+  const policy = contact?.coverPolicy ?? 'default';
+  const template = policy === 'never' ? null : (cover?.template ?? (policy === 'always' ? 'standard' : null));
+  const { sender, pageSize } = core.settings.current;
+  const date = new Date(sendAt ?? core.now());
+  let pdf = document.pdf;
+  let pages = document.pages;
+  if (template) {
+    const coverPdf = await renderCoverPage({
+      template,
+      subject: cover?.subject,
+      note: cover?.note,
+      checks: cover?.checks,
+      pageSize,
+      date,
+      documentPages: document.pages,
+      from: { name: sender.name, company: sender.company, fax: sender.fax, voice: sender.voice, email: sender.email },
+      to: contact
+        ? { name: contact.name, company: contact.company, fax: contact.faxE164, voice: contact.voice }
+        : { name: number.e164, company: '', fax: number.e164, voice: '' },
+    });
+    ({ pdf, pages } = await mergePdfs([coverPdf, pdf]));
+  }
+  if (sender.headerLine && (sender.company || sender.name) && sender.fax) {
+    pdf = await stampHeaderLine(pdf, { date, sender: sender.company || sender.name, fax: sender.fax });
+  }
+  return { pdf, pages, fileName: document.fileName, coverTemplate: template };
+}
+
+/** One recipient through the same path as a batch (cover, header line, schedule). */
+export async function sendOne(
+  core: GatewayCore,
+  input: { to: string; documents: DocumentInput[]; apiKeyId: string | null; sendAt: number | null; cover: CoverRequest | null },
+): Promise<JobView> {
+  const number = core.intake.normalize(input.to);
+  const document = await core.intake.convertDocuments(input.documents);
+  const composed = await composeFor(core, number, document, input.cover, input.sendAt);
+  return core.intake.acceptConverted({
+    number,
+    document: composed,
+    apiKeyId: input.apiKeyId,
+    sendAt: input.sendAt,
+    coverTemplate: composed.coverTemplate,
+  });
+}
 
 export interface ManyRecipients {
   /** Numbers as typed; each entry may hold several separated by commas or new lines. */
@@ -13,6 +77,7 @@ export interface ManyRecipients {
   documents: DocumentInput[];
   apiKeyId: string | null;
   sendAt: number | null;
+  cover?: CoverRequest | null;
 }
 
 /**
@@ -61,10 +126,16 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
   const document = await core.intake.convertDocuments(input.documents);
   const batchId = core.newId();
   core.jobs.createBatch(batchId, input.apiKeyId);
-  await Promise.all(
-    [...numbers.values()].map((number) =>
-      core.intake.acceptConverted({ number, document, apiKeyId: input.apiKeyId, batchId, sendAt: input.sendAt }),
-    ),
-  );
+  for (const number of numbers.values()) {
+    const composed = await composeFor(core, number, document, input.cover ?? null, input.sendAt);
+    await core.intake.acceptConverted({
+      number,
+      document: composed,
+      apiKeyId: input.apiKeyId,
+      batchId,
+      sendAt: input.sendAt,
+      coverTemplate: composed.coverTemplate,
+    });
+  }
   return core.jobs.batch(batchId);
 }
