@@ -3,6 +3,8 @@ import { normalizeFaxNumber } from '../../shared/phone';
 import { splitRecipients } from '../../shared/recipients';
 import { errorMessage } from '../api/client';
 import { useInvoke, useNow } from '../api/hooks';
+import type { CoverRequest } from '../../shared/cover';
+import { CoverFields } from '../components/CoverFields';
 import { localInputToIso, RecipientChips, RecipientSuggestions, ScheduleField, type Recipient } from '../components/RecipientPicker';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes, readFiles } from '../lib/files';
@@ -20,6 +22,8 @@ export function SendPage() {
   const [sendError, setSendError] = useState<string | null>(null);
   const [recipients, setRecipients] = useState<Recipient[]>([]);
   const [sendLater, setSendLater] = useState<string | null>(null);
+  const [cover, setCover] = useState<CoverRequest | null>(null);
+  const sender = settings?.settings.sender;
   const now = useNow(30_000);
   const fileInput = useRef<HTMLInputElement>(null);
   const region = settings?.settings.defaultRegion ?? 'US';
@@ -90,7 +94,7 @@ export function SendPage() {
       const only =
         recipients.length === 0 && number.ok ? number.e164 : recipients.length === 1 && !to.trim() ? singleNumber(recipients[0]) : null;
       if (only) {
-        const job = await invoke('jobs:send', { to: only, documents: files, sendAt });
+        const job = await invoke('jobs:send', { to: only, documents: files, sendAt, cover: cover ?? undefined });
         toast(sendAt ? 'Fax scheduled.' : job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
         navigate('jobs', job.id);
       } else {
@@ -102,6 +106,7 @@ export function SendPage() {
           groupIds: recipients.flatMap((r) => (r.kind === 'group' ? [r.id] : [])),
           documents: files,
           sendAt,
+          cover: cover ?? undefined,
         });
         toast(`${sendAt ? 'Scheduled' : 'Queued'}: one fax to each of ${batch.counts.total} recipients.`);
         navigate('jobs', batch.jobs[0]?.id);
@@ -110,6 +115,7 @@ export function SendPage() {
       setTo('');
       setRecipients([]);
       setSendLater(null);
+      setCover(null);
       setTouched(false);
     } catch (error) {
       setSendError(errorMessage(error));
@@ -180,10 +186,11 @@ export function SendPage() {
             }}
           />
           <ScheduleField value={sendLater} onChange={setSendLater} now={now} />
+          <CoverFields value={cover} onChange={setCover} senderMissing={!sender?.company && !sender?.name} />
           <p className="send-summary" data-testid="send-summary">
             {docs.length === 0
               ? 'No documents yet.'
-              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}`}
+              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}${cover ? ` + cover page = ${plural(pages + 1, 'page')}` : ''}`}
           </p>
           {status?.testMode && <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>}
           {sendError && (
