@@ -103,6 +103,8 @@ export const contract = {
   'jobs:cancel': returns<JobView>()(byId),
   'jobs:retryNow': returns<JobView>()(byId),
   'jobs:resend': returns<JobView>()(z.object({ id, to: z.string().max(64).optional() })),
+  /** The one-page confirmation report of a finished fax, as a PDF. */
+  'jobs:report': returns<{ fileName: string; contentBase64: string }>()(byId),
   'jobs:mintMediaLink': returns<{ url: string; expiresAt: string }>()(byId),
   'numbers:check': returns<NumberCheck>()(z.object({ to: z.string().max(64) })),
 

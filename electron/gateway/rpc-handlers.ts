@@ -2,7 +2,7 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Method
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { GatewayCore } from './core';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { sendOne, sendToMany } from './services/batch-send';
+import { confirmationReport, sendOne, sendToMany } from './services/batch-send';
 import { AppError, badRequest, conflict } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
@@ -67,6 +67,10 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     return job;
   },
   'jobs:resend': (core, input) => core.intake.resend(input.id, input.to),
+  'jobs:report': async (core, input) => ({
+    fileName: `fax-report-${input.id}.pdf`,
+    contentBase64: Buffer.from(await confirmationReport(core, input.id)).toString('base64'),
+  }),
   'jobs:mintMediaLink': (core, input) => {
     const { url, expiresAt } = core.jobs.mintMediaLink(input.id);
     return { url, expiresAt };

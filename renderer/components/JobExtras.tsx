@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { normalizeFaxNumber } from '../../shared/phone';
+import { isTerminal } from '../../shared/status';
 import type { BatchView, JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
+import { base64ToBytes } from '../lib/files';
 import { formatFull, plural } from '../lib/format';
 import { STATUS_LABELS } from '../lib/job-status';
 import { href } from '../lib/route';
@@ -125,5 +127,38 @@ export function ScheduledPanel({ job, onChanged }: { job: JobView; onChanged: ()
         </p>
       )}
     </section>
+  );
+}
+
+/** Opens the one-page confirmation report of a finished fax in a new tab (the browser's PDF viewer). */
+export function ReportButton({ job }: { job: JobView }) {
+  const invoke = useInvoke();
+  const [error, setError] = useState<string | null>(null);
+  if (!isTerminal(job.status)) return null;
+  async function open() {
+    // Opened before the await so the browser treats it as the click's own window, not a pop-up.
+    const tab = window.open('', '_blank');
+    try {
+      const report = await invoke('jobs:report', { id: job.id });
+      const url = URL.createObjectURL(new Blob([base64ToBytes(report.contentBase64) as BlobPart], { type: 'application/pdf' }));
+      if (tab) tab.location.href = url;
+      else window.location.assign(url);
+      setError(null);
+    } catch (failure) {
+      tab?.close();
+      setError(errorMessage(failure));
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={() => void open()}>
+        Confirmation report
+      </button>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
   );
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
 import { ContactName } from '../components/ContactName';
 import { CopyButton } from '../components/CopyButton';
-import { BatchPanel, ScheduledPanel } from '../components/JobExtras';
+import { BatchPanel, ReportButton, ScheduledPanel } from '../components/JobExtras';
 import { StatusChip } from '../components/StatusChip';
 import { formatFull } from '../lib/format';
 import { chipFor } from '../lib/job-status';
@@ -130,6 +130,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
         >
           New document link
         </button>
+        <ReportButton job={job} />
       </div>
 
       {resendTo !== null && (

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BatchView, JobView } from '../../../shared/types';
 import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
-import { sendOne, sendToMany } from '../services/batch-send';
+import { confirmationReport, sendOne, sendToMany } from '../services/batch-send';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
@@ -221,6 +221,15 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
   app.get<{ Params: { id: string } }>('/fax/batch/:id', async (request) => {
     await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
     return batchOut(core.jobs.batch(request.params.id));
+  });
+
+  app.get<{ Params: { id: string } }>('/fax/:id/report.pdf', async (request, reply) => {
+    await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
+    const pdf = await confirmationReport(core, request.params.id);
+    return noStore(reply)
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="fax-report-${request.params.id.replace(/[^\w-]/g, '')}.pdf"`)
+      .send(Buffer.from(pdf));
   });
 
   app.get<{ Params: { id: string } }>('/fax/:id', { schema: { response: { 200: FAX_JOB_OUT_SCHEMA } } }, async (request) => {

@@ -1,10 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import type { CoverRequest } from '../../../shared/cover';
 import { MAX_RECIPIENTS, splitRecipients } from '../../../shared/recipients';
+import { isTerminal } from '../../../shared/status';
 import type { BatchView, JobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { mergePdfs } from '../documents';
 import { renderCoverPage, stampHeaderLine } from '../documents/cover-page';
-import { AppError, badRequest } from './errors';
+import { firstPageThumbnail, renderConfirmationReport } from '../documents/report';
+import { AppError, badRequest, conflict } from './errors';
 import type { DocumentInput } from './intake';
 
 type Converted = { pdf: Uint8Array; pages: number; fileName: string | null };
@@ -138,4 +141,21 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
     });
   }
   return core.jobs.batch(batchId);
+}
+
+/** The confirmation report of a finished job (the file the job's document is archived with). */
+export async function confirmationReport(core: GatewayCore, id: string): Promise<Uint8Array> {
+  const detail = core.jobs.detail(id);
+  if (!isTerminal(detail.job.status)) throw conflict('The confirmation report is made when the fax has finished.');
+  const row = core.jobs.row(id);
+  let thumbnail: Uint8Array | null = null;
+  if (!row.artifacts_deleted_at && row.pdf_path)
+    thumbnail = await firstPageThumbnail(await readFile(row.pdf_path).catch(() => new Uint8Array()));
+  const sender = core.settings.current.sender;
+  return renderConfirmationReport({
+    detail,
+    contactName: core.contacts.contactForNumber(detail.job.toE164)?.name ?? null,
+    sender: [sender.company || sender.name, sender.fax].filter(Boolean).join('  '),
+    thumbnail,
+  });
 }
