@@ -120,6 +120,8 @@ export const contract = {
   'inbound:markRead': returns<InboundView>()(z.object({ id, read: z.boolean() })),
   'inbound:archive': returns<InboundView>()(z.object({ id, archived: z.boolean() })),
   'inbound:documentLink': returns<{ url: string; expiresAt: string }>()(byId),
+  /** A new outbound fax from the received document: forward it, or reply to the sender with a cover page. */
+  'inbound:forward': returns<JobView>()(z.object({ id, to: z.string().max(64), cover: cover.optional() })),
   'inbound:simulate': returns<InboundView>()(z.object({ from: z.string().max(64).optional() })),
 
   'contacts:list': returns<ContactPage>()(

@@ -89,6 +89,17 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     const { url, expiresAt } = core.inbound.documentLink(input.id);
     return { url, expiresAt };
   },
+  'inbound:forward': async (core, input, caller) => {
+    const fax = core.inbound.get(input.id);
+    const bytes = await core.inbound.document(input.id);
+    return sendOne(core, {
+      to: input.to,
+      documents: [{ name: `fax-from-${fax.from.replace(/[^\d+]/g, '') || 'unknown'}-${fax.receivedAt.slice(0, 10)}.pdf`, bytes }],
+      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      sendAt: null,
+      cover: input.cover ?? null,
+    });
+  },
   'inbound:simulate': async (core, input) => {
     if (core.settings.current.backend !== 'simulator') throw badRequest('Simulated inbound faxes are only available in test mode');
     const from = input.from ?? '+15550100199';

@@ -3,6 +3,7 @@ import type { InboundPage, InboundView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { ContactName } from '../components/ContactName';
+import { InboundActions } from '../components/InboundActions';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes } from '../lib/files';
 import { formatFull, formatWhen, plural } from '../lib/format';
@@ -225,6 +226,7 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
         <button type="button" onClick={() => void update(() => invoke('inbound:archive', { id: fax.id, archived: !fax.archived }))}>
           {fax.archived ? 'Move back to inbox' : 'Archive'}
         </button>
+        <InboundActions fax={fax} />
       </div>
       <dl className="facts">
         <dt>From</dt>
