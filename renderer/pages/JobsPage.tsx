@@ -206,12 +206,12 @@ function JobRow(props: {
       </span>
       <span className="job-row-main">
         <span className="job-row-to">
-          <span className="mono">{job.to}</span> <ContactName number={job.toE164} names={props.names} />
-          {job.sendAt && job.status === 'queued' && <span className="muted small"> · scheduled {formatWhen(job.sendAt, props.now)}</span>}
+          <ContactName number={job.toE164} names={props.names} /> <span className="mono">{job.to}</span>
         </span>
         <span className="job-row-file muted">
           {job.fileName ?? 'Document'}
           {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
+          {job.sendAt && job.status === 'queued' && ` · scheduled ${formatWhen(job.sendAt, props.now)}`}
         </span>
       </span>
       <time className="job-row-time muted" dateTime={job.createdAt}>
