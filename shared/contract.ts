@@ -48,6 +48,17 @@ function returns<O>() {
 }
 
 const empty = z.object({});
+const jobFilter = z.object({
+  status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
+  search: z.string().max(64).optional(),
+  batchId: id.optional(),
+  /** Only faxes to this contact's number. */
+  contactId: id.optional(),
+  /** Created at or after / before these times (ISO 8601). */
+  from: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  scheduled: z.boolean().optional(),
+});
 /** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
 const sendAt = z.string().max(40);
 const cover = z.object({
@@ -85,20 +96,13 @@ export const contract = {
   'jobs:reschedule': returns<JobView>()(z.object({ id, to: z.string().max(64).optional(), sendAt: sendAt.optional() })),
   'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
   'jobs:list': returns<JobPage>()(
-    z.object({
+    jobFilter.extend({
       cursor: z.string().max(200).nullish(),
       limit: z.number().int().min(1).max(200).default(50),
-      status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
-      search: z.string().max(64).optional(),
-      batchId: id.optional(),
-      /** Only faxes to this contact's number. */
-      contactId: id.optional(),
-      /** Created at or after / before these times (ISO 8601). */
-      from: z.iso.datetime({ offset: true }).optional(),
-      until: z.iso.datetime({ offset: true }).optional(),
-      scheduled: z.boolean().optional(),
     }),
   ),
+  /** The filtered history as CSV (newest first, at most 100,000 rows). */
+  'jobs:exportCsv': returns<{ fileName: string; text: string }>()(jobFilter),
   'jobs:get': returns<JobDetail>()(byId),
   'jobs:cancel': returns<JobView>()(byId),
   'jobs:retryNow': returns<JobView>()(byId),

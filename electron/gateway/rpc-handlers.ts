@@ -2,7 +2,7 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Method
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { GatewayCore } from './core';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { confirmationReport, sendOne, sendToMany } from './services/batch-send';
+import { confirmationReport, historyCsv, sendOne, sendToMany } from './services/batch-send';
 import { AppError, badRequest, conflict } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
@@ -59,6 +59,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
   'jobs:list': (core, input) =>
     core.jobs.list({ ...input, numbers: input.contactId ? [core.contacts.get(input.contactId).faxE164] : undefined }),
+  'jobs:exportCsv': (core, input) => ({ fileName: 'fax-history.csv', text: historyCsv(core, input) }),
   'jobs:get': (core, input) => core.jobs.detail(input.id),
   'jobs:cancel': (core, input) => core.jobs.cancel(input.id),
   'jobs:retryNow': (core, input) => {

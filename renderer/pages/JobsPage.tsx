@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { JOB_STATUSES, type JobStatus } from '../../shared/status';
 import type { JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
 import { ContactName } from '../components/ContactName';
+import { hasHistoryFilter, HistoryFilters, historyQuery, NO_HISTORY_FILTER, type HistoryFilter } from '../components/HistoryFilters';
 import { StatusChip } from '../components/StatusChip';
 import { formatWhen, plural } from '../lib/format';
 import { EMPTY_LIST, appendPage, upsertJob, type JobFilter, type JobListState } from '../lib/job-list';
@@ -21,6 +22,15 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   const now = useNow();
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<JobFilter>({ statuses: [], search: '' });
+  const [history, setHistory] = useState<HistoryFilter>(NO_HISTORY_FILTER);
+  const query = useMemo(
+    () => ({
+      status: filter.statuses.length ? filter.statuses : undefined,
+      search: filter.search.trim() || undefined,
+      ...historyQuery(history),
+    }),
+    [filter, history],
+  );
   const [list, setList] = useState<JobListState>(EMPTY_LIST);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,12 +48,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
       const mine = cursor === null ? ++generation.current : generation.current;
       setLoading(true);
       try {
-        const page = await invoke('jobs:list', {
-          cursor,
-          limit: PAGE_SIZE,
-          status: filter.statuses.length ? filter.statuses : undefined,
-          search: filter.search.trim() || undefined,
-        });
+        const page = await invoke('jobs:list', { ...query, cursor, limit: PAGE_SIZE });
         if (mine !== generation.current) return; // A newer filter replaced this request.
         setList((state) => appendPage(cursor === null ? EMPTY_LIST : state, page));
         setError(null);
@@ -53,7 +58,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
         if (mine === generation.current) setLoading(false);
       }
     },
-    [invoke, filter],
+    [invoke, query],
   );
 
   useEffect(() => {
@@ -61,7 +66,10 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
     void load(null);
   }, [load]);
 
-  useEvent('job:updated', (job) => setList((state) => upsertJob(state, job, filter)));
+  // With a history filter the store decides membership, as it does for a search.
+  useEvent('job:updated', (job) =>
+    setList((state) => upsertJob(state, job, hasHistoryFilter(history) ? { ...filter, search: '*' } : filter)),
+  );
   useRefreshOnReconnect(() => void load(null));
 
   const virtualizer = useVirtualizer({
@@ -125,6 +133,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
               </label>
             ))}
           </fieldset>
+          <HistoryFilters value={history} onChange={setHistory} exportQuery={query} />
         </div>
         {error && (
           <p className="banner banner-error" role="alert">
@@ -137,7 +146,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
         <div className="job-scroll" ref={scrollRef} data-testid="job-list">
           {list.ids.length === 0 && !loading ? (
             <p className="empty">
-              {filter.search || filter.statuses.length ? (
+              {filter.search || filter.statuses.length || hasHistoryFilter(history) ? (
                 'No faxes match.'
               ) : (
                 <>

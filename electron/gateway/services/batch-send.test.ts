@@ -164,3 +164,24 @@ describe('scheduled send', () => {
     expect(jobCount(gw)).toBe(0);
   });
 });
+
+describe('history filters and CSV export', () => {
+  it('filters by batch, contact and date, and exports the filtered list as CSV with contact names', async () => {
+    const gw = await gateway({ startWorkers: false });
+    const ann = (await gw.invoke('contacts:create', { name: 'Ann', fax: '+12025550143' })) as { ok: true; value: { id: string } };
+    const batch = await gw.post('/fax/batch', batchForm([['to', '+12025550143, +12025550199']]));
+    await gw.post('/fax', batchForm([['to', '+12025550143']]));
+    const list = async (input: Record<string, unknown>) =>
+      ((await gw.invoke('jobs:list', input)) as { ok: true; value: { total: number } }).value.total;
+    expect(await list({ batchId: batch.body.batch_id })).toBe(2);
+    expect(await list({ contactId: ann.value.id })).toBe(2);
+    expect(await list({ until: '2001-01-01T00:00:00Z' })).toBe(0);
+    expect(await list({ from: '2001-01-01T00:00:00+02:00', contactId: ann.value.id, batchId: batch.body.batch_id })).toBe(1);
+
+    const csv = (await gw.invoke('jobs:exportCsv', { contactId: ann.value.id })) as { ok: true; value: { text: string } };
+    const lines = csv.value.text.split('\r\n');
+    expect(lines[0]).toBe('created_at,to,contact,status,pages,attempts,file_name,cover,send_at,batch_id,error,job_id');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((line) => line.includes(',+12025550143,Ann,queued,'))).toBe(true);
+  });
+});

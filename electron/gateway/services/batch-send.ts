@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import Papa from 'papaparse';
+import type { JobListQuery } from '../../../shared/contract';
 import type { CoverRequest } from '../../../shared/cover';
 import { MAX_RECIPIENTS, splitRecipients } from '../../../shared/recipients';
 import { isTerminal } from '../../../shared/status';
@@ -8,6 +10,7 @@ import { mergePdfs } from '../documents';
 import { renderCoverPage, stampHeaderLine } from '../documents/cover-page';
 import { firstPageThumbnail, renderConfirmationReport } from '../documents/report';
 import { AppError, badRequest, conflict } from './errors';
+import { spreadsheetSafe } from './contacts-io';
 import type { DocumentInput } from './intake';
 
 type Converted = { pdf: Uint8Array; pages: number; fileName: string | null };
@@ -158,4 +161,52 @@ export async function confirmationReport(core: GatewayCore, id: string): Promise
     sender: [sender.company || sender.name, sender.fax].filter(Boolean).join('  '),
     thumbnail,
   });
+}
+
+/** The Jobs history as the user filtered it, as CSV for a spreadsheet (at most 100,000 rows). */
+export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor' | 'limit'>): string {
+  const numbers = filter.contactId ? [core.contacts.get(filter.contactId).faxE164] : undefined;
+  const rows: JobView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = core.jobs.list({ ...filter, numbers, cursor, limit: 1000 });
+    rows.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && rows.length < 100_000);
+  const names = core.contacts.namesFor(rows.map((job) => job.toE164));
+  return Papa.unparse(
+    {
+      fields: [
+        'created_at',
+        'to',
+        'contact',
+        'status',
+        'pages',
+        'attempts',
+        'file_name',
+        'cover',
+        'send_at',
+        'batch_id',
+        'error',
+        'job_id',
+      ],
+      data: rows.map((job) =>
+        [
+          job.createdAt,
+          job.toE164,
+          names[job.toE164] ?? '',
+          job.status,
+          job.pages ?? '',
+          job.attempts,
+          job.fileName ?? '',
+          job.coverTemplate ?? '',
+          job.sendAt ?? '',
+          job.batchId ?? '',
+          job.error ?? '',
+          job.id,
+        ].map((cell) => spreadsheetSafe(String(cell))),
+      ),
+    },
+    { newline: '\r\n' },
+  );
 }

@@ -68,11 +68,16 @@ export function parseContactsCsv(text: string): ParsedFile {
   return { contacts, errors };
 }
 
+/** A leading = + - @ would run as a formula in a spreadsheet: quote it harmlessly (phone numbers such as +1 202 555 0143 stay). */
+export function spreadsheetSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) && !/^\+\d[\d\s().-]*$/.test(cell) ? `'${cell}` : cell;
+}
+
 export function contactsToCsv(contacts: ContactView[], groupNames: Map<string, string>): string {
   const rows = contacts.map((c) => [
     c.name,
     c.company,
-    c.fax,
+    c.faxE164,
     c.voice,
     c.email,
     c.notes,
@@ -82,9 +87,7 @@ export function contactsToCsv(contacts: ContactView[], groupNames: Map<string, s
       .filter(Boolean)
       .join('; '),
   ]);
-  // A leading = + - @ would run as a formula in a spreadsheet: quote it harmlessly.
-  const safe = rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) && !/^\+\d/.test(cell) ? `'${cell}` : cell)));
-  return Papa.unparse({ fields: [...CSV_COLUMNS], data: safe }, { newline: '\r\n' });
+  return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows.map((row) => row.map(spreadsheetSafe)) }, { newline: '\r\n' });
 }
 
 /** vCard 3.0/4.0 text: unfolds continuation lines, reads FN/N, ORG, TEL (fax by TYPE), EMAIL, NOTE, CATEGORIES. */
