@@ -129,16 +129,25 @@ describe('phone book store', () => {
         insert.run(`c${i}`, name, company, fax, fax, `${name} ${company}`.toLowerCase() + ` ${fax.slice(1)}`);
       }
     })();
+    // One warm-up (statement compile, page cache), then the median of three runs per search, so
+    // a moment of load on a shared machine does not decide the figure.
+    gw.core.contacts.list({ search: 'warm', limit: 20 });
     const timings: number[] = [];
     for (const text of ['baker', 'company 17', '5009999', 'zzz-none', 'contact 99']) {
-      const start = performance.now();
-      const page = gw.core.contacts.list({ search: text, limit: 20 });
-      timings.push(performance.now() - start);
-      if (text === '5009999') expect(page.items.map((c) => c.faxE164)).toEqual(['+12025009999']);
-      if (text === 'baker') expect(page.total).toBe(2500);
+      const runs: number[] = [];
+      for (let run = 0; run < 3; run += 1) {
+        const start = performance.now();
+        const page = gw.core.contacts.list({ search: text, limit: 20 });
+        runs.push(performance.now() - start);
+        if (text === '5009999') expect(page.items.map((c) => c.faxE164)).toEqual(['+12025009999']);
+        if (text === 'baker') expect(page.total).toBe(2500);
+      }
+      timings.push(runs.sort((a, b) => a - b)[1] as number);
     }
     const worst = Math.max(...timings);
-    console.log(`contacts search over 10,000: worst ${worst.toFixed(1)} ms, all ${timings.map((t) => t.toFixed(1)).join(' / ')} ms`);
+    console.log(
+      `contacts search over 10,000 (median of 3): worst ${worst.toFixed(1)} ms, all ${timings.map((t) => t.toFixed(1)).join(' / ')} ms`,
+    );
     expect(worst).toBeLessThan(50);
   });
 });
