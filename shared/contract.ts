@@ -125,6 +125,14 @@ export const contract = {
   'inbound:archive': returns<InboundView>()(z.object({ id, archived: z.boolean() })),
   'inbound:documentLink': returns<{ url: string; expiresAt: string }>()(byId),
   /** A new outbound fax from the received document: forward it, or reply to the sender with a cover page. */
+  'inbound:annotate': returns<InboundView>()(
+    z.object({
+      id,
+      title: z.string().max(200).optional(),
+      note: z.string().max(2000).optional(),
+      assignee: z.string().max(100).optional(),
+    }),
+  ),
   'inbound:forward': returns<JobView>()(z.object({ id, to: z.string().max(64), cover: cover.optional() })),
   'inbound:simulate': returns<InboundView>()(z.object({ from: z.string().max(64).optional() })),
 

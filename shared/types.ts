@@ -66,6 +66,10 @@ export interface InboundView {
   read: boolean;
   archived: boolean;
   receivedAt: IsoTime;
+  /** Office bookkeeping set in the inbox: a name for the fax, a note, and who handles it. */
+  title: string | null;
+  note: string | null;
+  assignee: string | null;
 }
 
 export interface InboundPage {

@@ -90,6 +90,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     const { url, expiresAt } = core.inbound.documentLink(input.id);
     return { url, expiresAt };
   },
+  'inbound:annotate': (core, input) => core.inbound.annotate(input.id, input),
   'inbound:forward': async (core, input, caller) => {
     const fax = core.inbound.get(input.id);
     const bytes = await core.inbound.document(input.id);

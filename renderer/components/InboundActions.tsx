@@ -7,15 +7,16 @@ import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 import { RecipientSuggestions } from './RecipientPicker';
 
-type Mode = 'forward' | 'reply';
+type Mode = 'forward' | 'reply' | 'details';
 
 /** Forward a received fax, reply to its sender with a cover page, or print it. */
-export function InboundActions({ fax }: { fax: InboundView }) {
+export function InboundActions({ fax, onChanged }: { fax: InboundView; onChanged: (fax: InboundView) => void }) {
   const invoke = useInvoke();
   const { settings, toast } = useShell();
   const [mode, setMode] = useState<Mode | null>(null);
   const [to, setTo] = useState('');
   const [note, setNote] = useState('');
+  const [details, setDetails] = useState({ title: fax.title ?? '', note: fax.note ?? '', assignee: fax.assignee ?? '' });
   const [error, setError] = useState<string | null>(null);
   const number = normalizeFaxNumber(to, settings?.settings.defaultRegion ?? 'US');
 
@@ -51,11 +52,61 @@ export function InboundActions({ fax }: { fax: InboundView }) {
           Reply with cover page…
         </button>
       )}
+      <button type="button" onClick={() => open('details')} aria-expanded={mode === 'details'}>
+        Rename, note, assign…
+      </button>
       {/* The OS print dialog in the desktop app; the browser's in headless mode. */}
       <button type="button" onClick={() => window.print()}>
         Print
       </button>
-      {mode && (
+      {mode === 'details' && (
+        <form
+          className="inline-form card inbound-forward"
+          onSubmit={(e) => {
+            e.preventDefault();
+            invoke('inbound:annotate', { id: fax.id, ...details }).then(
+              (updated) => {
+                onChanged(updated);
+                setMode(null);
+                toast('Saved.');
+              },
+              (failure: unknown) => setError(errorMessage(failure)),
+            );
+          }}
+        >
+          <label htmlFor="inbound-title">Name</label>
+          <input
+            id="inbound-title"
+            maxLength={200}
+            value={details.title}
+            onChange={(e) => setDetails({ ...details, title: e.target.value })}
+          />
+          <label htmlFor="inbound-note">Note</label>
+          <textarea
+            id="inbound-note"
+            rows={2}
+            maxLength={2000}
+            value={details.note}
+            onChange={(e) => setDetails({ ...details, note: e.target.value })}
+          />
+          <label htmlFor="inbound-assignee">Assigned to</label>
+          <input
+            id="inbound-assignee"
+            maxLength={100}
+            value={details.assignee}
+            onChange={(e) => setDetails({ ...details, assignee: e.target.value })}
+          />
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="primary">
+            Save
+          </button>
+        </form>
+      )}
+      {(mode === 'forward' || mode === 'reply') && (
         <form className="inline-form card inbound-forward" onSubmit={(e) => void send(e)}>
           <label htmlFor="forward-to">{mode === 'reply' ? 'Reply to' : 'Forward to (number or contact)'}</label>
           <input id="forward-to" type="tel" value={to} onChange={(e) => setTo(e.target.value)} />

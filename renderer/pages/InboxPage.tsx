@@ -226,13 +226,31 @@ function InboundViewer(props: { id: string; fax: InboundView | null; testMode: b
         <button type="button" onClick={() => void update(() => invoke('inbound:archive', { id: fax.id, archived: !fax.archived }))}>
           {fax.archived ? 'Move back to inbox' : 'Archive'}
         </button>
-        <InboundActions fax={fax} />
+        <InboundActions fax={fax} onChanged={setFax} />
       </div>
       <dl className="facts">
         <dt>From</dt>
         <dd className="mono">{fax.from || '—'}</dd>
         <dt>To</dt>
         <dd className="mono">{fax.to || '—'}</dd>
+        {fax.title && (
+          <>
+            <dt>Name</dt>
+            <dd>{fax.title}</dd>
+          </>
+        )}
+        {fax.assignee && (
+          <>
+            <dt>Assigned to</dt>
+            <dd>{fax.assignee}</dd>
+          </>
+        )}
+        {fax.note && (
+          <>
+            <dt>Note</dt>
+            <dd>{fax.note}</dd>
+          </>
+        )}
         <dt>Received</dt>
         <dd>{formatFull(fax.receivedAt)}</dd>
         <dt>Pages</dt>

@@ -10,6 +10,23 @@ afterEach(async () => {
   gw = null;
 });
 
+describe('inbound:annotate', () => {
+  it('renames, notes and assigns a received fax; empty text clears, omitted fields stay', async () => {
+    gw = await startTestGateway({ startWorkers: false });
+    const received = (await gw.invoke('inbound:simulate', {})) as { ok: true; value: InboundView };
+    const named = await gw.invoke('inbound:annotate', {
+      id: received.value.id,
+      title: 'Referral: Smith',
+      note: 'Call back',
+      assignee: 'Maria',
+    });
+    expect(named).toMatchObject({ ok: true, value: { title: 'Referral: Smith', note: 'Call back', assignee: 'Maria' } });
+    const cleared = await gw.invoke('inbound:annotate', { id: received.value.id, note: '  ' });
+    expect(cleared).toMatchObject({ ok: true, value: { title: 'Referral: Smith', note: null, assignee: 'Maria' } });
+    expect(await gw.invoke('inbound:get', { id: received.value.id })).toMatchObject({ ok: true, value: { title: 'Referral: Smith' } });
+  });
+});
+
 describe('inbound:forward', () => {
   it('forwards a received fax as a new outbound job, or replies with a cover page', async () => {
     gw = await startTestGateway({ startWorkers: false });
