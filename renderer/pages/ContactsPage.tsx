@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { COVER_POLICIES, type ContactInput, type ContactView, type CoverPolicy } from '../../shared/contacts';
 import { errorMessage } from '../api/client';
 import { useCall, useInvoke } from '../api/hooks';
+import { readFiles } from '../lib/files';
 import { plural } from '../lib/format';
 import { useShell } from '../lib/shell-context';
 
@@ -49,11 +50,11 @@ export function ContactsPage() {
   }
 
   async function importFile(files: FileList | null) {
-    const file = files?.[0];
+    const [file] = files ? await readFiles([...files].slice(0, 1)) : [];
     if (importInput.current) importInput.current.value = '';
     if (!file) return;
     await run(async () => {
-      const result = await invoke('contacts:import', { text: await file.text() });
+      const result = await invoke('contacts:import', { text: new TextDecoder().decode(file.bytes) });
       toast(
         `Imported ${plural(result.imported, 'contact')}${result.groupsCreated ? ` and ${plural(result.groupsCreated, 'new group')}` : ''}.`,
       );
