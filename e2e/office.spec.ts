@@ -96,3 +96,21 @@ test('schedule a fax a minute ahead, change it, then cancel it before it starts'
   await expect(page.getByTestId('job-detail').locator('[data-status="canceled"]')).toBeVisible();
   await expect(panel).toHaveCount(0);
 });
+
+test('forward a received fax to a contact picked by name', async ({ app: page, gateway }) => {
+  const headers = { 'x-api-key': gateway.adminKey };
+  const made = await page.request.post('/rpc/contacts:create', { headers, data: { name: 'Ann Example', fax: '+12025550143' } });
+  expect(made.ok()).toBe(true);
+  const received = await page.request.post('/rpc/inbound:simulate', { headers, data: { from: '+12025550177' } });
+  const fax = (await received.json()) as { value: { id: string } };
+  await page.goto(`/#/inbox/${fax.value.id}`);
+  const viewer = page.getByTestId('inbound-viewer');
+  await viewer.getByRole('button', { name: 'Forward…' }).click();
+  await viewer.getByLabel('Forward to (number or contact)').fill('ann');
+  await viewer.getByRole('button', { name: /Ann Example/ }).click();
+  await expect(viewer.getByLabel('Forward to (number or contact)')).toHaveValue('+12025550143');
+  await shoot(page, 'inbox-forward');
+  await viewer.getByRole('button', { name: 'Forward fax' }).click();
+  await expect(page).toHaveURL(/#\/jobs\/[^/]+$/);
+  await expect(page.getByTestId('job-detail').getByRole('heading', { name: /Fax to/ })).toContainText('Ann Example');
+});
