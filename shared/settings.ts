@@ -151,8 +151,10 @@ export const SettingsSchema = z.object({
       email: z.string().max(200).default(''),
       /** Stamp date, time, sender, number and page x/y at the top of every page. */
       headerLine: z.boolean().default(true),
+      /** A folder where every finished fax's confirmation report is saved; '' = off. */
+      reportFolder: z.string().max(1000).default(''),
     })
-    .default({ company: '', name: '', fax: '', voice: '', email: '', headerLine: true }),
+    .default({ company: '', name: '', fax: '', voice: '', email: '', headerLine: true, reportFolder: '' }),
   ui: z
     .object({
       theme: z.enum(['system', 'light', 'dark']).default('system'),

@@ -13,6 +13,7 @@ import { registerInboundRoutes } from './http/inbound-routes';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { invoke } from './rpc-handlers';
+import { saveReportsToFolder } from './services/batch-send';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
 import { UI_CALLER } from './services/keys';
@@ -112,6 +113,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
+  const stopSavingReports = saveReportsToFolder(core);
   if (options.startWorkers !== false) {
     core.outbox.start();
     core.retention.start();
@@ -130,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (closed) return;
       closed = true;
       stopSyncingTunnel();
+      stopSavingReports();
       core.tunnel.stop();
       core.retention.stop();
       await core.outbox.stop();

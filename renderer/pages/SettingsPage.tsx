@@ -59,6 +59,12 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
         label: 'Stamp the header line on every page (date, time, sender, number, page x/y; required in the US)',
         kind: 'checkbox',
       },
+      {
+        path: 'sender.reportFolder',
+        label: 'Save a confirmation report of every finished fax in this folder',
+        kind: 'text',
+        hint: 'A folder on the computer running the gateway; leave empty to keep reports only in Jobs.',
+      },
     ],
   },
   {

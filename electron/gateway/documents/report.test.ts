@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -51,5 +51,30 @@ describe('GET /fax/{id}/report.pdf', () => {
     expect(text).toMatch(/Attempts:\s+1 of 5/);
     expect(text).toContain('First page');
     expect(text).toContain('test mode');
+  }, 30_000);
+});
+
+describe('reports saved to a folder', () => {
+  it('writes one report per finished fax into the folder from Settings', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fbd-reports-'));
+    try {
+      gw = await startTestGateway({ settings: { simulator: { stepDelayMs: 30 }, sender: { reportFolder: join(folder, 'reports') } } });
+      const sent = await gw.post('/fax', faxForm('+12025550143', { name: 'a.txt', bytes: 'Hello' }));
+      await gw.waitForJob(sent.body.id, ['delivered']);
+      const deadline = Date.now() + 10_000;
+      let files: string[] = [];
+      while (files.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        // The folder itself is made with the first report.
+        files = readdirSync(folder, { recursive: true })
+          .map(String)
+          .filter((name) => name.endsWith('.pdf'))
+          .map((name) => name.replace(/^reports[\\/]/, ''));
+      }
+      expect(files).toEqual([expect.stringMatching(new RegExp(`^fax-report-\\d{4}-\\d{2}-\\d{2}-${sent.body.id}\\.pdf$`))]);
+      expect(pdfText(readFileSync(join(folder, 'reports', files[0] as string)))).toContain('DELIVERED');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 30_000);
 });

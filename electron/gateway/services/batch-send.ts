@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { JobListQuery } from '../../../shared/contract';
 import type { CoverRequest } from '../../../shared/cover';
@@ -209,4 +210,29 @@ export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor
     },
     { newline: '\r\n' },
   );
+}
+
+/**
+ * Saves each finished fax's confirmation report into the folder set in Settings → Sender, as
+ * fax-report-<date queued>-<job id>.pdf. A report that cannot be written is logged, not retried.
+ */
+export function saveReportsToFolder(core: GatewayCore): () => void {
+  return core.events.on('job:updated', (job) => {
+    const folder = core.settings.current.sender.reportFolder;
+    if (!folder || !isTerminal(job.status)) return;
+    const file = join(folder, `fax-report-${job.createdAt.slice(0, 10)}-${job.id}.pdf`);
+    void (async () => {
+      // Already saved: a later event for a finished job (retention, a new link) is not a new report.
+      const saved = await stat(file).then(
+        () => true,
+        () => false,
+      );
+      if (saved) return;
+      await mkdir(folder, { recursive: true });
+      // Written whole, then renamed: whoever watches the folder never sees half a PDF.
+      const partial = `${file}.${job.updatedAt.replace(/\D/g, '')}.part`;
+      await writeFile(partial, await confirmationReport(core, job.id));
+      await rename(partial, file);
+    })().catch((error: Error) => core.log(`confirmation report for job ${job.id} not saved: ${error.message}`));
+  });
 }
