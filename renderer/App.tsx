@@ -17,6 +17,7 @@ import { LoginPage } from './pages/LoginPage';
 import { SendPage } from './pages/SendPage';
 import { JobsPage } from './pages/JobsPage';
 import { InboxPage } from './pages/InboxPage';
+import { ContactsPage } from './pages/ContactsPage';
 import { SetupWizard } from './pages/SetupWizard';
 import { SettingsPage } from './pages/SettingsPage';
 import { KeysPage } from './pages/KeysPage';
@@ -73,6 +74,7 @@ const NAV: { page: PageName; label: string }[] = [
   { page: 'send', label: 'Send' },
   { page: 'jobs', label: 'Jobs' },
   { page: 'inbox', label: 'Inbox' },
+  { page: 'contacts', label: 'Contacts' },
   { page: 'keys', label: 'API keys' },
   { page: 'diagnostics', label: 'Diagnostics' },
   { page: 'logs', label: 'Logs' },
@@ -343,6 +345,8 @@ function Page({ page, id }: { page: PageName; id: string | null }): ReactNode {
       return <JobsPage selectedId={id} />;
     case 'inbox':
       return <InboxPage selectedId={id} />;
+    case 'contacts':
+      return <ContactsPage />;
     case 'setup':
       return <SetupWizard />;
     case 'settings':

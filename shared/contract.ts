@@ -1,8 +1,20 @@
 import { z } from 'zod';
+import {
+  ContactInputSchema,
+  GroupInputSchema,
+  type ContactPage,
+  type ContactView,
+  type GroupView,
+  type ImportResult,
+  type RecentNumber,
+} from './contacts';
+import { COVER_CHECKS, COVER_TEMPLATES } from './cover';
+import { MAX_RECIPIENTS } from './recipients';
 import { JOB_STATUSES } from './status';
 import { BACKENDS, FAX_RESOLUTIONS, SECRET_NAMES } from './settings';
 import type {
   ApiKeyView,
+  BatchView,
   AuditEntry,
   BackendDescription,
   CallbackUrl,
@@ -39,6 +51,25 @@ function returns<O>() {
 }
 
 const empty = z.object({});
+const jobFilter = z.object({
+  status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
+  search: z.string().max(64).optional(),
+  batchId: id.optional(),
+  /** Only faxes to this contact's number. */
+  contactId: id.optional(),
+  /** Created at or after / before these times (ISO 8601). */
+  from: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  scheduled: z.boolean().optional(),
+});
+/** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
+const sendAt = z.string().max(40);
+const cover = z.object({
+  template: z.enum(COVER_TEMPLATES),
+  subject: z.string().max(200).optional(),
+  note: z.string().max(4000).optional(),
+  checks: z.array(z.enum(COVER_CHECKS)).max(COVER_CHECKS.length).optional(),
+});
 const byId = z.object({ id });
 
 export const contract = {
@@ -46,23 +77,43 @@ export const contract = {
     z.object({
       to: z.string().max(64),
       documents: z.array(documentInput).min(1).max(20),
+      sendAt: sendAt.optional(),
+      cover: cover.optional(),
       /** Fine (default) or standard; used by backends that render the pages themselves (SIP). */
       resolution: z.enum(FAX_RESOLUTIONS).optional(),
     }),
   ),
-  'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
-  'jobs:list': returns<JobPage>()(
+  /** Several recipients (numbers, groups, contacts): one job each, grouped as one batch. */
+  'jobs:sendBatch': returns<BatchView>()(
     z.object({
-      cursor: z.string().max(200).nullish(),
-      limit: z.number().int().min(1).max(200).default(50),
-      status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
-      search: z.string().max(64).optional(),
+      to: z.array(z.string().max(64)).max(MAX_RECIPIENTS).default([]),
+      groupIds: z.array(id).max(50).default([]),
+      contactIds: z.array(id).max(MAX_RECIPIENTS).default([]),
+      documents: z.array(documentInput).min(1).max(20),
+      sendAt: sendAt.optional(),
+      cover: cover.optional(),
     }),
   ),
+  'jobs:batch': returns<BatchView>()(byId),
+  /** Resends every failed recipient of a batch (each a new job in the same batch). */
+  'jobs:resendFailed': returns<BatchView>()(z.object({ batchId: id })),
+  /** A scheduled fax that has not started: change its number and/or time. */
+  'jobs:reschedule': returns<JobView>()(z.object({ id, to: z.string().max(64).optional(), sendAt: sendAt.optional() })),
+  'jobs:preflight': returns<PreflightView>()(z.object({ documents: z.array(documentInput).min(1).max(20) })),
+  'jobs:list': returns<JobPage>()(
+    jobFilter.extend({
+      cursor: z.string().max(200).nullish(),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+  ),
+  /** The filtered history as CSV (newest first, at most 100,000 rows). */
+  'jobs:exportCsv': returns<{ fileName: string; text: string }>()(jobFilter),
   'jobs:get': returns<JobDetail>()(byId),
   'jobs:cancel': returns<JobView>()(byId),
   'jobs:retryNow': returns<JobView>()(byId),
   'jobs:resend': returns<JobView>()(z.object({ id, to: z.string().max(64).optional() })),
+  /** The one-page confirmation report of a finished fax, as a PDF. */
+  'jobs:report': returns<{ fileName: string; contentBase64: string }>()(byId),
   'jobs:mintMediaLink': returns<{ url: string; expiresAt: string }>()(byId),
   'numbers:check': returns<NumberCheck>()(z.object({ to: z.string().max(64) })),
 
@@ -78,7 +129,42 @@ export const contract = {
   'inbound:markRead': returns<InboundView>()(z.object({ id, read: z.boolean() })),
   'inbound:archive': returns<InboundView>()(z.object({ id, archived: z.boolean() })),
   'inbound:documentLink': returns<{ url: string; expiresAt: string }>()(byId),
+  /** A new outbound fax from the received document: forward it, or reply to the sender with a cover page. */
+  'inbound:annotate': returns<InboundView>()(
+    z.object({
+      id,
+      title: z.string().max(200).optional(),
+      note: z.string().max(2000).optional(),
+      assignee: z.string().max(100).optional(),
+    }),
+  ),
+  'inbound:forward': returns<JobView>()(z.object({ id, to: z.string().max(64), cover: cover.optional() })),
   'inbound:simulate': returns<InboundView>()(z.object({ from: z.string().max(64).optional() })),
+
+  'contacts:list': returns<ContactPage>()(
+    z.object({
+      search: z.string().max(100).optional(),
+      groupId: id.optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+      offset: z.number().int().min(0).max(1_000_000).default(0),
+    }),
+  ),
+  'contacts:get': returns<ContactView>()(byId),
+  'contacts:create': returns<ContactView>()(ContactInputSchema),
+  'contacts:update': returns<ContactView>()(z.object({ id, contact: ContactInputSchema })),
+  'contacts:delete': returns<{ deleted: true }>()(byId),
+  /** Contact names for the numbers a list shows (Jobs, Inbox); unknown numbers are left out. */
+  'contacts:names': returns<Record<string, string>>()(z.object({ numbers: z.array(z.string().max(64)).max(500) })),
+  'contacts:recent': returns<RecentNumber[]>()(
+    z.object({ order: z.enum(['recent', 'frequent']).default('recent'), limit: z.number().int().min(1).max(50).default(8) }),
+  ),
+  /** CSV or vCard text; all or nothing, with every bad row named. */
+  'contacts:import': returns<ImportResult>()(z.object({ text: z.string().max(5 * 1024 * 1024) })),
+  'contacts:export': returns<{ fileName: string; mimeType: string; text: string }>()(z.object({ format: z.enum(['csv', 'vcard']) })),
+  'groups:list': returns<GroupView[]>()(empty),
+  'groups:create': returns<GroupView>()(GroupInputSchema),
+  'groups:update': returns<GroupView>()(z.object({ id, group: GroupInputSchema })),
+  'groups:delete': returns<{ deleted: true }>()(byId),
 
   'keys:list': returns<ApiKeyView[]>()(empty),
   'keys:create': returns<CreatedApiKey>()(

@@ -167,6 +167,20 @@ export const SettingsSchema = z.object({
         .default(''),
     })
     .default({ autosendTagged: false, hotFolder: '' }),
+  /** Who is sending: cover pages and the legal header line (47 CFR 68.318(d)) use it. */
+  sender: z
+    .object({
+      company: z.string().max(100).default(''),
+      name: z.string().max(100).default(''),
+      fax: z.string().max(40).default(''),
+      voice: z.string().max(40).default(''),
+      email: z.string().max(200).default(''),
+      /** Stamp date, time, sender, number and page x/y at the top of every page. */
+      headerLine: z.boolean().default(true),
+      /** A folder where every finished fax's confirmation report is saved; '' = off. */
+      reportFolder: z.string().max(1000).default(''),
+    })
+    .default({ company: '', name: '', fax: '', voice: '', email: '', headerLine: true, reportFolder: '' }),
   ui: z
     .object({
       theme: z.enum(['system', 'light', 'dark']).default('system'),

@@ -22,6 +22,12 @@ export interface JobView {
   providerStatus: string | null;
   fileName: string | null;
   resentFrom: string | null;
+  /** The batch when the fax was one of several recipients of one send. */
+  batchId: string | null;
+  /** Scheduled send time; the fax is not sent before it. */
+  sendAt: IsoTime | null;
+  /** The cover page template sent in front of the document, if any. */
+  coverTemplate: string | null;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -60,6 +66,10 @@ export interface InboundView {
   read: boolean;
   archived: boolean;
   receivedAt: IsoTime;
+  /** Office bookkeeping set in the inbox: a name for the fax, a note, and who handles it. */
+  title: string | null;
+  note: string | null;
+  assignee: string | null;
 }
 
 export interface InboundPage {
@@ -222,4 +232,13 @@ export interface BackendDescription {
   secrets: { name: SecretName; label: string; hint?: string }[];
   /** Why (or whether) a public address is needed, in plain words. */
   publicUrlNeed: string;
+}
+
+/** The jobs of one send to several recipients; a resent job replaces the one it was resent from. */
+export interface BatchView {
+  id: string;
+  createdAt: IsoTime;
+  /** One job per recipient: the latest attempt at that recipient. */
+  jobs: JobView[];
+  counts: { total: number; delivered: number; failed: number; canceled: number; pending: number };
 }

@@ -13,6 +13,7 @@ import { MediaTokens } from './security/media-tokens';
 import { RateLimiter } from './security/rate-limit';
 import { AuditLog } from './services/audit';
 import { DiskHealth } from './services/disk-health';
+import { ContactsService } from './services/contacts';
 import { EventBus } from './services/event-bus';
 import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
@@ -63,6 +64,7 @@ export interface GatewayCore {
   db: Db;
   dataDir: string;
   now: () => number;
+  newId: () => string;
   events: EventBus;
   audit: AuditLog;
   /** Full or failing disk under the data folder: every door reports storage errors here and reads it. */
@@ -77,6 +79,7 @@ export interface GatewayCore {
   desktopRoutes: DesktopRouteContext;
   hotFolder: HotFolder;
   inbound: InboundService;
+  contacts: ContactsService;
   providers: ProviderRegistry;
   outbox: Outbox;
   retention: RetentionSweeper;
@@ -212,6 +215,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   const intake = new IntakeService({
     dataDir: options.dataDir,
     newId,
+    now,
     settings,
     jobs,
     activeBackend: () => {
@@ -238,11 +242,13 @@ export function createCore(options: CoreOptions): GatewayCore {
     ...(options.desktop ?? sourceTreeDesktop()),
     printDir: options.printDir ?? null,
   };
+  const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
     dataDir: options.dataDir,
     now,
+    newId,
     events,
     audit,
     disk,
@@ -256,6 +262,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     desktopRoutes,
     hotFolder,
     inbound,
+    contacts,
     providers,
     outbox,
     retention,

@@ -4,7 +4,8 @@ import { describeIssues } from '../../shared/validation';
 import type { GatewayCore } from './core';
 import { PROVIDER_MODULES } from './providers/catalog';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { AppError, badRequest } from './services/errors';
+import { confirmationReport, historyCsv, sendOne, sendToMany } from './services/batch-send';
+import { AppError, badRequest, conflict } from './services/errors';
 import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
 import { installRoute, removeRoute } from './print/desktop-routes';
@@ -30,14 +31,40 @@ function decodeDocuments(core: GatewayCore, documents: { name: string; contentBa
 /** One handler per contract method; IPC, /rpc and tests all go through `invoke`. */
 const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:send': (core, input, caller) =>
-    core.intake.acceptDocuments({
+    sendOne(core, {
       to: input.to,
       documents: decodeDocuments(core, input.documents),
       apiKeyId: caller.kind === 'key' ? caller.keyId : null,
       resolution: input.resolution,
+      sendAt: core.intake.scheduleTime(input.sendAt),
+      cover: input.cover ?? null,
     }),
+  'jobs:sendBatch': (core, input, caller) =>
+    sendToMany(core, {
+      to: input.to,
+      groups: input.groupIds,
+      contactIds: input.contactIds,
+      documents: decodeDocuments(core, input.documents),
+      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      sendAt: core.intake.scheduleTime(input.sendAt),
+      cover: input.cover ?? null,
+    }),
+  'jobs:batch': (core, input) => core.jobs.batch(input.id),
+  'jobs:resendFailed': async (core, input) => {
+    const failed = core.jobs.batch(input.batchId).jobs.filter((job) => job.status === 'failed');
+    if (failed.length === 0) throw conflict('No recipient of this batch has failed.');
+    for (const job of failed) await core.intake.resend(job.id);
+    return core.jobs.batch(input.batchId);
+  },
+  'jobs:reschedule': (core, input) => {
+    const sendAt = input.sendAt === undefined ? undefined : core.intake.scheduleTime(input.sendAt);
+    if (sendAt === null) throw badRequest('Pick a time in the future, or send the fax now');
+    return core.jobs.reschedule(input.id, { to: input.to === undefined ? undefined : core.intake.normalize(input.to), sendAt });
+  },
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
-  'jobs:list': (core, input) => core.jobs.list(input),
+  'jobs:list': (core, input) =>
+    core.jobs.list({ ...input, numbers: input.contactId ? [core.contacts.get(input.contactId).faxE164] : undefined }),
+  'jobs:exportCsv': (core, input) => ({ fileName: 'fax-history.csv', text: historyCsv(core, input) }),
   'jobs:get': (core, input) => core.jobs.detail(input.id),
   'jobs:cancel': (core, input) => core.jobs.cancel(input.id),
   'jobs:retryNow': (core, input) => {
@@ -46,6 +73,10 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     return job;
   },
   'jobs:resend': (core, input) => core.intake.resend(input.id, input.to),
+  'jobs:report': async (core, input) => ({
+    fileName: `fax-report-${input.id}.pdf`,
+    contentBase64: Buffer.from(await confirmationReport(core, input.id)).toString('base64'),
+  }),
   'jobs:mintMediaLink': (core, input) => {
     const { url, expiresAt } = core.jobs.mintMediaLink(input.id);
     return { url, expiresAt };
@@ -63,6 +94,18 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'inbound:documentLink': (core, input) => {
     const { url, expiresAt } = core.inbound.documentLink(input.id);
     return { url, expiresAt };
+  },
+  'inbound:annotate': (core, input) => core.inbound.annotate(input.id, input),
+  'inbound:forward': async (core, input, caller) => {
+    const fax = core.inbound.get(input.id);
+    const bytes = await core.inbound.document(input.id);
+    return sendOne(core, {
+      to: input.to,
+      documents: [{ name: `fax-from-${fax.from.replace(/[^\d+]/g, '') || 'unknown'}-${fax.receivedAt.slice(0, 10)}.pdf`, bytes }],
+      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+      sendAt: null,
+      cover: input.cover ?? null,
+    });
   },
   'inbound:simulate': async (core, input) => {
     if (core.settings.current.backend !== 'simulator') throw badRequest('Simulated inbound faxes are only available in test mode');
@@ -82,6 +125,28 @@ const handlers: { [M in MethodName]: Handler<M> } = {
       pdf,
     });
     return fax;
+  },
+  'contacts:list': (core, input) => core.contacts.list(input),
+  'contacts:get': (core, input) => core.contacts.get(input.id),
+  'contacts:create': (core, input) => core.contacts.create(input),
+  'contacts:update': (core, input) => core.contacts.update(input.id, input.contact),
+  'contacts:delete': (core, input) => {
+    core.contacts.remove(input.id);
+    return { deleted: true };
+  },
+  'contacts:names': (core, input) => core.contacts.namesFor(input.numbers),
+  'contacts:recent': (core, input) => core.contacts.recentNumbers(input.order, input.limit),
+  'contacts:import': (core, input) => core.contacts.import(input.text),
+  'contacts:export': (core, input) =>
+    input.format === 'csv'
+      ? { fileName: 'contacts.csv', mimeType: 'text/csv', text: core.contacts.exportCsv() }
+      : { fileName: 'contacts.vcf', mimeType: 'text/vcard', text: core.contacts.exportVcards() },
+  'groups:list': (core) => core.contacts.listGroups(),
+  'groups:create': (core, input) => core.contacts.createGroup(input),
+  'groups:update': (core, input) => core.contacts.updateGroup(input.id, input.group),
+  'groups:delete': (core, input) => {
+    core.contacts.removeGroup(input.id);
+    return { deleted: true };
   },
   'keys:list': (core) => core.keys.list(),
   'keys:create': (core, input) => core.keys.create(input),

@@ -7,6 +7,7 @@ import { processOptions, type SecretStore, type SettingsStore } from './config';
 import { createCore, type CoreOptions, type GatewayCore } from './core';
 import { PROVIDER_MODULES, type RouteRegistrar } from './providers/catalog';
 import { registerAdminRoutes } from './http/admin-routes';
+import { registerContactsRoutes } from './http/contacts-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
@@ -19,6 +20,7 @@ import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { createLogger, logFunction } from './logging';
 import { registerMcpRoutes } from './mcp/routes';
 import { invoke } from './rpc-handlers';
+import { saveReportsToFolder } from './services/batch-send';
 import { AppError } from './services/errors';
 import type { EventBus } from './services/event-bus';
 import { UI_CALLER } from './services/keys';
@@ -164,6 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);
   registerPrintRoutes(app, core);
+  registerContactsRoutes(app, core);
   registerAdminRoutes(app, core);
   registerUiRoutes(app, core, sessions);
   registerMcpRoutes(app, core, { allowPrivateFileUrls: proc.mcpAllowPrivateFileUrls });
@@ -192,6 +195,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   syncTunnel();
   const stopSyncingTunnel = core.settings.onChange(syncTunnel);
 
+  const stopSavingReports = saveReportsToFolder(core);
   try {
     core.printSpool?.start(url);
   } catch (error) {
@@ -227,6 +231,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (closed) return;
       closed = true;
       stopSyncingTunnel();
+      stopSavingReports();
       core.tunnel.stop();
       core.retention.stop();
       core.disk.stop();

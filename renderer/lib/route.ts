@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export const PAGES = ['send', 'jobs', 'inbox', 'setup', 'settings', 'keys', 'diagnostics', 'logs'] as const;
+export const PAGES = ['send', 'jobs', 'inbox', 'contacts', 'setup', 'settings', 'keys', 'diagnostics', 'logs'] as const;
 export type PageName = (typeof PAGES)[number];
 
 export interface Route {

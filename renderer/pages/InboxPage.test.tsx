@@ -19,6 +19,9 @@ const fax: InboundView = {
   read: false,
   archived: false,
   receivedAt: '2025-01-01T10:00:00Z',
+  title: null,
+  note: null,
+  assignee: null,
 };
 
 describe('Inbox', () => {

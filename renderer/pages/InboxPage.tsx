@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import { maskNumber } from '../../shared/phone';
 import type { InboundPage, InboundView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
+import { InboundActions } from '../components/InboundActions';
 import { TestTag } from '../components/StatusChip';
 import { useBackends } from '../lib/backend-fields';
 import { formatBytes } from '../lib/files';
 import { formatFull, formatWhen, plural } from '../lib/format';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
+import { useContactNames } from '../lib/use-contact-names';
 
 const PAGE_SIZE = 50;
 
@@ -20,6 +22,7 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
   const [showArchived, setShowArchived] = useState(false);
   const [page, setPage] = useState<InboundPage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const names = useContactNames(page?.items.map((fax) => fax.from) ?? []);
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
 
   const load = useCallback(
@@ -124,7 +127,8 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
                 <span className={`unread-dot ${fax.read ? 'hidden' : ''}`} aria-hidden="true" />
                 <span className="inbox-row-main">
                   <span className="inbox-from">
-                    {fax.read ? '' : <span className="visually-hidden">Unread: </span>}From {fax.from || 'unknown'}
+                    {fax.read ? '' : <span className="visually-hidden">Unread: </span>}From {fax.from || 'unknown'}{' '}
+                    <ContactName number={fax.from} names={names} />
                   </span>
                   <span className="muted small">
                     {fax.pages !== null ? plural(fax.pages, 'page') : 'pages unknown'}
@@ -161,6 +165,13 @@ export function InboxPage({ selectedId }: { selectedId: string | null }) {
 }
 
 /** Only fetch document bytes from this machine; anything else (a tunnel URL) is opened as a link. */
+/** fax-from-<contact or number>-<date>.pdf: what office staff look for in Downloads later. */
+export function inboundFileName(fax: InboundView, names: Record<string, string>): string {
+  const who = (names[fax.from] ?? fax.from.replace(/[^\d+]/g, '')) || 'unknown';
+  const safe = who.replace(/[^\p{L}\p{N}+]+/gu, '-').replace(/^-+|-+$/g, '');
+  return `fax-from-${safe || 'unknown'}-${fax.receivedAt.slice(0, 10)}.pdf`;
+}
+
 function isLocal(url: URL): boolean {
   return url.origin === window.location.origin || url.hostname === '127.0.0.1' || url.hostname === 'localhost';
 }
@@ -179,6 +190,7 @@ function InboundViewer(props: {
   const [pages, setPages] = useState<string[]>([]);
   const [viewError, setViewError] = useState<string | null>(null);
   const { id, onChanged } = props;
+  const names = useContactNames([fax?.from]);
 
   useEffect(() => {
     let live = true;
@@ -232,13 +244,13 @@ function InboundViewer(props: {
           ← Inbox
         </button>
         <h2>
-          Fax from <span className="mono">{fax.from || 'unknown'}</span>
+          Fax from <span className="mono">{fax.from || 'unknown'}</span> <ContactName number={fax.from} names={names} />
         </h2>
         {props.testMode && fax.backend === 'simulator' && <TestTag />}
       </div>
       <div className="actions">
         {link && (
-          <a className="button primary" href={link} download={`fax-${maskNumber(fax.from).replace(/\*/g, '')}-${fax.id}.pdf`}>
+          <a className="button primary" href={link} download={inboundFileName(fax, names)}>
             Download PDF
           </a>
         )}
@@ -248,12 +260,31 @@ function InboundViewer(props: {
         <button type="button" onClick={() => void update(() => invoke('inbound:archive', { id: fax.id, archived: !fax.archived }))}>
           {fax.archived ? 'Move back to inbox' : 'Archive'}
         </button>
+        <InboundActions fax={fax} onChanged={setFax} />
       </div>
       <dl className="facts">
         <dt>From</dt>
         <dd className="mono">{fax.from || '—'}</dd>
         <dt>To</dt>
         <dd className="mono">{fax.to || '—'}</dd>
+        {fax.title && (
+          <>
+            <dt>Name</dt>
+            <dd>{fax.title}</dd>
+          </>
+        )}
+        {fax.assignee && (
+          <>
+            <dt>Assigned to</dt>
+            <dd>{fax.assignee}</dd>
+          </>
+        )}
+        {fax.note && (
+          <>
+            <dt>Note</dt>
+            <dd>{fax.note}</dd>
+          </>
+        )}
         <dt>Received</dt>
         <dd>{formatFull(fax.receivedAt)}</dd>
         <dt>Pages</dt>

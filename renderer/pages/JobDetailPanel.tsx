@@ -4,13 +4,16 @@ import { canCancel, isTerminal, RETRYABLE_FAILURES } from '../../shared/status';
 import type { JobDetail } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useCall, useEvent, useInvoke } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
 import { CopyButton } from '../components/CopyButton';
+import { BatchPanel, ReportButton, ScheduledPanel } from '../components/JobExtras';
 import { StatusChip } from '../components/StatusChip';
 import { useBackends } from '../lib/backend-fields';
 import { formatFull, formatPrecise, numberReason } from '../lib/format';
 import { chipFor, untilText } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
+import { useContactNames } from '../lib/use-contact-names';
 
 export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; onClose: () => void }) {
   const invoke = useInvoke();
@@ -23,6 +26,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const names = useContactNames([detail.data?.job.toE164]);
 
   // Keyboard and screen-reader users land on the fax they opened (the panel remounts per job).
   const loaded = detail.data !== undefined;
@@ -73,7 +77,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           ← All jobs
         </button>
         <h2 ref={heading} tabIndex={-1}>
-          Fax to <span className="mono">{job.to}</span>
+          Fax to <span className="mono">{job.to}</span> <ContactName number={job.toE164} names={names} />
         </h2>
         <StatusChip job={job} now={now} />
       </div>
@@ -87,6 +91,9 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
           {job.error && job.error !== chip.reason && <p className="muted small">Provider said: {job.error}</p>}
         </div>
       )}
+
+      <ScheduledPanel job={job} onChanged={detail.reload} />
+      {job.batchId && <BatchPanel batchId={job.batchId} currentId={job.id} />}
 
       <div className="actions">
         {(job.status === 'retry_wait' ||
@@ -122,6 +129,7 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
         >
           Get a link to the document
         </button>
+        <ReportButton job={job} />
       </div>
 
       {canCancel(job.status) && confirmingCancel && (

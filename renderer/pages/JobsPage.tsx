@@ -4,11 +4,14 @@ import { JOB_STATUSES, type JobStatus } from '../../shared/status';
 import type { JobView } from '../../shared/types';
 import { errorMessage } from '../api/client';
 import { useEvent, useInvoke, useNow, useRefreshOnReconnect } from '../api/hooks';
+import { ContactName } from '../components/ContactName';
+import { hasHistoryFilter, HistoryFilters, historyQuery, NO_HISTORY_FILTER, type HistoryFilter } from '../components/HistoryFilters';
 import { StatusChip } from '../components/StatusChip';
-import { dayOf, formatTime, plural } from '../lib/format';
+import { dayOf, formatTime, formatWhen, plural } from '../lib/format';
 import { EMPTY_LIST, appendPage, upsertJob, withDayHeadings, type JobFilter, type JobListState } from '../lib/job-list';
 import { STATUS_LABELS } from '../lib/job-status';
 import { href, navigate } from '../lib/route';
+import { useContactNames } from '../lib/use-contact-names';
 import { JobDetailPanel } from './JobDetailPanel';
 
 const PAGE_SIZE = 100;
@@ -20,6 +23,15 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   const now = useNow();
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<JobFilter>({ statuses: [], search: '' });
+  const [history, setHistory] = useState<HistoryFilter>(NO_HISTORY_FILTER);
+  const query = useMemo(
+    () => ({
+      status: filter.statuses.length ? filter.statuses : undefined,
+      search: filter.search.trim() || undefined,
+      ...historyQuery(history),
+    }),
+    [filter, history],
+  );
   const [list, setList] = useState<JobListState>(EMPTY_LIST);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,12 +49,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
       const mine = cursor === null ? ++generation.current : generation.current;
       setLoading(true);
       try {
-        const page = await invoke('jobs:list', {
-          cursor,
-          limit: PAGE_SIZE,
-          status: filter.statuses.length ? filter.statuses : undefined,
-          search: filter.search.trim() || undefined,
-        });
+        const page = await invoke('jobs:list', { ...query, cursor, limit: PAGE_SIZE });
         if (mine !== generation.current) return; // A newer filter replaced this request.
         setList((state) => appendPage(cursor === null ? EMPTY_LIST : state, page));
         setError(null);
@@ -52,7 +59,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
         if (mine === generation.current) setLoading(false);
       }
     },
-    [invoke, filter],
+    [invoke, query],
   );
 
   useEffect(() => {
@@ -60,7 +67,10 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
     void load(null);
   }, [load]);
 
-  useEvent('job:updated', (job) => setList((state) => upsertJob(state, job, filter)));
+  // With a history filter the store decides membership, as it does for a search.
+  useEvent('job:updated', (job) =>
+    setList((state) => upsertJob(state, job, hasHistoryFilter(history) ? { ...filter, search: '*' } : filter)),
+  );
   useRefreshOnReconnect(() => void load(null));
 
   const rows = useMemo(() => withDayHeadings(list, (iso) => dayOf(iso, now)), [list, now]);
@@ -71,6 +81,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
     overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
+  const names = useContactNames(items.map((row) => list.byId.get(list.ids[row.index] ?? '')?.toE164));
   const lastIndex = items.at(-1)?.index ?? 0;
 
   useEffect(() => {
@@ -126,6 +137,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
               </label>
             ))}
           </fieldset>
+          <HistoryFilters value={history} onChange={setHistory} exportQuery={query} />
         </div>
         {error && (
           <p className="banner banner-error" role="alert">
@@ -138,7 +150,7 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
         <div className="job-scroll" ref={scrollRef} data-testid="job-list">
           {list.ids.length === 0 && !loading ? (
             <p className="empty">
-              {filter.search || filter.statuses.length ? (
+              {filter.search || filter.statuses.length || hasHistoryFilter(history) ? (
                 'No faxes match.'
               ) : (
                 <>
@@ -171,7 +183,13 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
                     style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
                   >
                     {job ? (
-                      <JobRow job={job} now={now} selected={job.id === selectedId} onKeyDown={(e) => onRowKey(e, row.index)} />
+                      <JobRow
+                        job={job}
+                        now={now}
+                        names={names}
+                        selected={job.id === selectedId}
+                        onKeyDown={(e) => onRowKey(e, row.index)}
+                      />
                     ) : (
                       <p className="muted job-row-loading">Loading more…</p>
                     )}
@@ -191,7 +209,13 @@ export function JobsPage({ selectedId }: { selectedId: string | null }) {
   );
 }
 
-function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown: (e: KeyboardEvent) => void }) {
+function JobRow(props: {
+  job: JobView;
+  now: number;
+  names: Record<string, string>;
+  selected: boolean;
+  onKeyDown: (e: KeyboardEvent) => void;
+}) {
   const { job } = props;
   return (
     <a
@@ -206,10 +230,13 @@ function JobRow(props: { job: JobView; now: number; selected: boolean; onKeyDown
         <StatusChip job={job} now={props.now} />
       </span>
       <span className="job-row-main">
-        <span className="job-row-to mono">{job.to}</span>
+        <span className="job-row-to">
+          <ContactName number={job.toE164} names={props.names} /> <span className="mono">{job.to}</span>
+        </span>
         <span className="job-row-file muted" title={job.fileName ?? undefined}>
           {job.fileName ?? 'Document'}
           {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
+          {job.sendAt && job.status === 'queued' && ` · scheduled ${formatWhen(job.sendAt, props.now)}`}
         </span>
       </span>
       <time className="job-row-time muted" dateTime={job.createdAt}>

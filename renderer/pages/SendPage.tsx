@@ -1,8 +1,12 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { FaxResolution } from '../../shared/settings';
+import { splitRecipients } from '../../shared/recipients';
 import { errorMessage } from '../api/client';
-import { useInvoke } from '../api/hooks';
+import { useInvoke, useNow } from '../api/hooks';
+import type { CoverRequest } from '../../shared/cover';
+import { CoverFields } from '../components/CoverFields';
+import { localInputToIso, RecipientChips, RecipientSuggestions, ScheduleField, type Recipient } from '../components/RecipientPicker';
 import { TestTag } from '../components/StatusChip';
 import { formatBytes, readFiles } from '../lib/files';
 import { countryName, hasStrayCharacters, numberReason, plural } from '../lib/format';
@@ -22,10 +26,45 @@ export function SendPage() {
   const resolutionId = useId();
   // Only SIP/Asterisk renders the pages itself; cloud services choose their own resolution.
   const choosesResolution = status?.backend === 'sip';
+  const [recipients, setRecipients] = useState<Recipient[]>([]);
+  const [sendLater, setSendLater] = useState<string | null>(null);
+  const [cover, setCover] = useState<CoverRequest | null>(null);
+  const sender = settings?.settings.sender;
+  const now = useNow(30_000);
   const fileInput = useRef<HTMLInputElement>(null);
   const region = settings?.settings.defaultRegion ?? 'US';
   const number = normalizeFaxNumber(to, region);
   const { docs } = documents;
+
+  function addRecipients(added: Recipient[]) {
+    setRecipients((list) => [...list, ...added.filter((r) => !list.some((existing) => existing.key === r.key))]);
+  }
+
+  /** Several numbers pasted or typed with commas become chips; what cannot be read stays in the field. */
+  function onNumberText(value: string) {
+    const parts = splitRecipients(value);
+    if (!/[,;\n]/.test(value) || parts.length === 0) {
+      setTo(value);
+      return;
+    }
+    const rest: string[] = [];
+    const added: Recipient[] = [];
+    for (const part of parts) {
+      const result = normalizeFaxNumber(part, region);
+      if (result.ok) added.push({ kind: 'number', key: `number:${result.e164}`, e164: result.e164, label: part });
+      else rest.push(part);
+    }
+    addRecipients(added);
+    setTo(rest.join(', '));
+  }
+
+  // A text field drops the new lines of a pasted list: read the clipboard ourselves.
+  function onPaste(event: ClipboardEvent) {
+    const text = event.clipboardData.getData('text');
+    if (!(event.target instanceof HTMLInputElement) || event.target.type !== 'tel' || !/[,;\n]/.test(text)) return;
+    event.preventDefault();
+    onNumberText(`${to}${to.trim() ? ',' : ''}${text}`);
+  }
 
   const checking = docs.some((d) => d.state === 'checking');
   const broken = docs.filter((d) => d.state === 'error');
@@ -37,9 +76,11 @@ export function SendPage() {
         ? 'Remove the documents that cannot be faxed.'
         : checking
           ? 'Checking documents…'
-          : !number.ok
+          : (recipients.length === 0 || to.trim() !== '') && !number.ok
             ? 'Enter a valid fax number.'
-            : null;
+            : sendLater !== null && !localInputToIso(sendLater)
+              ? 'Pick the date and time to send.'
+              : null;
 
   async function onPick(files: FileList | null) {
     if (!files) return;
@@ -50,20 +91,44 @@ export function SendPage() {
   async function send(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (blocker || !number.ok) return;
+    if (blocker) return;
     setSending(true);
     setSendError(null);
+    const files = docs.map((d) => ({ name: d.name, contentBase64: d.base64 }));
+    const sendAt = localInputToIso(sendLater) ?? undefined;
     try {
-      const job = await invoke('jobs:send', {
-        to: number.e164,
-        documents: docs.map((d) => ({ name: d.name, contentBase64: d.base64 })),
-        ...(choosesResolution ? { resolution } : {}),
-      });
-      toast(job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
+      const only =
+        recipients.length === 0 && number.ok ? number.e164 : recipients.length === 1 && !to.trim() ? singleNumber(recipients[0]) : null;
+      if (only) {
+        const job = await invoke('jobs:send', {
+          to: only,
+          documents: files,
+          sendAt,
+          cover: cover ?? undefined,
+          ...(choosesResolution ? { resolution } : {}),
+        });
+        toast(sendAt ? 'Fax scheduled.' : job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
+        navigate('jobs', job.id);
+      } else {
+        const numbers = recipients.flatMap((r) => (r.kind === 'number' ? [r.e164] : []));
+        if (number.ok) numbers.push(number.e164);
+        const batch = await invoke('jobs:sendBatch', {
+          to: numbers,
+          contactIds: recipients.flatMap((r) => (r.kind === 'contact' ? [r.id] : [])),
+          groupIds: recipients.flatMap((r) => (r.kind === 'group' ? [r.id] : [])),
+          documents: files,
+          sendAt,
+          cover: cover ?? undefined,
+        });
+        toast(`${sendAt ? 'Scheduled' : 'Queued'}: one fax to each of ${batch.counts.total} recipients.`);
+        navigate('jobs', batch.jobs[0]?.id);
+      }
       documents.clear();
       setTo('');
+      setRecipients([]);
+      setSendLater(null);
+      setCover(null);
       setTouched(false);
-      navigate('jobs', job.id);
     } catch (error) {
       setSendError(errorMessage(error));
     } finally {
@@ -117,12 +182,28 @@ export function SendPage() {
           </ol>
         </section>
 
-        <aside className="send-panel card">
-          <NumberField value={to} onChange={setTo} touched={touched} onBlur={() => setTouched(true)} region={region} />
+        <aside className="send-panel card" onPasteCapture={onPaste}>
+          <RecipientChips recipients={recipients} onRemove={(key) => setRecipients((list) => list.filter((r) => r.key !== key))} />
+          <NumberField
+            value={to}
+            onChange={onNumberText}
+            touched={touched && (recipients.length === 0 || to.trim() !== '')}
+            onBlur={() => setTouched(true)}
+            region={region}
+          />
+          <RecipientSuggestions
+            query={to}
+            onPick={(recipient) => {
+              addRecipients([recipient]);
+              setTo('');
+            }}
+          />
+          <ScheduleField value={sendLater} onChange={setSendLater} now={now} />
+          <CoverFields value={cover} onChange={setCover} senderMissing={!sender?.company && !sender?.name} />
           <p className="send-summary" data-testid="send-summary">
             {docs.length === 0
               ? 'No documents yet.'
-              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}`}
+              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}${cover ? ` + cover page = ${plural(pages + 1, 'page')}` : ''}`}
           </p>
           {choosesResolution && (
             <div className="field">
@@ -140,13 +221,18 @@ export function SendPage() {
             </p>
           )}
           <button type="submit" className="primary big" disabled={sending || (blocker !== null && blocker !== 'Enter a valid fax number.')}>
-            {sending ? 'Sending…' : status?.testMode ? 'Send test fax' : 'Send fax'}
+            {sending ? 'Sending…' : sendLater ? 'Schedule fax' : status?.testMode ? 'Send test fax' : 'Send fax'}
           </button>
           {blocker && <p className="muted small">{blocker}</p>}
         </aside>
       </form>
     </div>
   );
+}
+
+/** One fax, not a batch: a single number or contact (a group is always a batch). */
+function singleNumber(recipient: Recipient | undefined): string | null {
+  return recipient && recipient.kind !== 'group' ? recipient.e164 : null;
 }
 
 function NumberField(props: { value: string; onChange: (value: string) => void; onBlur: () => void; touched: boolean; region: string }) {

@@ -73,6 +73,32 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
     ],
   },
   {
+    title: 'Sender (cover pages and the header line)',
+    fields: [
+      { path: 'sender.company', label: 'Company', kind: 'text' },
+      { path: 'sender.name', label: 'Your name', kind: 'text' },
+      {
+        path: 'sender.fax',
+        label: 'Fax number',
+        kind: 'text',
+        hint: 'Printed on the cover and in the header line; E.164 (+1...) is clearest.',
+      },
+      { path: 'sender.voice', label: 'Phone number', kind: 'text' },
+      { path: 'sender.email', label: 'Email', kind: 'text' },
+      {
+        path: 'sender.headerLine',
+        label: 'Stamp the header line on every page (date, time, sender, number, page x/y; required in the US)',
+        kind: 'checkbox',
+      },
+      {
+        path: 'sender.reportFolder',
+        label: 'Save a confirmation report of every finished fax in this folder',
+        kind: 'text',
+        hint: 'A folder on the computer running the gateway; leave empty to keep reports only in Jobs.',
+      },
+    ],
+  },
+  {
     title: 'Automatic retries',
     fields: [
       { path: 'retry.maxAttempts', label: 'Attempts per fax', kind: 'number' },

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
-import type { JobView } from '../../../shared/types';
+import type { BatchView, JobView } from '../../../shared/types';
+import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
+import { confirmationReport, sendOne, sendToMany } from '../services/batch-send';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
@@ -31,6 +33,8 @@ export function faxJobOut(job: JobView) {
     failure_class: job.failureClass,
     provider_status: job.providerStatus,
     file_name: job.fileName,
+    batch_id: job.batchId,
+    send_at: job.sendAt,
   };
 }
 
@@ -44,6 +48,8 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   }
   let to: string | null = null;
   let resolution: FaxResolution | undefined;
+  let sendAt: string | null = null;
+  const coverFields: CoverFields = {};
   let staged: StagedUpload | null = null;
   try {
     // One byte over the cap lets intake see the overflow and answer Faxbot's 413 text itself.
@@ -62,6 +68,9 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
             throw new AppError('bad_request', "resolution must be 'fine' or 'standard'");
           resolution = value as FaxResolution;
         }
+        if (part.fieldname === 'send_at') sendAt = String(part.value);
+        if (part.fieldname === 'cover' || part.fieldname === 'subject' || part.fieldname === 'note')
+          coverFields[part.fieldname] = String(part.value);
         continue;
       }
       if (part.fieldname !== 'file' || staged) {
@@ -79,7 +88,102 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
     throw new AppError('bad_request', "Missing form field 'to'");
   }
   if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
-  return core.intake.commitUpload(staged, to, apiKeyId, resolution);
+  let scheduled: number | null;
+  let cover: CoverRequest | null;
+  try {
+    scheduled = core.intake.scheduleTime(sendAt);
+    cover = coverRequest(coverFields);
+  } catch (error) {
+    await core.intake.discard(staged);
+    throw error;
+  }
+  if (!cover) return core.intake.commitUpload(staged, to, apiKeyId, { sendAt: scheduled, resolution });
+  // A cover page is composed with the document, as the window does; the plain Faxbot path stays as it was.
+  try {
+    const bytes = staged.bytes ?? (await readFile(staged.uploadPath));
+    return await sendOne(core, {
+      to,
+      documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
+      apiKeyId,
+      sendAt: scheduled,
+      cover,
+      resolution,
+    });
+  } finally {
+    await core.intake.discard(staged);
+  }
+}
+
+type CoverFields = { cover?: string; subject?: string; note?: string };
+
+/** `cover` names a template (`standard` always exists); a subject or note alone asks for the standard one. */
+function coverRequest(fields: CoverFields): CoverRequest | null {
+  const name = fields.cover?.trim().toLowerCase();
+  if (!name && !fields.subject && !fields.note) return null;
+  if (name && !isCoverTemplate(name)) {
+    throw new AppError('bad_request', `Unknown cover page '${name.slice(0, 40)}': use one of ${COVER_TEMPLATES.join(', ')}`);
+  }
+  if ((fields.subject?.length ?? 0) > 200) throw new AppError('bad_request', "'subject' is longer than 200 characters");
+  if ((fields.note?.length ?? 0) > 4000) throw new AppError('bad_request', "'note' is longer than 4000 characters");
+  return { template: name && isCoverTemplate(name) ? name : 'standard', subject: fields.subject, note: fields.note };
+}
+
+/**
+ * POST /fax/batch: the same form as POST /fax, with `to` repeated and/or `group` (a group's id or
+ * name). The file is read once; the recipients are checked before anything is queued.
+ */
+async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: string | null): Promise<BatchView> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported_type', "Send multipart/form-data with 'to' and/or 'group' fields and a 'file' part");
+  }
+  const fields: Record<'to' | 'group' | 'send_at', string[]> = { to: [], group: [], send_at: [] };
+  const coverFields: CoverFields = {};
+  let staged: StagedUpload | null = null;
+  try {
+    const fileSize = core.settings.current.maxFileSizeMb * 1024 * 1024 + 1;
+    const parts = request.parts({
+      limits: { fields: 400, fieldSize: 64 * 1024, files: 1, parts: 420, headerPairs: 2000, fileSize },
+    });
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'to' || part.fieldname === 'group' || part.fieldname === 'send_at')
+          fields[part.fieldname].push(String(part.value));
+        continue;
+      }
+      if (part.fieldname !== 'file' || staged) {
+        part.file.resume();
+        continue;
+      }
+      staged = await core.intake.stageUpload({ fileName: part.filename, stream: part.file });
+    }
+    if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
+    const bytes = staged.bytes ?? (await readFile(staged.uploadPath));
+    return await sendToMany(core, {
+      to: fields.to,
+      groups: fields.group,
+      contactIds: [],
+      documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
+      apiKeyId,
+      sendAt: core.intake.scheduleTime(fields.send_at[0]),
+      cover: coverRequest(coverFields),
+    });
+  } finally {
+    // Each recipient's job has its own copy; the staged upload is never a job's file.
+    if (staged) await core.intake.discard(staged);
+  }
+}
+
+export function batchOut(batch: BatchView) {
+  return {
+    batch_id: batch.id,
+    created_at: batch.createdAt,
+    total: batch.counts.total,
+    delivered: batch.counts.delivered,
+    failed: batch.counts.failed,
+    canceled: batch.counts.canceled,
+    pending: batch.counts.pending,
+    jobs: batch.jobs.map(faxJobOut),
+  };
 }
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
@@ -105,6 +209,8 @@ const FAX_JOB_OUT_SCHEMA = {
     failure_class: nullable('string'),
     provider_status: nullable('string'),
     file_name: nullable('string'),
+    batch_id: nullable('string'),
+    send_at: nullable('string'),
   },
 } as const;
 
@@ -135,6 +241,26 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
     const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));
     const job = await readUpload(core, request, caller.keyId === 'env' ? null : caller.keyId);
     return reply.code(202).send(faxJobOut(job));
+  });
+
+  app.post('/fax/batch', async (request, reply) => {
+    const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));
+    const batch = await readBatch(core, request, caller.keyId === 'env' ? null : caller.keyId);
+    return reply.code(202).send(batchOut(batch));
+  });
+
+  app.get<{ Params: { id: string } }>('/fax/batch/:id', async (request) => {
+    await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
+    return batchOut(core.jobs.batch(request.params.id));
+  });
+
+  app.get<{ Params: { id: string } }>('/fax/:id/report.pdf', async (request, reply) => {
+    await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
+    const pdf = await confirmationReport(core, request.params.id);
+    return noStore(reply)
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="fax-report-${request.params.id.replace(/[^\w-]/g, '')}.pdf"`)
+      .send(Buffer.from(pdf));
   });
 
   app.get<{ Params: { id: string } }>('/fax/:id', { schema: { response: { 200: FAX_JOB_OUT_SCHEMA } } }, async (request) => {

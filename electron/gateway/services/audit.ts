@@ -10,6 +10,9 @@ import type { Db } from '../store/db';
  */
 const ALLOWED_FIELDS = new Set([
   'job_id',
+  'contact_id',
+  'group_id',
+  'batch_id',
   'inbound_id',
   'key_id',
   'backend',

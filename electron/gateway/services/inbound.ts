@@ -26,6 +26,9 @@ interface InboundRow {
   deleted_at: number | null;
   received_at: number;
   updated_at: number;
+  title: string | null;
+  note: string | null;
+  assignee: string | null;
 }
 
 export interface ReceivedFax {
@@ -55,6 +58,9 @@ function view(row: InboundRow): InboundView {
     read: row.read_at !== null,
     archived: row.archived_at !== null,
     receivedAt: iso(row.received_at),
+    title: row.title,
+    note: row.note,
+    assignee: row.assignee,
   };
 }
 
@@ -216,6 +222,18 @@ export class InboundService {
   archive(id: string, archived: boolean): InboundView {
     this.row(id);
     this.sql.setArchived.run(archived ? this.now() : null, this.now(), id);
+    const updated = this.get(id);
+    this.events.emit('inbound:updated', updated);
+    return updated;
+  }
+
+  /** Rename, note, assign: empty text clears the field; fields left out are unchanged. */
+  annotate(id: string, fields: { title?: string; note?: string; assignee?: string }): InboundView {
+    const row = this.row(id);
+    const next = (value: string | undefined, current: string | null) => (value === undefined ? current : value.trim() || null);
+    this.db
+      .prepare('UPDATE inbound_faxes SET title = ?, note = ?, assignee = ?, updated_at = ? WHERE id = ?')
+      .run(next(fields.title, row.title), next(fields.note, row.note), next(fields.assignee, row.assignee), this.now(), id);
     const updated = this.get(id);
     this.events.emit('inbound:updated', updated);
     return updated;

@@ -24,6 +24,7 @@ import type { SettingsService } from './settings';
 export interface IntakeDeps {
   dataDir: string;
   newId: () => string;
+  now: () => number;
   settings: SettingsService;
   jobs: JobsService;
   activeBackend: () => { backend: JobView['backend']; testMode: boolean };
@@ -40,6 +41,15 @@ export interface StagedUpload {
   bytes: Buffer | null;
   pages: number | null;
   fileName: string | null;
+}
+
+/** What a send may add to the plain Faxbot request. */
+export interface SendOptions {
+  /** Chosen per fax for providers that render pages themselves (SIP); absent = fine. */
+  resolution?: FaxResolution;
+  batchId?: string | null;
+  sendAt?: number | null;
+  coverTemplate?: string | null;
 }
 
 export interface DocumentInput {
@@ -236,7 +246,7 @@ export class IntakeService {
   }
 
   /** Step 2: the number is checked and the job row committed; only then is the upload accepted. */
-  async commitUpload(staged: StagedUpload, to: string, apiKeyId: string | null, resolution?: FaxResolution): Promise<JobView> {
+  async commitUpload(staged: StagedUpload, to: string, apiKeyId: string | null, options: SendOptions = {}): Promise<JobView> {
     let number: { input: string; e164: string };
     try {
       number = this.normalize(to);
@@ -256,7 +266,8 @@ export class IntakeService {
       pdfPath: staged.kind === 'pdf' && staged.uploadPath ? staged.uploadPath : null,
       pages: staged.pages,
       apiKeyId,
-      resolution,
+      resolution: options.resolution,
+      sendAt: options.sendAt ?? null,
     });
     this.deps.onAccepted();
     return job;
@@ -305,39 +316,72 @@ export class IntakeService {
     return { ok: true, pages, warnings, error: null };
   }
 
-  async acceptDocuments(input: {
-    to: string;
-    documents: DocumentInput[];
-    apiKeyId: string | null;
-    resentFrom?: string;
-    resolution?: FaxResolution;
-  }): Promise<JobView> {
-    const number = this.normalize(input.to);
+  /** Several documents make one fax: converted, checked and merged in order. */
+  async convertDocuments(documents: DocumentInput[]): Promise<{ pdf: Uint8Array; pages: number; fileName: string | null }> {
     const converted = [];
-    for (const doc of input.documents) converted.push(await this.toPdf(doc));
+    for (const doc of documents) converted.push(await this.toPdf(doc));
     const merged =
       converted.length === 1
         ? (converted[0] as { pdf: Uint8Array; pages: number })
         : await this.onWorker({ op: 'merge', parts: converted.map((c) => c.pdf) });
     if (merged.pages > MAX_FAX_PAGES) throw badRequest(tooManyPages('These documents together', merged.pages));
+    const names = documents.map((d) => cleanFileName(d.name)).filter(Boolean);
+    return { ...merged, fileName: names.length > 1 ? `${names[0]} (+${names.length - 1} more)` : (names[0] ?? null) };
+  }
+
+  /**
+   * `send_at` as REST and the window give it: ISO 8601 with a UTC offset. A time up to a minute in
+   * the past (clock skew, a slow form) means now; earlier is refused rather than silently sent.
+   */
+  scheduleTime(value: string | null | undefined): number | null {
+    if (value === undefined || value === null || value.trim() === '') return null;
+    const text = value.trim();
+    const at = Date.parse(text);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !Number.isFinite(at)) {
+      throw badRequest("'send_at' must be an ISO 8601 time with a UTC offset, for example 2026-03-02T14:30:00+01:00");
+    }
+    const now = this.deps.now();
+    if (at < now - 60_000) throw badRequest("'send_at' is in the past");
+    if (at > now + 366 * 24 * 3600_000) throw badRequest("'send_at' is more than a year away");
+    return at > now ? at : null;
+  }
+
+  async acceptDocuments(
+    input: { to: string; documents: DocumentInput[]; apiKeyId: string | null; resentFrom?: string } & SendOptions,
+  ): Promise<JobView> {
+    const number = this.normalize(input.to);
+    return this.acceptConverted({ ...input, number, document: await this.convertDocuments(input.documents) });
+  }
+
+  /** Commits one job for an already converted document (one recipient of a batch, or a single send). */
+  async acceptConverted(
+    input: {
+      number: { input: string; e164: string };
+      document: { pdf: Uint8Array; pages: number; fileName: string | null };
+      apiKeyId: string | null;
+      resentFrom?: string;
+    } & SendOptions,
+  ): Promise<JobView> {
     const id = this.deps.newId();
     this.ensureJobsDir();
     const uploadPath = this.jobFile(id, 'upload.pdf');
-    await writeFile(uploadPath, merged.pdf);
-    const names = input.documents.map((d) => cleanFileName(d.name)).filter(Boolean);
+    await writeFile(uploadPath, input.document.pdf);
     const job = await this.deps.jobs.create({
       id,
-      toInput: number.input,
-      toE164: number.e164,
+      toInput: input.number.input,
+      toE164: input.number.e164,
       ...this.deps.activeBackend(),
-      fileName: names.length > 1 ? `${names[0]} (+${names.length - 1} more)` : (names[0] ?? null),
+      fileName: input.document.fileName,
       sourceKind: 'pdf',
       uploadPath,
       pdfPath: uploadPath,
-      pages: merged.pages,
+      pages: input.document.pages,
       apiKeyId: input.apiKeyId,
       resentFrom: input.resentFrom ?? null,
       resolution: input.resolution,
+      batchId: input.batchId ?? null,
+      sendAt: input.sendAt ?? null,
+      coverTemplate: input.coverTemplate ?? null,
     });
     this.deps.onAccepted();
     return job;
@@ -354,6 +398,7 @@ export class IntakeService {
       documents: [{ name, bytes }],
       apiKeyId: original.api_key_id,
       resentFrom: id,
+      batchId: original.batch_id,
     });
   }
 

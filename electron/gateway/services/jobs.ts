@@ -12,7 +12,7 @@ import {
 } from '../../../shared/status';
 import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
-import type { JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
+import type { BatchView, JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
 import { decideRetry } from '../dispatch/retry-policy';
 import type { ProviderUpdate } from '../providers/types';
 import type { MediaTokens } from '../security/media-tokens';
@@ -52,6 +52,9 @@ export interface JobRow {
   resolution: FaxResolution | null;
   created_at: number;
   updated_at: number;
+  batch_id: string | null;
+  send_at: number | null;
+  cover_template: string | null;
 }
 
 export interface NewJob {
@@ -71,6 +74,10 @@ export interface NewJob {
   resentFrom?: string | null;
   /** Chosen per fax; null/absent = fine. */
   resolution?: FaxResolution | null;
+  batchId?: string | null;
+  /** Scheduled send: the outbox does not pick the job up before this time (epoch ms). */
+  sendAt?: number | null;
+  coverTemplate?: string | null;
 }
 
 const VIEW_CACHE_SIZE = 10_000;
@@ -96,6 +103,9 @@ export function jobView(row: JobRow): JobView {
     providerStatus: row.provider_status,
     fileName: row.file_name,
     resentFrom: row.resent_from,
+    batchId: row.batch_id,
+    sendAt: iso(row.send_at),
+    coverTemplate: row.cover_template,
     createdAt: iso(row.created_at) as string,
     updatedAt: iso(row.updated_at) as string,
   };
@@ -155,9 +165,9 @@ export class JobsService {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO jobs (id, to_input, to_e164, status, backend, test_mode, file_name, source_kind, upload_path, pdf_path,
-           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, resolution, created_at, updated_at)
+           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, resolution, batch_id, send_at, cover_template, created_at, updated_at)
          VALUES (@id, @toInput, @toE164, 'queued', @backend, @testMode, @fileName, @sourceKind, @uploadPath, @pdfPath,
-           @pages, 0, @maxAttempts, @now, @apiKeyId, @resentFrom, @resolution, @now, @now)`,
+           @pages, 0, @maxAttempts, COALESCE(@sendAt, @now), @apiKeyId, @resentFrom, @resolution, @batchId, @sendAt, @coverTemplate, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       byProvider: db.prepare('SELECT * FROM jobs WHERE backend = ? AND provider_id = ?'),
@@ -168,6 +178,9 @@ export class JobsService {
       insertUpload: db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)'),
       upload: db.prepare('SELECT bytes FROM job_uploads WHERE job_id = ?').pluck(),
       deleteUpload: db.prepare('DELETE FROM job_uploads WHERE job_id = ?'),
+      insertBatch: db.prepare('INSERT INTO job_batches (id, api_key_id, created_at) VALUES (?, ?, ?)'),
+      batch: db.prepare('SELECT * FROM job_batches WHERE id = ?'),
+      batchJobs: db.prepare('SELECT * FROM jobs WHERE batch_id = ? ORDER BY created_at, id'),
     };
   }
 
@@ -190,10 +203,14 @@ export class JobsService {
       maxAttempts: this.settings.current.retry.maxAttempts,
       resentFrom: job.resentFrom ?? null,
       resolution: job.resolution ?? null,
+      batchId: job.batchId ?? null,
+      sendAt: job.sendAt ?? null,
+      coverTemplate: job.coverTemplate ?? null,
       now,
     });
     if (uploadBytes) this.stmt.insertUpload.run(job.id, uploadBytes);
-    this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? 'Queued (test mode: no real fax is sent)' : 'Queued');
+    const queued = job.sendAt ? `Scheduled for ${new Date(job.sendAt).toISOString()}` : 'Queued';
+    this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? `${queued} (test mode: no real fax is sent)` : queued);
     this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
     return this.stmt.get.get(job.id) as JobRow;
   }
@@ -283,13 +300,30 @@ export class JobsService {
     return { job, events };
   }
 
-  list(query: JobListQuery): JobPage {
+  list(query: JobListQuery & { numbers?: string[] }): JobPage {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status?.length) {
       where.push(`status IN (${query.status.map(() => '?').join(',')})`);
       params.push(...query.status);
     }
+    if (query.batchId) {
+      where.push('batch_id = ?');
+      params.push(query.batchId);
+    }
+    if (query.numbers) {
+      where.push(`to_e164 IN (${query.numbers.map(() => '?').join(',') || "''"})`);
+      params.push(...query.numbers);
+    }
+    if (query.from) {
+      where.push('created_at >= ?');
+      params.push(Date.parse(query.from));
+    }
+    if (query.until) {
+      where.push('created_at < ?');
+      params.push(Date.parse(query.until));
+    }
+    if (query.scheduled) where.push("send_at IS NOT NULL AND status = 'queued'");
     const search = query.search?.trim();
     if (search) {
       const digits = search.replace(/\D/g, '');
@@ -316,6 +350,63 @@ export class JobsService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return { items: page.map(jobView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null, total };
+  }
+
+  /** A batch row first, so its jobs can refer to it; the jobs follow through `create`. */
+  createBatch(id: string, apiKeyId: string | null): void {
+    this.stmt.insertBatch.run(id, apiKeyId, this.now());
+    this.audit.record('batch_created', { batch_id: id, key_id: apiKeyId });
+  }
+
+  batch(id: string): BatchView {
+    const batch = this.stmt.batch.get(id) as { id: string; created_at: number } | undefined;
+    if (!batch) throw notFound('Batch not found');
+    const rows = this.stmt.batchJobs.all(id) as JobRow[];
+    const replaced = new Set(rows.map((r) => r.resent_from).filter((r): r is string => r !== null));
+    const jobs = rows.filter((r) => !replaced.has(r.id)).map((r) => this.get(r.id));
+    const count = (statuses: JobStatus[]) => jobs.filter((j) => statuses.includes(j.status)).length;
+    return {
+      id,
+      createdAt: iso(batch.created_at) as string,
+      jobs,
+      counts: {
+        total: jobs.length,
+        delivered: count(['delivered']),
+        failed: count(['failed']),
+        canceled: count(['canceled']),
+        pending: count(['queued', 'sending', 'retry_wait']),
+      },
+    };
+  }
+
+  /**
+   * Changes the number or time of a scheduled fax that has not started. The guard is in the
+   * UPDATE itself, so the outbox leasing it at the same moment wins and the edit is refused.
+   */
+  reschedule(id: string, change: { to?: { input: string; e164: string }; sendAt?: number }): JobView {
+    const row = this.row(id);
+    if (row.send_at === null) throw conflict('Only a scheduled fax can be edited; this one was sent straight away.');
+    const fields: Partial<JobRow> = {};
+    if (change.to) Object.assign(fields, { to_input: change.to.input, to_e164: change.to.e164 });
+    if (change.sendAt !== undefined) Object.assign(fields, { send_at: change.sendAt, next_attempt_at: change.sendAt });
+    const assignments = Object.keys(fields).map((k) => `${k} = @${k}`);
+    if (assignments.length === 0) return this.get(id);
+    const updated = this.db.transaction(() => {
+      const result = this.prepared(
+        `UPDATE jobs SET updated_at = @now, ${assignments.join(', ')}
+         WHERE id = @id AND status = 'queued' AND attempts = 0 AND lease_owner IS NULL`,
+      ).run({ ...fields, now: this.now(), id });
+      if (result.changes === 0) return false;
+      const parts = [
+        change.to ? 'number changed' : '',
+        change.sendAt !== undefined ? `now scheduled for ${new Date(change.sendAt).toISOString()}` : '',
+      ];
+      this.stmt.event.run(id, this.now(), 'note', null, `Edited: ${parts.filter(Boolean).join(', ')}`);
+      return true;
+    })();
+    if (!updated) throw conflict(`The fax has already started (${this.row(id).status}) and can no longer be edited.`);
+    this.audit.record('job_rescheduled', { job_id: id });
+    return this.publish(this.row(id));
   }
 
   inFlightCount(): number {

@@ -35,7 +35,7 @@ export interface TestGateway extends Gateway {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; bytes: Buffer }>;
   json(
-    method: 'POST' | 'GET' | 'DELETE',
+    method: 'POST' | 'GET' | 'DELETE' | 'PUT' | 'PATCH',
     path: string,
     body?: unknown,
     headers?: Record<string, string>,

@@ -5,6 +5,8 @@ import { apiKeyHmac } from './0003-api-key-hmac';
 import { printJobs } from './0008-print-jobs';
 import { sipAttempts } from './0009-sip-attempts';
 import { uiSessions } from './0011-ui-sessions';
+import { phoneBook } from './0006-phone-book';
+import { batchesSchedule } from './0007-batches-schedule';
 
 export interface Migration {
   version: number;
@@ -12,4 +14,13 @@ export interface Migration {
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, jobUploads, apiKeyHmac, printJobs, sipAttempts, uiSessions];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  jobUploads,
+  apiKeyHmac,
+  phoneBook,
+  batchesSchedule,
+  printJobs,
+  sipAttempts,
+  uiSessions,
+];
