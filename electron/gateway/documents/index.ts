@@ -15,11 +15,22 @@ export type { DocumentErrorCode } from './errors';
 // calls skip the import machinery).
 type TextToPdfModule = typeof import('./txt-to-pdf');
 type PreflightModule = typeof import('./preflight');
+type CoverPageModule = typeof import('./cover-page');
+type ReportModule = typeof import('./report');
 let textToPdfModule: Promise<TextToPdfModule> | undefined;
 let preflightModule: Promise<PreflightModule> | undefined;
+let coverPageModule: Promise<CoverPageModule> | undefined;
+let reportModule: Promise<ReportModule> | undefined;
 const loadTextToPdf = () => (textToPdfModule ??= import('./txt-to-pdf'));
 const loadPreflight = () => (preflightModule ??= import('./preflight'));
+const loadCoverPage = () => (coverPageModule ??= import('./cover-page'));
+const loadReport = () => (reportModule ??= import('./report'));
 
 export const textToPdf: TextToPdfModule['textToPdf'] = async (...args) => (await loadTextToPdf()).textToPdf(...args);
 export const preflightPdf: PreflightModule['preflightPdf'] = async (...args) => (await loadPreflight()).preflightPdf(...args);
 export const mergePdfs: PreflightModule['mergePdfs'] = async (...args) => (await loadPreflight()).mergePdfs(...args);
+export const renderCoverPage: CoverPageModule['renderCoverPage'] = async (...args) => (await loadCoverPage()).renderCoverPage(...args);
+export const stampHeaderLine: CoverPageModule['stampHeaderLine'] = async (...args) => (await loadCoverPage()).stampHeaderLine(...args);
+export const firstPageThumbnail: ReportModule['firstPageThumbnail'] = async (...args) => (await loadReport()).firstPageThumbnail(...args);
+export const renderConfirmationReport: ReportModule['renderConfirmationReport'] = async (...args) =>
+  (await loadReport()).renderConfirmationReport(...args);
