@@ -84,7 +84,8 @@ describe('electron-builder config', () => {
     expect(script('windows/install-send-to.ps1')).toContain(`Join-Path $env:ProgramFiles '${windowsExe}'`);
     expect(script('macos/install-pdf-service.sh')).toContain(`open -a "${config.productName}"`);
     const linuxCommand = config.linux.executableName;
-    expect(script('cups/faxbot')).toContain(`/usr/bin/${linuxCommand}`);
+    // The CUPS backend never launches the app (it spools per user for whichever gateway runs), so it names no executable.
+    expect(script('cups/faxbot')).not.toMatch(/\/usr\/bin\/faxbot/);
     expect(script('linux/faxbot-desktop.desktop')).toMatch(new RegExp(`^Exec=${linuxCommand} `, 'm'));
     expect(config.nsis.shortcutName).toBe(config.productName);
     expect(config.linux.desktop.entry.StartupWMClass).toBe(config.productName);

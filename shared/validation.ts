@@ -36,6 +36,7 @@ export const FIELD_LABELS: Record<string, string> = {
   'signalwire.statusCallbackUrl': 'SignalWire status callback address',
   'sip.amiPort': 'Asterisk manager port',
   'storage.s3EndpointUrl': 'S3 endpoint address',
+  'print.hotFolder': 'Hot folder',
   to: 'Fax number',
   documents: 'Documents',
   name: 'Name',
@@ -49,6 +50,7 @@ export const FIELD_LABELS: Record<string, string> = {
 const FORMAT_HINTS: Record<string, string> = {
   defaultRegion: 'a two-letter country code from the list, such as US, GB or DE',
   'tunnel.subdomain': 'lower-case letters, digits and dashes only',
+  'print.hotFolder': 'the full path of the hot folder (for example /home/me/Fax or C:\\Fax)',
 };
 
 type Issue = z.core.$ZodIssue;
@@ -104,6 +106,7 @@ export function issueSentence(issue: Issue): string {
         : `${label} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}.`;
     case 'invalid_format':
       if (issue.format === 'url') return `${label} must be a web address starting with https:// (or http://).`;
+      if (issue.format === 'email') return `${label} must be an email address such as name@example.com.`;
       if (issue.format === 'datetime') return `${label} must be a date and time such as 2030-01-31T12:00:00Z.`;
       return `${label} must be ${FORMAT_HINTS[dotted] ?? 'in the expected form'}.`;
     case 'invalid_value':

@@ -11,6 +11,7 @@ import {
   type ImportRowError,
   type RecentNumber,
 } from '../../../shared/contacts';
+import { describeIssues } from '../../../shared/validation';
 import type { Db } from '../store/db';
 import type { AuditLog } from './audit';
 import { contactsToCsv, contactsToVcards, parseContactsFile } from './contacts-io';
@@ -54,12 +55,6 @@ export class ImportRejected extends AppError {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const digitsOf = (value: string) => value.replace(/\D/g, '');
-
-function readableIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.message.includes(' ') ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
-    .join('; ');
-}
 
 export interface ContactsDeps {
   db: Db;
@@ -128,7 +123,7 @@ export class ContactsService {
   /** Validates and normalises one contact; the message names the field, for a person to fix. */
   private fields(input: unknown) {
     const parsed = ContactInputSchema.safeParse(input);
-    if (!parsed.success) throw badRequest(readableIssues(parsed.error));
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error.issues));
     const c = parsed.data;
     let fax: { input: string; e164: string };
     try {
@@ -280,7 +275,7 @@ export class ContactsService {
 
   private groupFields(input: unknown) {
     const parsed = GroupInputSchema.safeParse(input);
-    if (!parsed.success) throw badRequest(readableIssues(parsed.error));
+    if (!parsed.success) throw badRequest(describeIssues(parsed.error.issues));
     for (const id of parsed.data.contactIds)
       if (!this.stmt.contactExists.get(id)) throw badRequest(`No contact with id ${id.slice(0, 64)}`);
     return parsed.data;
