@@ -92,7 +92,8 @@ test('schedule a fax a minute ahead, change it, then cancel it before it starts'
   await expect(page.getByTestId('job-detail').getByRole('heading', { name: /Fax to/ })).toContainText('+12025550199');
   await expect(page.getByTestId('job-detail').locator('[data-status="queued"]')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Cancel fax' }).click();
+  await page.getByRole('button', { name: 'Cancel fax…' }).click();
+  await page.getByRole('button', { name: 'Yes, cancel the fax' }).click();
   await expect(page.getByTestId('job-detail').locator('[data-status="canceled"]')).toBeVisible();
   await expect(panel).toHaveCount(0);
 });
