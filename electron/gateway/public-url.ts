@@ -62,6 +62,7 @@ const SCOPE_RANGES: [Exclude<AddressScope, 'public'>, string, number, 'ipv4' | '
   ['link-local', 'fe80::', 10, 'ipv6'],
   ['reserved', 'ff00::', 8, 'ipv6'],
   ['reserved', '2001:db8::', 32, 'ipv6'],
+  ['reserved', '64:ff9b::', 96, 'ipv6'], // NAT64: would reach whatever IPv4 address it embeds
 ];
 const SCOPE_LISTS = SCOPE_RANGES.reduce((lists, [scope, network, prefix, family]) => {
   const list = lists.get(scope) ?? new BlockList();

@@ -1,39 +1,12 @@
 import { lookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
+import { addressScope, hostnameScope } from '../public-url';
 import { AppError, badRequest } from '../services/errors';
 
-/** Addresses a fileUrl may not reach unless the owner allows it: this computer, the LAN, link-local and friends. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-] as const)
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-/** True for loopback, private, link-local, multicast and reserved addresses (IPv4-mapped IPv6 included). */
+/** True for loopback, private, link-local, multicast and reserved addresses (the public-URL check's one table). */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return (addressScope(address) ?? 'reserved') !== 'public';
 }
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
@@ -58,14 +31,11 @@ export function checkFileUrl(raw: string, allowPrivate: boolean): UrlVerdict {
     .replace(/^\[|\]$/g, '')
     .replace(/\.+$/, '')
     .toLowerCase();
-  if (isIP(host) !== 0) {
-    return isPrivateAddress(host)
-      ? { ok: false, reason: 'fileUrl points at a private or local address, which is not allowed' }
-      : { ok: true, url };
-  }
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.'))
-    return { ok: false, reason: 'fileUrl points at a local network name, which is not allowed' };
-  return { ok: true, url };
+  const scope = hostnameScope(host);
+  if (scope === null || scope === 'public') return { ok: true, url };
+  return isIP(host) !== 0
+    ? { ok: false, reason: 'fileUrl points at a private or local address, which is not allowed' }
+    : { ok: false, reason: 'fileUrl points at a local network name, which is not allowed' };
 }
 
 export interface FileUrlLimits {
