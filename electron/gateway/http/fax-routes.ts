@@ -36,6 +36,7 @@ export function faxJobOut(job: JobView) {
     file_name: job.fileName,
     batch_id: job.batchId,
     send_at: job.sendAt,
+    cover_template: job.coverTemplate,
   };
 }
 
@@ -227,6 +228,7 @@ const FAX_JOB_OUT_SCHEMA = {
     file_name: nullable('string'),
     batch_id: nullable('string'),
     send_at: nullable('string'),
+    cover_template: nullable('string'),
   },
 } as const;
 

@@ -44,6 +44,7 @@ export const FaxJobOut = z.object({
   file_name: nullable(z.string()),
   batch_id: nullable(z.string()).describe('The batch, when the fax was one of several recipients of one send'),
   send_at: nullable(z.string()).describe('Scheduled send time (not sent before it)'),
+  cover_template: nullable(z.string()).describe('The cover page template sent in front of the document'),
 });
 const BatchOut = z.object({
   batch_id: z.string(),
