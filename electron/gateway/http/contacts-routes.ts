@@ -32,7 +32,7 @@ export function contactOut(c: ContactView) {
   };
 }
 
-export function groupOut(g: GroupView) {
+function groupOut(g: GroupView) {
   return { id: g.id, name: g.name, contact_ids: g.contactIds, created_at: g.createdAt, updated_at: g.updatedAt };
 }
 
