@@ -79,4 +79,28 @@ describe('REST /contacts and /groups', () => {
     expect(renamed.body.name).toBe('Referral partners');
     expect((await gw.json('POST', '/groups', { name: 'X', contact_ids: ['nope'] }, admin)).body.detail).toMatch(/No contact with id nope/);
   });
+
+  it('POST /fax/batch sends one file to numbers and a group, with the cover page asked for', async () => {
+    const ann = await gw.json('POST', '/contacts', { name: 'Batch Ann', fax: '+12025550160' }, admin);
+    await gw.json('POST', '/groups', { name: 'Batch group', contact_ids: [ann.body.id] }, admin);
+    const form = new FormData();
+    form.append('to', '+12025550161');
+    form.append('group', 'Batch group');
+    form.append('cover', 'standard');
+    form.append('subject', 'Results');
+    form.append('file', new Blob(['hello']), 'a.txt');
+    const sent = await gw.post('/fax/batch', form, admin);
+    expect(sent.status).toBe(202);
+    expect(sent.body.total).toBe(2);
+    expect(sent.body.jobs.map((job: { to_e164: string }) => job.to_e164).sort()).toEqual(['+12025550160', '+12025550161']);
+    expect(sent.body.jobs.every((job: { cover_template: string | null }) => job.cover_template === 'standard')).toBe(true);
+    expect((await gw.get(`/fax/batch/${sent.body.batch_id}`, admin)).body.jobs).toHaveLength(2);
+
+    const badCover = new FormData();
+    badCover.append('to', '+12025550161');
+    badCover.append('cover', 'fancy');
+    badCover.append('file', new Blob(['hello']), 'a.txt');
+    const refused = await gw.post('/fax/batch', badCover, admin);
+    expect(refused).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/^Unknown cover page 'fancy'/) } });
+  });
 });

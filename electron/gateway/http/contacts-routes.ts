@@ -1,9 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ContactView, GroupView } from '../../../shared/contacts';
+import { z } from 'zod';
+import {
+  ContactInputSchema,
+  GroupInputSchema,
+  type ContactInput,
+  type ContactView,
+  type GroupInput,
+  type GroupView,
+} from '../../../shared/contacts';
 import type { GatewayCore } from '../core';
 import { ImportRejected } from '../services/contacts';
 import { AppError } from '../services/errors';
 import { noStore, requireScope } from './auth';
+import { parseInput } from './validate';
 
 /** REST casing follows Faxbot's (snake_case); the fields are the phone book's. */
 export function contactOut(c: ContactView) {
@@ -27,17 +36,49 @@ function groupOut(g: GroupView) {
   return { id: g.id, name: g.name, contact_ids: g.contactIds, created_at: g.createdAt, updated_at: g.updatedAt };
 }
 
-/** Accepts snake_case (REST style) or camelCase keys for the two-word fields. */
-function contactIn(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('bad_request', 'Send a JSON object');
-  const b = body as Record<string, unknown>;
-  return { ...b, coverPolicy: b.coverPolicy ?? b.cover_policy, groupIds: b.groupIds ?? b.group_ids };
+const contact = ContactInputSchema.shape;
+/**
+ * What the REST doors validate: the phone book's own field rules, with snake_case (REST style) or
+ * camelCase keys for the two-word fields; the store applies the defaults.
+ */
+export const ContactBody = z.object({
+  name: contact.name,
+  company: contact.company.unwrap().optional(),
+  fax: contact.fax,
+  voice: contact.voice.unwrap().optional(),
+  email: contact.email.unwrap().optional(),
+  notes: contact.notes.unwrap().optional(),
+  cover_policy: contact.coverPolicy.unwrap().optional(),
+  coverPolicy: contact.coverPolicy.unwrap().optional(),
+  group_ids: contact.groupIds,
+  groupIds: contact.groupIds,
+});
+/** PATCH: only the fields sent change. */
+export const ContactPatchBody = ContactBody.partial();
+type ContactBodyFields = z.output<typeof ContactPatchBody>;
+
+function contactIn({ cover_policy, group_ids, coverPolicy, groupIds, ...fields }: ContactBodyFields): Partial<ContactInput> {
+  return { ...fields, coverPolicy: coverPolicy ?? cover_policy, groupIds: groupIds ?? group_ids };
 }
 
-function groupIn(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('bad_request', 'Send a JSON object');
-  const b = body as Record<string, unknown>;
-  return { name: b.name, contactIds: b.contactIds ?? b.contact_ids };
+const group = GroupInputSchema.shape;
+export const GroupBody = z.object({
+  name: group.name,
+  contact_ids: group.contactIds.unwrap().optional(),
+  contactIds: group.contactIds.unwrap().optional(),
+});
+
+export const ContactsQuery = z.object({
+  search: z.string().max(100).optional().describe('Matches name, company, fax or email'),
+  group: z.string().max(100).optional().describe("A group's id or name"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+function groupIn({ name, contactIds, contact_ids }: z.output<typeof GroupBody>): GroupInput {
+  return { name, contactIds: contactIds ?? contact_ids };
 }
 
 /** The import file: a multipart `file` part, or the CSV / vCard text as the body. */
@@ -68,19 +109,17 @@ export function registerContactsRoutes(app: FastifyInstance, core: GatewayCore):
       (_req, body, done) => done(null, body),
     );
 
-    scope.get<{ Querystring: { search?: string; group?: string; limit?: string; offset?: string } }>('/contacts', async (request) => {
+    scope.get('/contacts', async (request) => {
       await read(request);
-      const { search, group } = request.query;
-      const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50) || 50));
-      const offset = Math.max(0, Number(request.query.offset ?? 0) || 0);
+      const { search, group, limit, offset } = parseInput(ContactsQuery, request.query);
       const groupId = group ? core.contacts.findGroup(group).id : undefined;
-      const page = core.contacts.list({ search: search?.slice(0, 100), groupId, limit, offset });
+      const page = core.contacts.list({ search, groupId, limit, offset });
       return { items: page.items.map(contactOut), total: page.total };
     });
 
     scope.post('/contacts', async (request, reply) => {
       await write(request);
-      return reply.code(201).send(contactOut(core.contacts.create(contactIn(request.body))));
+      return reply.code(201).send(contactOut(core.contacts.create(contactIn(parseInput(ContactBody, request.body)))));
     });
 
     scope.get('/contacts/export.csv', async (request, reply) => {
@@ -111,27 +150,28 @@ export function registerContactsRoutes(app: FastifyInstance, core: GatewayCore):
       }
     });
 
-    scope.get<{ Params: { id: string } }>('/contacts/:id', async (request) => {
+    scope.get('/contacts/:id', async (request) => {
       await read(request);
-      return contactOut(core.contacts.get(request.params.id));
+      return contactOut(core.contacts.get(parseInput(IdParams, request.params).id));
     });
 
-    const update = async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    scope.put('/contacts/:id', async (request) => {
       await write(request);
-      return contactOut(core.contacts.update(request.params.id, contactIn(request.body)));
-    };
-    scope.put<{ Params: { id: string } }>('/contacts/:id', update);
-    scope.patch<{ Params: { id: string } }>('/contacts/:id', async (request) => {
+      const { id } = parseInput(IdParams, request.params);
+      return contactOut(core.contacts.update(id, contactIn(parseInput(ContactBody, request.body))));
+    });
+    scope.patch('/contacts/:id', async (request) => {
       await write(request);
-      const current = contactOut(core.contacts.get(request.params.id));
-      const patch = contactIn(request.body) as Record<string, unknown>;
-      const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
-      return contactOut(core.contacts.update(request.params.id, contactIn(merged)));
+      const { id } = parseInput(IdParams, request.params);
+      const patch = parseInput(ContactPatchBody, request.body);
+      const current = core.contacts.get(id);
+      const sent = Object.fromEntries(Object.entries(contactIn(patch)).filter(([, v]) => v !== undefined));
+      return contactOut(core.contacts.update(id, { ...current, ...sent }));
     });
 
-    scope.delete<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
+    scope.delete('/contacts/:id', async (request, reply) => {
       await write(request);
-      core.contacts.remove(request.params.id);
+      core.contacts.remove(parseInput(IdParams, request.params).id);
       return reply.code(204).send();
     });
 
@@ -142,22 +182,23 @@ export function registerContactsRoutes(app: FastifyInstance, core: GatewayCore):
 
     scope.post('/groups', async (request, reply) => {
       await write(request);
-      return reply.code(201).send(groupOut(core.contacts.createGroup(groupIn(request.body))));
+      return reply.code(201).send(groupOut(core.contacts.createGroup(groupIn(parseInput(GroupBody, request.body)))));
     });
 
-    scope.get<{ Params: { id: string } }>('/groups/:id', async (request) => {
+    scope.get('/groups/:id', async (request) => {
       await read(request);
-      return groupOut(core.contacts.getGroup(request.params.id));
+      return groupOut(core.contacts.getGroup(parseInput(IdParams, request.params).id));
     });
 
-    scope.put<{ Params: { id: string } }>('/groups/:id', async (request) => {
+    scope.put('/groups/:id', async (request) => {
       await write(request);
-      return groupOut(core.contacts.updateGroup(request.params.id, groupIn(request.body)));
+      const { id } = parseInput(IdParams, request.params);
+      return groupOut(core.contacts.updateGroup(id, groupIn(parseInput(GroupBody, request.body))));
     });
 
-    scope.delete<{ Params: { id: string } }>('/groups/:id', async (request, reply) => {
+    scope.delete('/groups/:id', async (request, reply) => {
       await write(request);
-      core.contacts.removeGroup(request.params.id);
+      core.contacts.removeGroup(parseInput(IdParams, request.params).id);
       return reply.code(204).send();
     });
   });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
 import type { BatchView, JobView } from '../../../shared/types';
+import { MAX_RECIPIENTS } from '../../../shared/recipients';
 import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
 import { confirmationReport, sendOne, sendToMany } from '../services/batch-send';
 import { AppError } from '../services/errors';
@@ -35,6 +36,7 @@ export function faxJobOut(job: JobView) {
     file_name: job.fileName,
     batch_id: job.batchId,
     send_at: job.sendAt,
+    cover_template: job.coverTemplate,
   };
 }
 
@@ -128,6 +130,20 @@ function coverRequest(fields: CoverFields): CoverRequest | null {
   return { template: name && isCoverTemplate(name) ? name : 'standard', subject: fields.subject, note: fields.note };
 }
 
+/** The text fields of POST /fax/batch (besides the file part); repeated fields arrive as lists. */
+export const BatchForm = z.object({
+  to: z.array(z.string().max(64)).max(MAX_RECIPIENTS).describe('A fax number; repeat the field for each recipient'),
+  group: z.array(z.string().max(100)).max(MAX_RECIPIENTS).describe("A group's id or name; repeat for several"),
+  send_at: z.string().max(64).optional().describe('ISO-8601 time to send at (not before)'),
+  // Cover fields are checked by coverRequest, with its sentences.
+  cover: z
+    .string()
+    .optional()
+    .describe(`Cover page template: ${COVER_TEMPLATES.join(', ')}`),
+  subject: z.string().optional().describe('Cover page subject (up to 200 characters)'),
+  note: z.string().optional().describe('Cover page note (up to 4000 characters)'),
+});
+
 /**
  * POST /fax/batch: the same form as POST /fax, with `to` repeated and/or `group` (a group's id or
  * name). The file is read once; the recipients are checked before anything is queued.
@@ -136,8 +152,8 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
   if (!request.isMultipart()) {
     throw new AppError('unsupported_type', "Send multipart/form-data with 'to' and/or 'group' fields and a 'file' part");
   }
-  const fields: Record<'to' | 'group' | 'send_at', string[]> = { to: [], group: [], send_at: [] };
-  const coverFields: CoverFields = {};
+  const lists: Record<'to' | 'group', string[]> = { to: [], group: [] };
+  const singles: Record<string, string> = {};
   let staged: StagedUpload | null = null;
   try {
     const fileSize = core.settings.current.maxFileSizeMb * 1024 * 1024 + 1;
@@ -146,8 +162,8 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
     });
     for await (const part of parts) {
       if (part.type === 'field') {
-        if (part.fieldname === 'to' || part.fieldname === 'group' || part.fieldname === 'send_at')
-          fields[part.fieldname].push(String(part.value));
+        if (part.fieldname === 'to' || part.fieldname === 'group') lists[part.fieldname].push(String(part.value));
+        else singles[part.fieldname] ??= String(part.value);
         continue;
       }
       if (part.fieldname !== 'file' || staged) {
@@ -157,15 +173,16 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
       staged = await core.intake.stageUpload({ fileName: part.filename, stream: part.file });
     }
     if (!staged) throw new AppError('bad_request', "Missing file part 'file'");
+    const form = parseInput(BatchForm, { ...singles, ...lists });
     const bytes = staged.bytes ?? (await readFile(staged.uploadPath));
     return await sendToMany(core, {
-      to: fields.to,
-      groups: fields.group,
+      to: form.to,
+      groups: form.group,
       contactIds: [],
       documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
       apiKeyId,
-      sendAt: core.intake.scheduleTime(fields.send_at[0]),
-      cover: coverRequest(coverFields),
+      sendAt: core.intake.scheduleTime(form.send_at),
+      cover: coverRequest(form),
     });
   } finally {
     // Each recipient's job has its own copy; the staged upload is never a job's file.
@@ -211,6 +228,7 @@ const FAX_JOB_OUT_SCHEMA = {
     file_name: nullable('string'),
     batch_id: nullable('string'),
     send_at: nullable('string'),
+    cover_template: nullable('string'),
   },
 } as const;
 

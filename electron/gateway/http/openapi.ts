@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { COVER_POLICIES } from '../../../shared/contacts';
 import { JOB_STATUSES } from '../../../shared/status';
 import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../mcp/routes';
 import { version } from '../version';
 import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, SimulateInboundBody } from './admin-compat-routes';
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
 import { DOCS_HTML, DOCS_JS } from './docs-viewer';
-import { FaxPdfQuery } from './fax-routes';
+import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } from './contacts-routes';
+import { BatchForm, FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
 import { AsteriskInboundBody } from '../providers/sip/routes';
@@ -40,6 +42,40 @@ export const FaxJobOut = z.object({
   failure_class: nullable(z.string()),
   provider_status: nullable(z.string()),
   file_name: nullable(z.string()),
+  batch_id: nullable(z.string()).describe('The batch, when the fax was one of several recipients of one send'),
+  send_at: nullable(z.string()).describe('Scheduled send time (not sent before it)'),
+  cover_template: nullable(z.string()).describe('The cover page template sent in front of the document'),
+});
+const BatchOut = z.object({
+  batch_id: z.string(),
+  created_at: z.string(),
+  total: z.number().int(),
+  delivered: z.number().int(),
+  failed: z.number().int(),
+  canceled: z.number().int(),
+  pending: z.number().int(),
+  jobs: z.array(FaxJobOut),
+});
+const ContactOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  company: z.string(),
+  fax: z.string().describe('As typed'),
+  fax_e164: z.string().describe('What is dialled'),
+  voice: z.string(),
+  email: z.string(),
+  notes: z.string(),
+  cover_policy: z.enum(COVER_POLICIES),
+  group_ids: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+const GroupOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  contact_ids: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
 });
 const PrintJobOut = z.object({
   id: z.string(),
@@ -118,12 +154,13 @@ const Form = z
 const JobIdQuery = z.object({ job_id: z.string().max(64).optional().describe('The job this callback is about') });
 
 type Auth = 'none' | 'apiKey' | 'admin' | 'session' | 'provider';
-type Body = z.ZodType | 'multipart' | 'json-rpc';
-type Response = z.ZodType | 'pdf' | 'event-stream' | 'xml' | 'redirect' | 'json-rpc';
+/** 'multipart' is POST /fax's form ("to" and "file"); { multipart } lists another form's text fields besides "file". */
+type Body = z.ZodType | 'multipart' | { multipart: z.ZodObject } | 'json-rpc';
+type Response = z.ZodType | 'pdf' | 'csv' | 'vcard' | 'no-content' | 'event-stream' | 'xml' | 'redirect' | 'json-rpc';
 
 export interface RouteDoc {
   summary: string;
-  tag: 'fax' | 'inbound' | 'health' | 'admin' | 'provider callbacks' | 'mcp' | 'desktop' | 'docs';
+  tag: 'fax' | 'contacts' | 'inbound' | 'health' | 'admin' | 'provider callbacks' | 'mcp' | 'desktop' | 'docs';
   auth: Auth;
   scope?: string;
   params?: z.ZodObject;
@@ -191,6 +228,30 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     params: JobIdParams,
     responses: { 200: FaxJobOut, ...errors(401, 403, 404, 429) },
   },
+  'POST /fax/batch': {
+    summary: 'Send one document to several numbers and/or groups (multipart: "to" and "group" repeated, file part "file")',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: { multipart: BatchForm },
+    responses: { 202: BatchOut, ...errors(400, 401, 403, 404, 413, 415, 429) },
+  },
+  'GET /fax/batch/:id': {
+    summary: "A batch and each recipient's job",
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    params: JobIdParams,
+    responses: { 200: BatchOut, ...errors(401, 403, 404, 429) },
+  },
+  'GET /fax/:id/report.pdf': {
+    summary: 'Confirmation report (transmission result and first page)',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    params: JobIdParams,
+    responses: { 200: 'pdf', ...errors(401, 403, 404, 409, 429) },
+  },
   'GET /fax/:id/pdf': {
     summary: "The job's PDF for the provider's fetch (tokenised link, no API key)",
     tag: 'fax',
@@ -198,6 +259,122 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     params: JobIdParams,
     query: FaxPdfQuery,
     responses: { 200: 'pdf', ...errors(400, 403, 404) },
+  },
+  'GET /contacts': {
+    summary: 'Phone book, by name',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    query: ContactsQuery,
+    responses: { 200: z.object({ items: z.array(ContactOut), total: z.number().int() }), ...errors(400, 401, 403, 404, 429) },
+  },
+  'POST /contacts': {
+    summary: 'Add a contact (snake_case or camelCase for cover_policy and group_ids)',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: ContactBody,
+    responses: { 201: ContactOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'GET /contacts/export.csv': {
+    summary: 'The phone book as CSV (name, company, fax, voice, email, notes, cover, groups)',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    responses: { 200: 'csv', ...errors(401, 403, 429) },
+  },
+  'GET /contacts/export.vcf': {
+    summary: 'The phone book as vCards',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    responses: { 200: 'vcard', ...errors(401, 403, 429) },
+  },
+  'POST /contacts/import': {
+    summary: 'Import a CSV or vCard file, all or nothing (multipart file part "file", or a text/csv or text/vcard body)',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: { multipart: z.object({}) },
+    responses: {
+      201: z.object({ imported: z.number().int(), groups_created: z.number().int() }),
+      400: ErrorOut.extend({ errors: z.array(z.object({ row: z.number().int(), message: z.string() })).optional() }),
+      ...errors(401, 403, 413, 415, 429),
+    },
+  },
+  'GET /contacts/:id': {
+    summary: 'A contact',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    params: IdParams,
+    responses: { 200: ContactOut, ...errors(400, 401, 403, 404, 429) },
+  },
+  'PUT /contacts/:id': {
+    summary: 'Replace a contact',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: IdParams,
+    body: ContactBody,
+    responses: { 200: ContactOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'PATCH /contacts/:id': {
+    summary: 'Change some fields of a contact',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: IdParams,
+    body: ContactPatchBody,
+    responses: { 200: ContactOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'DELETE /contacts/:id': {
+    summary: 'Delete a contact',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: IdParams,
+    responses: { 204: 'no-content', ...errors(400, 401, 403, 404, 429) },
+  },
+  'GET /groups': {
+    summary: 'Contact groups',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    responses: { 200: z.array(GroupOut), ...errors(401, 403, 429) },
+  },
+  'POST /groups': {
+    summary: 'Add a group (names are unique, ignoring case)',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: GroupBody,
+    responses: { 201: GroupOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'GET /groups/:id': {
+    summary: 'A group',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    params: IdParams,
+    responses: { 200: GroupOut, ...errors(400, 401, 403, 404, 429) },
+  },
+  'PUT /groups/:id': {
+    summary: 'Rename a group and set its members',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: IdParams,
+    body: GroupBody,
+    responses: { 200: GroupOut, ...errors(400, 401, 403, 404, 409, 429) },
+  },
+  'DELETE /groups/:id': {
+    summary: 'Delete a group (its contacts stay)',
+    tag: 'contacts',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    params: IdParams,
+    responses: { 204: 'no-content', ...errors(400, 401, 403, 404, 429) },
   },
   'GET /print-jobs': {
     summary: 'Documents waiting for a fax number (printed, opened, dropped in the hot folder or posted here)',
@@ -465,10 +642,12 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
 
 function responseContent(response: Response): Record<string, unknown> | undefined {
   if (response === 'pdf') return { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } };
+  if (response === 'csv') return { 'text/csv': { schema: { type: 'string' } } };
+  if (response === 'vcard') return { 'text/vcard': { schema: { type: 'string' } } };
   if (response === 'event-stream') return { 'text/event-stream': { schema: { type: 'string' } } };
   if (response === 'xml') return { 'text/xml': { schema: { type: 'string' } } };
   if (response === 'json-rpc') return { 'application/json': { schema: { type: 'object', description: 'JSON-RPC 2.0 (MCP)' } } };
-  if (response === 'redirect') return undefined;
+  if (response === 'redirect' || response === 'no-content') return undefined;
   return { 'application/json': { schema: jsonSchema(response, 'output') } };
 }
 
@@ -523,6 +702,20 @@ export function buildOpenApi(routes: readonly RegisteredRoute[]): OpenApiDocumen
               type: 'object',
               required: ['to', 'file'],
               properties: { to: { type: 'string' }, file: { type: 'string', contentMediaType: 'application/octet-stream' } },
+            },
+          },
+        },
+      };
+    } else if (typeof doc.body === 'object' && 'multipart' in doc.body) {
+      const fields = jsonSchema(doc.body.multipart, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      operation.requestBody = {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: [...(fields.required ?? []), 'file'],
+              properties: { ...fields.properties, file: { type: 'string', contentMediaType: 'application/octet-stream' } },
             },
           },
         },
