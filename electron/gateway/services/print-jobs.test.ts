@@ -123,6 +123,32 @@ describe('print jobs: one intake for documents without a number', () => {
     expect((await gw.get('/print-jobs')).body.print_jobs.map((j: { reason: string }) => j.reason)).toEqual(["No contact named 'Dr Jones'"]);
     expect(await gw.invoke('jobs:list', {})).toMatchObject({ ok: true, value: { items: [] } });
   });
+
+  it('a waiting document sent from the Send form is marked sent with its fax and cannot be sent a second time', async () => {
+    gw = await startTestGateway();
+    const added = await gw.invoke('printJobs:add', { documents: [{ name: 'referral.pdf', contentBase64: letter.toString('base64') }] });
+    const [printJob] = (added as { value: PrintJobView[] }).value;
+    const attached = await gw.invoke('printJobs:document', { id: printJob!.id });
+    const documents = [(attached as { value: { name: string; contentBase64: string } }).value];
+
+    const refused = await gw.invoke('jobs:send', { to: '12', documents, printJobIds: [printJob!.id] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await gw.invoke('printJobs:list', {})).toMatchObject({ ok: true, value: [{ id: printJob!.id, state: 'waiting' }] });
+
+    const sent = await gw.invoke('jobs:send', { to: '+15551234567', documents, printJobIds: [printJob!.id] });
+    const job = (sent as { value: { id: string } }).value;
+    expect(await gw.invoke('printJobs:list', {})).toEqual({ ok: true, value: [] });
+    expect((await gw.get(`/print-jobs`)).body.print_jobs).toEqual([]);
+    expect((await gw.waitForJob(job.id, ['delivered'])).pages).toBe(3);
+
+    const twice = await gw.invoke('jobs:sendBatch', { to: ['+15551234568'], documents, printJobIds: [printJob!.id] });
+    expect(twice).toEqual({ ok: false, error: { code: 'conflict', message: 'referral.pdf is already sent' } });
+    expect(await gw.invoke('printJobs:send', { id: printJob!.id, to: ['+15551234568'] })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await gw.invoke('jobs:list', {})).toMatchObject({ value: { items: [{ id: job.id }] } });
+  });
 });
 
 describe('print spool: what the CUPS backend hands over', () => {

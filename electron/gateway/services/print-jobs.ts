@@ -259,6 +259,37 @@ export class PrintJobsService {
     return this.get(id);
   }
 
+  /**
+   * The Send form faxes waiting documents with its own recipients and options. Each is claimed
+   * first, so the same document cannot also be sent from the list, by the API or twice; it is
+   * marked sent with the new faxes, or waits again if the send is refused.
+   */
+  async sendingWith<T>(ids: readonly string[], send: () => Promise<T>, jobIdsOf: (sent: T) => string[]): Promise<T> {
+    const claim = this.deps.db.prepare("UPDATE print_jobs SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'waiting'");
+    const release = this.deps.db.prepare("UPDATE print_jobs SET state = 'waiting', updated_at = ? WHERE id = ? AND state = 'sending'");
+    const claimed: string[] = [];
+    let sent: T;
+    try {
+      for (const id of new Set(ids)) {
+        const row = this.row(id);
+        if (claim.run(this.deps.now(), id).changes === 0) {
+          throw conflict(`${row.file_name ?? 'This print job'} is already ${row.state === 'sending' ? 'being sent' : row.state}`);
+        }
+        claimed.push(id);
+      }
+      sent = await send();
+    } catch (error) {
+      for (const id of claimed) release.run(this.deps.now(), id);
+      throw error;
+    }
+    for (const id of claimed) {
+      this.update(id, { state: 'sent', job_ids: JSON.stringify(jobIdsOf(sent)), reason: null });
+      await rm(this.file(id), { force: true });
+    }
+    if (claimed.length > 0) this.changed();
+    return sent;
+  }
+
   async discard(id: string): Promise<PrintJobView> {
     const row = this.row(id);
     if (row.state !== 'waiting') throw conflict(`This print job is ${row.state} and cannot be discarded`);
