@@ -81,6 +81,8 @@ export const contract = {
       cover: cover.optional(),
       /** Fine (default) or standard; used by backends that render the pages themselves (SIP). */
       resolution: z.enum(FAX_RESOLUTIONS).optional(),
+      /** Waiting print jobs attached to this fax: each is marked sent with it, and cannot be sent again. */
+      printJobIds: z.array(id).max(20).optional(),
     }),
   ),
   /** Several recipients (numbers, groups, contacts): one job each, grouped as one batch. */
@@ -92,6 +94,7 @@ export const contract = {
       documents: z.array(documentInput).min(1).max(20),
       sendAt: sendAt.optional(),
       cover: cover.optional(),
+      printJobIds: z.array(id).max(20).optional(),
     }),
   ),
   'jobs:batch': returns<BatchView>()(byId),

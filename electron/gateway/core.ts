@@ -224,7 +224,19 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     onAccepted: () => outbox.nudge(),
   });
-  const printJobs = new PrintJobsService({ db, dataDir: options.dataDir, now, newId, intake, settings, events, audit, log });
+  const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
+  const printJobs = new PrintJobsService({
+    db,
+    dataDir: options.dataDir,
+    now,
+    newId,
+    intake,
+    settings,
+    events,
+    audit,
+    faxNumbersNamed: (name) => contacts.faxNumbersNamed(name),
+    log,
+  });
   const printSpool = options.printDir ? new PrintSpool(options.printDir, printJobs, log) : null;
   const hotFolder = new HotFolder({
     folder: () => settings.current.print.hotFolder,
@@ -242,7 +254,6 @@ export function createCore(options: CoreOptions): GatewayCore {
     ...(options.desktop ?? sourceTreeDesktop()),
     printDir: options.printDir ?? null,
   };
-  const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
   const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,

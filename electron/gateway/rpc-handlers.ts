@@ -31,24 +31,34 @@ function decodeDocuments(core: GatewayCore, documents: { name: string; contentBa
 /** One handler per contract method; IPC, /rpc and tests all go through `invoke`. */
 const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:send': (core, input, caller) =>
-    sendOne(core, {
-      to: input.to,
-      documents: decodeDocuments(core, input.documents),
-      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
-      resolution: input.resolution,
-      sendAt: core.intake.scheduleTime(input.sendAt),
-      cover: input.cover ?? null,
-    }),
+    core.printJobs.sendingWith(
+      input.printJobIds ?? [],
+      () =>
+        sendOne(core, {
+          to: input.to,
+          documents: decodeDocuments(core, input.documents),
+          apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+          resolution: input.resolution,
+          sendAt: core.intake.scheduleTime(input.sendAt),
+          cover: input.cover ?? null,
+        }),
+      (job) => [job.id],
+    ),
   'jobs:sendBatch': (core, input, caller) =>
-    sendToMany(core, {
-      to: input.to,
-      groups: input.groupIds,
-      contactIds: input.contactIds,
-      documents: decodeDocuments(core, input.documents),
-      apiKeyId: caller.kind === 'key' ? caller.keyId : null,
-      sendAt: core.intake.scheduleTime(input.sendAt),
-      cover: input.cover ?? null,
-    }),
+    core.printJobs.sendingWith(
+      input.printJobIds ?? [],
+      () =>
+        sendToMany(core, {
+          to: input.to,
+          groups: input.groupIds,
+          contactIds: input.contactIds,
+          documents: decodeDocuments(core, input.documents),
+          apiKeyId: caller.kind === 'key' ? caller.keyId : null,
+          sendAt: core.intake.scheduleTime(input.sendAt),
+          cover: input.cover ?? null,
+        }),
+      (batch) => batch.jobs.map((job) => job.id),
+    ),
   'jobs:batch': (core, input) => core.jobs.batch(input.id),
   'jobs:resendFailed': async (core, input) => {
     const failed = core.jobs.batch(input.batchId).jobs.filter((job) => job.status === 'failed');

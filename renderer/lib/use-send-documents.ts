@@ -20,6 +20,8 @@ export interface SendDocument {
   textPreview: string | null;
   warnings: Warning[];
   error: string | null;
+  /** A waiting print job this document came from: sending the form marks it sent. */
+  printJobId?: string;
 }
 
 type Preflight = (input: MethodInput<'jobs:preflight'>) => Promise<MethodOutput<'jobs:preflight'>>;
@@ -96,7 +98,7 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
   );
 
   const addFiles = useCallback(
-    (files: IncomingFile[]) => {
+    (files: (IncomingFile & { printJobId?: string })[]) => {
       for (const file of files) {
         const kind = sniffKind(file.bytes);
         const base: SendDocument = {
@@ -111,6 +113,7 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
           textPreview: null,
           warnings: [],
           error: null,
+          ...(file.printJobId ? { printJobId: file.printJobId } : {}),
         };
         if (file.bytes.length > maxFileSizeMb * 1024 * 1024) {
           setDocs((list) => [...list, { ...base, state: 'error', error: `This file is larger than the ${maxFileSizeMb} MB limit.` }]);

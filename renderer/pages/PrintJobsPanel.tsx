@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { PrintJobView } from '../../shared/types';
 import { normalizeFaxNumber } from '../../shared/phone';
 import { errorMessage } from '../api/client';
@@ -18,27 +18,39 @@ const SOURCE_LABEL: Record<PrintJobView['source'], string> = {
  * Documents that arrived without a confirmed number (printed, opened with the app, posted to
  * /print-jobs). Each waits here until a person adds a number and sends it, or discards it.
  */
-export function PrintJobsPanel() {
+/** Print jobs already offered to an empty form once: a removed one stays in the list. */
+const offered = new Set<string>();
+
+export function PrintJobsPanel(props: { attached: readonly string[]; formEmpty: boolean; onAttach: (job: PrintJobView) => void }) {
+  const { attached, formEmpty, onAttach } = props;
   const list = useCall('printJobs:list', {});
   useEvent('print:changed', list.reload);
-  const jobs = list.data ?? [];
+  const jobs = (list.data ?? []).filter((job) => !attached.includes(job.id));
+  const single = list.data?.length === 1 ? list.data[0] : undefined;
+  // Send opens with a lone waiting document attached; several wait in the list for a choice.
+  useEffect(() => {
+    if (!single || !formEmpty || offered.has(single.id)) return;
+    offered.add(single.id);
+    onAttach(single);
+  }, [single, formEmpty, onAttach]);
   if (jobs.length === 0) return null;
   return (
     <section className="card print-jobs" aria-labelledby="print-jobs-heading" data-testid="print-jobs">
       <h2 id="print-jobs-heading">{plural(jobs.length, 'document')} waiting for a fax number</h2>
       <p className="muted small">
-        Printed to the Faxbot printer or opened with Faxbot. Nothing is faxed until you add a number and press Send.
+        Printed to the Faxbot printer or opened with Faxbot. Nothing is faxed until you add a number and press Send, here or after attaching
+        it to the fax below.
       </p>
       <ul className="print-job-list">
         {jobs.map((job) => (
-          <PrintJobRow key={job.id} job={job} onDone={list.reload} />
+          <PrintJobRow key={job.id} job={job} onDone={list.reload} onAttach={() => onAttach(job)} />
         ))}
       </ul>
     </section>
   );
 }
 
-function PrintJobRow({ job, onDone }: { job: PrintJobView; onDone: () => void }) {
+function PrintJobRow({ job, onDone, onAttach }: { job: PrintJobView; onDone: () => void; onAttach: () => void }) {
   const { settings, toast } = useShell();
   const invoke = useInvoke();
   const id = useId();
@@ -101,6 +113,9 @@ function PrintJobRow({ job, onDone }: { job: PrintJobView; onDone: () => void })
         />
         <button type="button" className="primary" disabled={busy} onClick={send}>
           Send
+        </button>
+        <button type="button" disabled={busy} onClick={onAttach} aria-label={`Attach ${job.fileName ?? 'print job'} to the fax`}>
+          Attach
         </button>
         <button type="button" disabled={busy} onClick={() => void act(() => invoke('printJobs:discard', { id: job.id }), 'Discarded.')}>
           Discard

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
+import { useCallback, useId, useRef, useState, type ClipboardEvent, type FormEvent } from 'react';
 import { normalizeFaxNumber } from '../../shared/phone';
 import type { FaxResolution } from '../../shared/settings';
 import { splitRecipients } from '../../shared/recipients';
@@ -8,11 +8,12 @@ import type { CoverRequest } from '../../shared/cover';
 import { CoverFields } from '../components/CoverFields';
 import { localInputToIso, RecipientChips, RecipientSuggestions, ScheduleField, type Recipient } from '../components/RecipientPicker';
 import { TestTag } from '../components/StatusChip';
-import { formatBytes, readFiles } from '../lib/files';
+import { base64ToBytes, formatBytes, readFiles } from '../lib/files';
 import { countryName, hasStrayCharacters, numberReason, plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
 import { MAX_THUMBNAILS, type SendDocument } from '../lib/use-send-documents';
+import type { PrintJobView } from '../../shared/types';
 import { PrintJobsPanel } from './PrintJobsPanel';
 
 export function SendPage() {
@@ -82,6 +83,29 @@ export function SendPage() {
               ? 'Pick the date and time to send.'
               : null;
 
+  const printJobIds = docs.flatMap((d) => (d.printJobId ? [d.printJobId] : []));
+  const { addFiles } = documents;
+
+  /** A waiting document joins the form with its preview; its tags fill an empty number field. */
+  const attachPrintJob = useCallback(
+    async (job: PrintJobView) => {
+      try {
+        const file = await invoke('printJobs:document', { id: job.id });
+        addFiles([{ name: file.name, bytes: base64ToBytes(file.contentBase64), printJobId: job.id }]);
+      } catch (error) {
+        setSendError(errorMessage(error));
+        return;
+      }
+      const [first, ...more] = job.tagNumbers;
+      if (first && more.length === 0) setTo((current) => (current.trim() ? current : first));
+      else if (first)
+        setRecipients((list) =>
+          list.length > 0 ? list : job.tagNumbers.map((e164) => ({ kind: 'number', key: `number:${e164}`, e164, label: e164 })),
+        );
+    },
+    [invoke, addFiles],
+  );
+
   async function onPick(files: FileList | null) {
     if (!files) return;
     documents.addFiles(await readFiles(files));
@@ -106,6 +130,7 @@ export function SendPage() {
           sendAt,
           cover: cover ?? undefined,
           ...(choosesResolution ? { resolution } : {}),
+          ...(printJobIds.length ? { printJobIds } : {}),
         });
         toast(sendAt ? 'Fax scheduled.' : job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
         navigate('jobs', job.id);
@@ -119,6 +144,7 @@ export function SendPage() {
           documents: files,
           sendAt,
           cover: cover ?? undefined,
+          ...(printJobIds.length ? { printJobIds } : {}),
         });
         toast(`${sendAt ? 'Scheduled' : 'Queued'}: one fax to each of ${batch.counts.total} recipients.`);
         navigate('jobs', batch.jobs[0]?.id);
@@ -142,7 +168,7 @@ export function SendPage() {
         <h1>Send a fax</h1>
         {status?.testMode && <TestTag />}
       </div>
-      <PrintJobsPanel />
+      <PrintJobsPanel attached={printJobIds} formEmpty={docs.length === 0} onAttach={(job) => void attachPrintJob(job)} />
       <form className="send-grid" onSubmit={(e) => void send(e)} noValidate>
         <section className="send-docs" aria-labelledby="docs-heading">
           <h2 id="docs-heading" className="visually-hidden">

@@ -12,6 +12,10 @@ describe('fax number tags', () => {
     ]);
   });
 
+  it('keeps one space between the words of a phone-book name', () => {
+    expect(findFaxTags('@@fax:Dr   Smith@@ @@fax: Labs @@')).toEqual(['Dr Smith', 'Labs']);
+  });
+
   it('ignores text that only looks like a tag', () => {
     for (const text of ['@@fax:@@', '@@fax +15551234567@@', 'fax:+15551234567', '@@fax:\n+15551234567@@', '@fax:+15551234567@']) {
       expect(findFaxTags(text)).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * YajHFC/HylaFAX-style number tags typed into a document: `@@fax:+15551234567@@`. The tag stays
- * in the document as typed; we only read it. Spaces inside a tag are ignored, since PDF text
- * extraction often splits or pads runs of characters.
+ * in the document as typed; we only read it. Spaces inside a number are dropped, since PDF text
+ * extraction often splits or pads runs of characters; a phone-book name (`@@fax:Dr Smith@@`) keeps
+ * single spaces between its words.
  */
 const TAG = /@@[ \t]*fax[ \t]*:[ \t]*([^@\n]{1,64}?)[ \t]*@@/gi;
 
@@ -9,7 +10,8 @@ const TAG = /@@[ \t]*fax[ \t]*:[ \t]*([^@\n]{1,64}?)[ \t]*@@/gi;
 export function findFaxTags(text: string): string[] {
   const found = new Set<string>();
   for (const match of text.matchAll(TAG)) {
-    const value = (match[1] ?? '').replace(/\s+/g, '');
+    const raw = match[1] ?? '';
+    const value = /^[\d\s+().-]+$/.test(raw) ? raw.replace(/\s+/g, '') : raw.replace(/\s+/g, ' ').trim();
     if (value) found.add(value);
   }
   return [...found];

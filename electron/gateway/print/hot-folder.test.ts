@@ -53,6 +53,23 @@ describe('hot folder numbers', () => {
 });
 
 describe('hot folder (HOT_FOLDER)', () => {
+  it('sends to a phone-book name in a tag, and files a name not in the phone book under failed/ with the reason', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
+    gw = await hotGateway(folder);
+    expect(await gw.invoke('contacts:create', { name: 'Dr Smith', fax: '+15551230001' })).toMatchObject({ ok: true });
+    writeFileSync(join(folder, 'referral.txt'), 'Referral\n@@fax:dr smith@@\n');
+    writeFileSync(join(folder, 'letter.txt'), 'Letter\n@@fax:Dr Jones@@\n');
+
+    const referral = await until('referral filed', () => result(folder, 'sent', 'referral.txt'));
+    expect(await gw.waitForJob((referral.jobIds as string[])[0]!, ['delivered'])).toMatchObject({ to_e164: '+15551230001' });
+    expect(await until('letter refused', () => result(folder, 'failed', 'letter.txt'))).toMatchObject({
+      status: 'FAILED',
+      reason: "No contact named 'Dr Jones'",
+      jobIds: [],
+    });
+    expect(await jobCount()).toBe(1);
+  });
+
   it('sends a numbered PDF and a tagged text file, files each under sent/ with its result, and refuses an untagged one', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
     gw = await hotGateway(folder);

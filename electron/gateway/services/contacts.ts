@@ -94,6 +94,7 @@ export class ContactsService {
       clearGroup: db.prepare('DELETE FROM contact_group_members WHERE group_id = ?'),
       deleteGroup: db.prepare('DELETE FROM contact_groups WHERE id = ?'),
       contactExists: db.prepare('SELECT 1 FROM contacts WHERE id = ?').pluck(),
+      faxesNamed: db.prepare('SELECT fax_e164 FROM contacts WHERE name = ? COLLATE NOCASE').pluck(),
       nameForNumber: db.prepare('SELECT name FROM contacts WHERE fax_e164 = ? ORDER BY name COLLATE NOCASE LIMIT 1').pluck(),
       recent: db.prepare(
         `SELECT to_e164 AS e164, COUNT(*) AS count, MAX(created_at) AS last FROM
@@ -264,6 +265,22 @@ export class ContactsService {
     const row = this.stmt.group.get(id) as GroupRow | undefined;
     if (!row) throw notFound('Group not found');
     return this.groupView(row);
+  }
+
+  /**
+   * The fax numbers a name stands for (a `@@fax:NAME@@` tag): one contact with exactly that name,
+   * ignoring case, or every member of a group with that name. Unknown or ambiguous names throw.
+   */
+  faxNumbersNamed(name: string): string[] {
+    const shown = name.slice(0, 100);
+    const contactFaxes = this.stmt.faxesNamed.all(name) as string[];
+    if (contactFaxes.length > 1) throw badRequest(`${contactFaxes.length} contacts are named '${shown}'`);
+    if (contactFaxes[0]) return contactFaxes;
+    const group = this.stmt.groupByName.get(name) as GroupRow | undefined;
+    if (!group) throw notFound(`No contact named '${shown}'`);
+    const members = (this.stmt.members.all(group.id) as string[]).map((id) => this.get(id).faxE164);
+    if (members.length === 0) throw badRequest(`The group '${group.name}' has no contacts`);
+    return [...new Set(members)];
   }
 
   /** A group by id, or by its name (REST clients send `group=Branch offices`). */

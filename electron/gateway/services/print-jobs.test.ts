@@ -88,6 +88,67 @@ describe('print jobs: one intake for documents without a number', () => {
     expect(jobs.map((j) => j.to_e164).sort()).toEqual(['+15551234567', '+15551234568']);
     expect((await gw.get('/print-jobs')).body.print_jobs).toEqual([]);
   });
+
+  it('a @@fax:NAME@@ tag is a phone-book contact (any case) or a group; with autosend on it is faxed to each of their numbers', async () => {
+    gw = await startTestGateway({ env: { PRINT_AUTOSEND_TAGGED: 'true' } });
+    const contact = async (name: string, fax: string) =>
+      ((await gw!.invoke('contacts:create', { name, fax })) as { value: { id: string } }).value.id;
+    await contact('Dr Smith', '+15551230001');
+    const labs = [await contact('North Lab', '+15551230002'), await contact('South Lab', '+15551230003')];
+    expect(await gw.invoke('groups:create', { name: 'Labs', contactIds: labs })).toMatchObject({ ok: true });
+
+    const text = Buffer.from('Referral\n@@fax:dr  smith@@ @@fax: LABS @@\n').toString('base64');
+    const added = await gw.invoke('printJobs:add', { documents: [{ name: 'referral.txt', contentBase64: text }] });
+    const [printJob] = (added as { value: PrintJobView[] }).value;
+    expect(printJob).toMatchObject({ state: 'sent', reason: null });
+    expect(printJob!.tagNumbers.sort()).toEqual(['+15551230001', '+15551230002', '+15551230003']);
+    const jobs = await Promise.all(printJob!.jobIds.map((id) => gw!.waitForJob(id, ['delivered'])));
+    expect(jobs.map((j) => j.to_e164).sort()).toEqual(['+15551230001', '+15551230002', '+15551230003']);
+  });
+
+  it('an unknown name in a tag is reported on the waiting document and nothing is sent, even with autosend on', async () => {
+    gw = await startTestGateway({ env: { PRINT_AUTOSEND_TAGGED: 'true' } });
+    expect(await gw.invoke('contacts:create', { name: 'Dr Smith', fax: '+15551230001' })).toMatchObject({ ok: true });
+    const posted = await gw.post(
+      '/print-jobs',
+      faxForm(null, { name: 'letter.txt', bytes: 'Letter\n@@fax:Dr Smith@@ @@fax:Dr Jones@@\n' }),
+    );
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({
+      state: 'waiting',
+      tag_numbers: ['+15551230001'],
+      reason: "No contact named 'Dr Jones'",
+      job_ids: [],
+    });
+    expect((await gw.get('/print-jobs')).body.print_jobs.map((j: { reason: string }) => j.reason)).toEqual(["No contact named 'Dr Jones'"]);
+    expect(await gw.invoke('jobs:list', {})).toMatchObject({ ok: true, value: { items: [] } });
+  });
+
+  it('a waiting document sent from the Send form is marked sent with its fax and cannot be sent a second time', async () => {
+    gw = await startTestGateway();
+    const added = await gw.invoke('printJobs:add', { documents: [{ name: 'referral.pdf', contentBase64: letter.toString('base64') }] });
+    const [printJob] = (added as { value: PrintJobView[] }).value;
+    const attached = await gw.invoke('printJobs:document', { id: printJob!.id });
+    const documents = [(attached as { value: { name: string; contentBase64: string } }).value];
+
+    const refused = await gw.invoke('jobs:send', { to: '12', documents, printJobIds: [printJob!.id] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await gw.invoke('printJobs:list', {})).toMatchObject({ ok: true, value: [{ id: printJob!.id, state: 'waiting' }] });
+
+    const sent = await gw.invoke('jobs:send', { to: '+15551234567', documents, printJobIds: [printJob!.id] });
+    const job = (sent as { value: { id: string } }).value;
+    expect(await gw.invoke('printJobs:list', {})).toEqual({ ok: true, value: [] });
+    expect((await gw.get(`/print-jobs`)).body.print_jobs).toEqual([]);
+    expect((await gw.waitForJob(job.id, ['delivered'])).pages).toBe(3);
+
+    const twice = await gw.invoke('jobs:sendBatch', { to: ['+15551234568'], documents, printJobIds: [printJob!.id] });
+    expect(twice).toEqual({ ok: false, error: { code: 'conflict', message: 'referral.pdf is already sent' } });
+    expect(await gw.invoke('printJobs:send', { id: printJob!.id, to: ['+15551234568'] })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await gw.invoke('jobs:list', {})).toMatchObject({ value: { items: [{ id: job.id }] } });
+  });
 });
 
 describe('print spool: what the CUPS backend hands over', () => {

@@ -34,6 +34,8 @@ export interface PrintJobsDeps {
   settings: SettingsService;
   events: EventBus;
   audit: AuditLog;
+  /** The phone book: the numbers a `@@fax:NAME@@` tag stands for; throws a readable error for an unknown name. */
+  faxNumbersNamed: (name: string) => string[];
   log: (message: string) => void;
 }
 
@@ -154,15 +156,7 @@ export class PrintJobsService {
       // Preflight accepted the PDF; a text-extraction failure only means no tags are found.
       this.deps.log(`print job: text extraction failed (${(error as Error).message})`);
     }
-    const numbers: string[] = [];
-    for (const raw of [...(input.numbers ?? []), ...findFaxTags(text)]) {
-      try {
-        const { e164 } = this.deps.intake.normalize(raw);
-        if (!numbers.includes(e164)) numbers.push(e164);
-      } catch {
-        // A tag that is not a number (a future phone-book name, a typo) fills nothing.
-      }
-    }
+    const { numbers, problems } = this.tagNumbers([...(input.numbers ?? []), ...findFaxTags(text)]);
     const id = this.deps.newId();
     if (!this.dirReady) {
       mkdirSync(this.dir, { recursive: true });
@@ -170,7 +164,9 @@ export class PrintJobsService {
     }
     await writeFile(this.file(id), pdf);
     const now = this.deps.now();
-    const refused = input.requireNumber && numbers.length === 0;
+    // A name that is not in the phone book is never guessed at: the document waits (or the hot folder refuses it).
+    const problem = problems.length > 0 ? problems.join('; ') : null;
+    const refused = input.requireNumber && (numbers.length === 0 || problem !== null);
     this.deps.db
       .prepare(
         `INSERT INTO print_jobs (id, origin_key, source, file_name, pages, tag_numbers, state, reason, created_at, updated_at)
@@ -184,13 +180,14 @@ export class PrintJobsService {
         pages,
         JSON.stringify(numbers),
         refused ? 'rejected' : 'waiting',
-        refused ? 'no fax number' : null,
+        problem ?? (refused ? 'no fax number' : null),
         now,
         now,
       );
     this.deps.audit.record('print_job_received', { source: input.source, count: numbers.length });
     if (refused) await rm(this.file(id), { force: true });
-    const automatic = numbers.length > 0 && (input.source === 'hot-folder' || this.deps.settings.current.print.autosendTagged);
+    const automatic =
+      !refused && !problem && numbers.length > 0 && (input.source === 'hot-folder' || this.deps.settings.current.print.autosendTagged);
     if (automatic) {
       try {
         await this.send(id, numbers, input.apiKeyId ?? null);
@@ -201,6 +198,28 @@ export class PrintJobsService {
     const received = this.get(id);
     this.changed(received.state === 'waiting');
     return received;
+  }
+
+  /** Tag values as E.164 numbers: a number as written, anything else a phone-book name or group. */
+  private tagNumbers(values: readonly string[]): { numbers: string[]; problems: string[] } {
+    const numbers: string[] = [];
+    const problems: string[] = [];
+    for (const value of values) {
+      let found: string[];
+      try {
+        found = [this.deps.intake.normalize(value).e164];
+      } catch {
+        try {
+          found = /[a-z]/i.test(value) ? this.deps.faxNumbersNamed(value) : [];
+        } catch (error) {
+          problems.push((error as Error).message);
+          continue;
+        }
+        if (found.length === 0) problems.push(`'${value.slice(0, 64)}' is not a fax number`);
+      }
+      for (const e164 of found) if (!numbers.includes(e164)) numbers.push(e164);
+    }
+    return { numbers, problems };
   }
 
   /** A person (or an automation rule) sends a waiting document: one fax per number. */
@@ -238,6 +257,37 @@ export class PrintJobsService {
     await rm(this.file(id), { force: true });
     this.changed();
     return this.get(id);
+  }
+
+  /**
+   * The Send form faxes waiting documents with its own recipients and options. Each is claimed
+   * first, so the same document cannot also be sent from the list, by the API or twice; it is
+   * marked sent with the new faxes, or waits again if the send is refused.
+   */
+  async sendingWith<T>(ids: readonly string[], send: () => Promise<T>, jobIdsOf: (sent: T) => string[]): Promise<T> {
+    const claim = this.deps.db.prepare("UPDATE print_jobs SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'waiting'");
+    const release = this.deps.db.prepare("UPDATE print_jobs SET state = 'waiting', updated_at = ? WHERE id = ? AND state = 'sending'");
+    const claimed: string[] = [];
+    let sent: T;
+    try {
+      for (const id of new Set(ids)) {
+        const row = this.row(id);
+        if (claim.run(this.deps.now(), id).changes === 0) {
+          throw conflict(`${row.file_name ?? 'This print job'} is already ${row.state === 'sending' ? 'being sent' : row.state}`);
+        }
+        claimed.push(id);
+      }
+      sent = await send();
+    } catch (error) {
+      for (const id of claimed) release.run(this.deps.now(), id);
+      throw error;
+    }
+    for (const id of claimed) {
+      this.update(id, { state: 'sent', job_ids: JSON.stringify(jobIdsOf(sent)), reason: null });
+      await rm(this.file(id), { force: true });
+    }
+    if (claimed.length > 0) this.changed();
+    return sent;
   }
 
   async discard(id: string): Promise<PrintJobView> {
