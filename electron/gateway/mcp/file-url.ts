@@ -1,6 +1,5 @@
 import { lookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
 import { AppError, badRequest } from '../services/errors';
 
 /** Addresses a fileUrl may not reach unless the owner allows it: this computer, the LAN, link-local and friends. */
@@ -102,6 +101,7 @@ function lastPathSegment(url: URL): string {
 
 /** Downloads a fileUrl under the rules above: bounded in size, time and redirects (each hop re-checked). */
 export async function fetchFileUrl(raw: string, limits: FileUrlLimits): Promise<{ bytes: Buffer; fileName: string }> {
+  const { Agent, request } = await import('undici');
   const dispatcher = new Agent({ connect: limits.allowPrivate ? {} : { lookup: guardedLookup }, headersTimeout: limits.timeoutMs });
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {
