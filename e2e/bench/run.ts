@@ -14,6 +14,13 @@ import { gatewayBuildOptions } from '../../build/build-electron.mjs';
  * runs it (the compiled bundle), next to a trivial Node server measured in the same run. Loopback only.
  */
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** `npm run bench -- --only startup` runs the start-up scenario alone (no throughput runs). */
+const ONLY_STARTUP = (() => {
+  const at = process.argv.indexOf('--only');
+  if (at === -1) return false;
+  if (process.argv[at + 1] === 'startup') return true;
+  throw new Error(`--only accepts one scenario, "startup" (got "${process.argv[at + 1] ?? ''}")`);
+})();
 const STARTS = 5;
 const GATEWAY_BUNDLE = join('dist-electron', 'gateway', 'cli.mjs');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -157,6 +164,19 @@ async function main(): Promise<void> {
     return { args: [GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir], env: { HOME: dataDir, FAX_BACKEND: 'simulator' }, dataDir };
   });
   const startups = [trivialStart, gatewayStart];
+  console.log(`\nStart-up: process start to first 200 /health, median of ${STARTS}\n`);
+  console.log('| process | median ms | runs ms | idle RSS MB |');
+  console.log('|---|---:|---|---:|');
+  for (const s of startups) console.log(`| ${s.name} | ${s.medianMs} | ${s.runsMs.join(', ')} | ${s.idleRssMb ?? 'n/a'} |`);
+  const startRatio = gatewayStart.medianMs / trivialStart.medianMs;
+  console.log(
+    `Gateway start: ${gatewayStart.medianMs} ms, ${startRatio.toFixed(1)}x the trivial server (goals: < 500 ms, <= 6x); ` +
+      `idle RSS ${gatewayStart.idleRssMb ?? 'n/a'} MB (goal: <= 66 MB, Faxbot's API idle)`,
+  );
+  if (ONLY_STARTUP) {
+    writeResults({ startups, startRatio });
+    return;
+  }
 
   const figures: Figure[] = [];
   const trivial = await startChild(['e2e/bench/trivial-server.mjs'], {});
@@ -187,15 +207,6 @@ async function main(): Promise<void> {
   }
 
   const [base, post, get] = figures as [Figure, Figure, Figure];
-  console.log(`\nStart-up: process start to first 200 /health, median of ${STARTS}\n`);
-  console.log('| process | median ms | runs ms | idle RSS MB |');
-  console.log('|---|---:|---|---:|');
-  for (const s of startups) console.log(`| ${s.name} | ${s.medianMs} | ${s.runsMs.join(', ')} | ${s.idleRssMb ?? 'n/a'} |`);
-  const startRatio = gatewayStart.medianMs / trivialStart.medianMs;
-  console.log(
-    `Gateway start: ${gatewayStart.medianMs} ms, ${startRatio.toFixed(1)}x the trivial server (goals: < 500 ms, <= 6x); ` +
-      `idle RSS ${gatewayStart.idleRssMb ?? 'n/a'} MB (goal: <= 66 MB, Faxbot's API idle)`,
-  );
   console.log(`\nFaxbot Desktop benchmark — ${CONNECTIONS} connections, ${DURATION_S} s each after a 2 s warm-up, loopback\n`);
   console.log('| target | req/s | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -209,17 +220,14 @@ async function main(): Promise<void> {
     `\nPOST /fax: ${(ratios.postVsTrivial * 100).toFixed(1)}% of the trivial server; ${ratios.postVsFaxbot237.toFixed(1)}x Faxbot's 237 req/s (goal: >= 2,400 req/s)`,
   );
   console.log(`GET /fax/{id}: ${(ratios.getVsTrivial * 100).toFixed(1)}% of the trivial server (goal: >= 35%)`);
+  writeResults({ connections: CONNECTIONS, durationS: DURATION_S, startups, startRatio, figures, ratios });
+}
+
+function writeResults(results: Record<string, unknown>): void {
   const resultsDir = join('e2e', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      { at: new Date().toISOString(), connections: CONNECTIONS, durationS: DURATION_S, startups, startRatio, figures, ratios },
-      null,
-      2,
-    ),
-  );
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2));
   console.log(`results written to ${file}`);
 }
 

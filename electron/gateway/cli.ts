@@ -3,7 +3,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
-import { runMcpSubcommand } from './mcp/stdio-bridge';
 import { defaultPrintDir } from './print/spool';
 import { createGateway, PortBusyError } from './server';
 
@@ -12,7 +11,8 @@ import { createGateway, PortBusyError } from './server';
  * `npm start -- --headless` forces it. Prints the URL and a one-time sign-in link.
  */
 async function main(): Promise<void> {
-  if (process.argv[2] === 'mcp') return runMcpSubcommand(process.env, () => process.exit(0));
+  // The MCP SDK loads only for the `mcp` subcommand; the gateway itself starts without it.
+  if (process.argv[2] === 'mcp') return (await import('./mcp/stdio-bridge')).runMcpSubcommand(process.env, () => process.exit(0));
   const { values } = parseArgs({
     options: {
       headless: { type: 'boolean', default: true },

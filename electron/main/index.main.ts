@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ElectronStore from 'electron-store';
-import { runMcpSubcommand } from '../gateway/mcp/stdio-bridge';
 import { createGateway } from '../gateway/server';
 import { startDesktopApp } from './app.main';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
@@ -28,7 +27,8 @@ const log = {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => electron.app.quit());
 
 // `faxbot-desktop mcp`: the stdio MCP server for assistants, no window (it talks to the running app's gateway).
-const mcpOnly = () => runMcpSubcommand(process.env, () => electron.app.quit());
+// The MCP SDK loads only then, not with the window.
+const mcpOnly = async () => (await import('../gateway/mcp/stdio-bridge')).runMcpSubcommand(process.env, () => electron.app.quit());
 const start = process.argv[electron.app.isPackaged ? 1 : 2] === 'mcp' ? mcpOnly : startDesktopApp;
 
 start({

@@ -1,8 +1,7 @@
 // The document work that runs inside a pool worker (never on the gateway's event loop).
 import { isBlankText, layoutPages, normaliseText } from './text-layout';
-import { mergePdfs, preflightPdf, type PreflightOptions, type PreflightResult } from './preflight';
 import { textGrid, type PageSize } from './page-limits';
-import { textToPdf } from './txt-to-pdf';
+import type { PreflightOptions, PreflightResult } from './preflight';
 
 export type DocumentTask =
   | { op: 'preflight'; bytes: Uint8Array; options?: PreflightOptions }
@@ -17,18 +16,20 @@ export interface DocumentTaskResults {
   merge: { pdf: Uint8Array; pages: number };
 }
 
+// pdf-lib and the fonts load with a worker's first PDF task, so an idle worker stays small.
 export async function runDocumentTask(task: DocumentTask): Promise<DocumentTaskResults[DocumentTask['op']]> {
   switch (task.op) {
     case 'preflight':
-      return preflightPdf(task.bytes, task.options);
+      return (await import('./preflight')).preflightPdf(task.bytes, task.options);
     case 'textToPdf': {
+      const { textToPdf } = await import('./txt-to-pdf');
       const { pdf, pages } = await textToPdf(decodeUtf8(task.bytes), { pageSize: task.pageSize });
       return { pdf, pages };
     }
     case 'textPages':
       return estimateTextPages(decodeUtf8(task.bytes), task.pageSize);
     case 'merge':
-      return mergePdfs(task.parts);
+      return (await import('./preflight')).mergePdfs(task.parts);
   }
 }
 

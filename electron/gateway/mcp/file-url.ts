@@ -1,6 +1,5 @@
 import { lookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
 import { addressScope, hostnameScope } from '../public-url';
 import { AppError, badRequest } from '../services/errors';
 
@@ -72,6 +71,7 @@ function lastPathSegment(url: URL): string {
 
 /** Downloads a fileUrl under the rules above: bounded in size, time and redirects (each hop re-checked). */
 export async function fetchFileUrl(raw: string, limits: FileUrlLimits): Promise<{ bytes: Buffer; fileName: string }> {
+  const { Agent, request } = await import('undici');
   const dispatcher = new Agent({ connect: limits.allowPrivate ? {} : { lookup: guardedLookup }, headersTimeout: limits.timeoutMs });
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {

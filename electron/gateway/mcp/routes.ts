@@ -1,5 +1,4 @@
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../../../shared/mcp';
 import type { GatewayCore } from '../core';
@@ -7,13 +6,15 @@ import { authenticate } from '../http/auth';
 import { isAllowedOrigin } from '../security/origin';
 import { AppError } from '../services/errors';
 import type { Caller } from '../services/keys';
-import { createMcpServer, type McpOptions } from './tools';
+import type { McpOptions } from './tools';
 
 export { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH };
 /** Old-style SSE clients hold a stream each; a bound keeps a misbehaving client from exhausting the gateway. */
 const MAX_SSE_SESSIONS = 32;
 /** Base64 documents travel inside the JSON body: room for the largest allowed file plus JSON overhead. */
 const MCP_BODY_LIMIT = 64 * 1024 * 1024;
+/** The MCP SDK (about 20 MB and 250 ms) loads with the first MCP request, not at gateway start. */
+const loadMcpServer = async () => (await import('./tools')).createMcpServer;
 
 /**
  * Who is calling, decided from the headers before the body is read (so an unauthenticated client
@@ -34,6 +35,10 @@ export function registerMcpRoutes(app: FastifyInstance, core: GatewayCore, optio
 
   /** Streamable HTTP, stateless: every POST is authenticated and served by a fresh server bound to its caller. */
   app.post(MCP_HTTP_PATH, { onRequest, bodyLimit: MCP_BODY_LIMIT }, async (request, reply) => {
+    const [createMcpServer, { StreamableHTTPServerTransport }] = await Promise.all([
+      loadMcpServer(),
+      import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    ]);
     const server = createMcpServer(core, callerOf(request), options);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
@@ -59,6 +64,10 @@ export function registerMcpRoutes(app: FastifyInstance, core: GatewayCore, optio
   app.get(MCP_SSE_PATH, { onRequest }, async (request, reply) => {
     if (sessions.size >= MAX_SSE_SESSIONS) throw new AppError('unavailable', 'Too many open MCP SSE sessions; close one and retry');
     const caller = callerOf(request);
+    const [createMcpServer, { SSEServerTransport }] = await Promise.all([
+      loadMcpServer(),
+      import('@modelcontextprotocol/sdk/server/sse.js'),
+    ]);
     reply.hijack();
     const transport = new SSEServerTransport(MCP_SSE_MESSAGES_PATH, reply.raw);
     const server = createMcpServer(core, caller, options);

@@ -1,5 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import { request } from 'undici';
 import type { Settings } from '../../../shared/settings';
 import type { ArtifactStore } from './artifact-store';
 
@@ -150,6 +149,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const { authorization } = signV4({ method, url, headers, payloadHash, region, service: 's3', accessKeyId, secretAccessKey });
     const timeout = this.options.timeoutMs ?? 30_000;
     try {
+      const { request } = await import('undici');
       const res = await request(url, {
         method: method as 'GET' | 'PUT' | 'DELETE',
         headers: { ...headers, authorization },

@@ -18,7 +18,7 @@ async function register(options: ConnectOptions): Promise<TunnelRegistration> {
   const uri = `${options.host.replace(/\/+$/, '')}/${options.subdomain ?? '?new'}`;
   let res;
   try {
-    res = await fetch(uri, { signal: options.signal, dispatcher: publicUrlDispatcher, headers: { accept: 'application/json' } });
+    res = await fetch(uri, { signal: options.signal, dispatcher: await publicUrlDispatcher(), headers: { accept: 'application/json' } });
   } catch (error) {
     const reason = options.signal.aborted ? 'no answer in time' : describeNetworkError(error);
     throw new TunnelConnectError(`Cannot reach the tunnel server at ${options.host} (${reason}).`);

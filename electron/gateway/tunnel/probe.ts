@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -25,8 +25,17 @@ export function resolveAddresses(hostname: string): Promise<string[]> {
   );
 }
 
-/** For requests to this gateway's public URL (tunnel health, diagnostics self-test). */
-export const publicUrlDispatcher = new Agent({ connect: { lookup: localhostAwareLookup as never, timeout: 10_000 } });
+let publicUrlAgent: Promise<Agent> | undefined;
+/**
+ * For requests to this gateway's public URL (tunnel health, diagnostics self-test). undici loads
+ * with the first such request, not at gateway start.
+ */
+export function publicUrlDispatcher(): Promise<Agent> {
+  publicUrlAgent ??= import('undici').then(
+    ({ Agent }) => new Agent({ connect: { lookup: localhostAwareLookup as never, timeout: 10_000 } }),
+  );
+  return publicUrlAgent;
+}
 
 /** The network error code behind an undici failure, in words an admin can act on. */
 export function describeNetworkError(error: unknown): string {
@@ -57,8 +66,9 @@ export function describeNetworkError(error: unknown): string {
 export async function probeHealth(baseUrl: string, signal: AbortSignal): Promise<void> {
   let res;
   try {
+    const { request } = await import('undici');
     res = await request(`${baseUrl}/health`, {
-      dispatcher: publicUrlDispatcher,
+      dispatcher: await publicUrlDispatcher(),
       signal,
       // localtunnel.me shows browsers a reminder page; this header (any value) skips it.
       headers: { accept: 'application/json', 'bypass-tunnel-reminder': '1' },

@@ -1,4 +1,4 @@
-import { request, type FormData } from 'undici';
+import type { FormData } from 'undici';
 import { ProviderError } from '../types';
 import { scrubNumbers } from '../../../../shared/phone';
 
@@ -105,6 +105,7 @@ export class PhaxioApi {
   private async send(method: 'GET' | 'POST', path: string, options: { query?: Query; form?: FormData; signal: AbortSignal }) {
     const query = options.query?.length ? `?${new URLSearchParams(options.query.map(([k, v]) => [k, v])).toString()}` : '';
     try {
+      const { request } = await import('undici');
       return await request(`${this.root}${path}${query}`, {
         method,
         headers: { authorization: this.authorization, accept: 'application/json' },

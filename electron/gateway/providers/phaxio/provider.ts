@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { publicBaseUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
@@ -44,6 +43,7 @@ export class PhaxioProvider implements FaxProvider {
   ) {}
 
   async submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult> {
+    const { FormData } = await import('undici');
     const form = new FormData();
     form.append('to', request.toE164);
     const contentUrl = this.contentUrlFor(request);

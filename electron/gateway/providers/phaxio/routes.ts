@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { Response } from 'undici';
+import type { Response } from 'undici';
 import type { GatewayCore } from '../../core';
 import { verifyPhaxioSignature, type PhaxioVerifyResult, type SignedParams } from '../../security/signatures';
 import { AppError, badRequest } from '../../services/errors';
@@ -90,6 +90,7 @@ async function parseForm(request: FastifyRequest): Promise<WebhookForm> {
   if (/^application\/json/i.test(contentType)) return { raw, fields: jsonFields(raw), files: [] };
   let form: Awaited<ReturnType<Response['formData']>>;
   try {
+    const { Response } = await import('undici');
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
   } catch {
     throw badRequest('Malformed multipart body');

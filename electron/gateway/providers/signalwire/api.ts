@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ProviderError } from '../types';
 
 /** The Fax resource (providers.md §3.3), only the fields we read. `num_pages` is a string or null. */
@@ -128,6 +128,7 @@ export class SignalWireApi {
   async call<T>(method: 'GET' | 'POST', path: string, form: Record<string, string> | null, signal: AbortSignal): Promise<T> {
     let res: Dispatcher.ResponseData;
     try {
+      const { request } = await import('undici');
       res = await request(`${this.creds.space}${path}`, {
         method,
         headers: {

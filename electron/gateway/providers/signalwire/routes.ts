@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { request as httpRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { GatewayCore } from '../../core';
 import { verifySignalWireSignature } from '../../security/signatures';
 import { AppError } from '../../services/errors';
@@ -99,6 +99,7 @@ export function isSignalWireMediaUrl(mediaUrl: string, space: string): boolean {
 }
 
 async function fetchMedia(mediaUrl: string, creds: SignalWireCredentials): Promise<Buffer> {
+  const { request: httpRequest } = await import('undici');
   const get = (url: string, authorization?: string): Promise<Dispatcher.ResponseData> =>
     httpRequest(url, {
       headers: { accept: 'application/pdf', ...(authorization ? { authorization } : {}) },

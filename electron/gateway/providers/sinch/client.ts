@@ -1,4 +1,4 @@
-import { FormData, request } from 'undici';
+import type { FormData, request } from 'undici';
 import type { FailureClass } from '../../../../shared/status';
 import { ProviderError } from '../types';
 
@@ -143,6 +143,7 @@ export class SinchClient {
       const authorization = await this.authorization();
       let res: Awaited<ReturnType<typeof request>>;
       try {
+        const { request } = await import('undici');
         res = await request(url, {
           method,
           headers: { authorization, accept: opts.accept ?? 'application/json' },
@@ -192,6 +193,7 @@ export class SinchClient {
     const url = base.endsWith('/oauth2/token') ? base : `${base}/oauth2/token`;
     let res: Awaited<ReturnType<typeof request>>;
     try {
+      const { request } = await import('undici');
       res = await request(url, {
         method: 'POST',
         headers: {

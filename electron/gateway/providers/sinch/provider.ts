@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { FormData } from 'undici';
 import type { CheckResult } from '../../../../shared/types';
 import { checkPublicUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
@@ -113,6 +112,7 @@ export class SinchProvider implements FaxProvider {
       // Not a provider problem, and nothing was sent: a plain error here would be reconciled and resent in a loop.
       throw new ProviderError('The prepared document is missing from disk.', 'document');
     }
+    const { FormData } = await import('undici');
     const form = () => {
       const f = new FormData();
       f.append('to', request.toE164);

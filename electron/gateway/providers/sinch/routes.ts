@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Response } from 'undici';
+import type { Response } from 'undici';
 import type { GatewayCore } from '../../core';
 import { cleanHeader, safeEqual } from '../../security/signatures/common';
 import { AppError, badRequest } from '../../services/errors';
@@ -53,6 +53,7 @@ async function readWebhook(contentType: string | undefined, raw: Buffer): Promis
   if (type.startsWith('multipart/form-data')) {
     let form: Awaited<ReturnType<Response['formData']>>;
     try {
+      const { Response } = await import('undici');
       form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType ?? '' } }).formData();
     } catch {
       throw badRequest('Malformed multipart body');
