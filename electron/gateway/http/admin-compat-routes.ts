@@ -239,7 +239,7 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
     await requireAdmin(core.auth, request);
     const query = parseInput(LogsTailQuery, request.query);
     if (!core.settings.current.audit.enabled) throw badRequest('Audit logging is off (AUDIT_LOG_ENABLED=false)');
-    const { file } = core.audit.tailFile();
+    const { file } = await core.audit.tailFile();
     const info = await stat(file).catch(() => null);
     if (!info) throw new AppError('not_found', 'Audit log file not found');
     // Only the end of a long file is read: enough for 20,000 lines of typical audit entries.

@@ -119,8 +119,11 @@ export class AuditLog {
   }
 
   /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
-  tailFile(): { file: string; format: 'json' | 'text' } {
+  async tailFile(): Promise<{ file: string; format: 'json' | 'text' }> {
     this.flush();
+    const stream = this.stream;
+    // Writes reach the file in order: once an empty write is done, every line handed over before it is there.
+    if (stream) await new Promise<void>((resolve) => stream.write('', () => resolve()));
     const { file, format } = this.deps.target();
     return { file, format };
   }
