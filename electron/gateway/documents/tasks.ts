@@ -3,18 +3,22 @@ import { isBlankText, layoutPages, normaliseText } from './text-layout';
 import { mergePdfs, preflightPdf, type PreflightOptions, type PreflightResult } from './preflight';
 import { textGrid, type PageSize } from './page-limits';
 import { textToPdf } from './txt-to-pdf';
+import { imageToPdf } from './image-to-pdf';
+import type { ImageKind } from './sniff';
 
 export type DocumentTask =
   | { op: 'preflight'; bytes: Uint8Array; options?: PreflightOptions }
   | { op: 'textToPdf'; bytes: Uint8Array; pageSize: PageSize }
   | { op: 'textPages'; bytes: Uint8Array; pageSize: PageSize }
-  | { op: 'merge'; parts: Uint8Array[] };
+  | { op: 'merge'; parts: Uint8Array[] }
+  | { op: 'imageToPdf'; bytes: Uint8Array; kind: ImageKind; pageSize: PageSize };
 
 export interface DocumentTaskResults {
   preflight: PreflightResult;
   textToPdf: { pdf: Uint8Array; pages: number };
   textPages: number;
   merge: { pdf: Uint8Array; pages: number };
+  imageToPdf: { pdf: Uint8Array; pages: number };
 }
 
 export async function runDocumentTask(task: DocumentTask): Promise<DocumentTaskResults[DocumentTask['op']]> {
@@ -29,6 +33,8 @@ export async function runDocumentTask(task: DocumentTask): Promise<DocumentTaskR
       return estimateTextPages(decodeUtf8(task.bytes), task.pageSize);
     case 'merge':
       return mergePdfs(task.parts);
+    case 'imageToPdf':
+      return imageToPdf(task.bytes, task.kind, task.pageSize);
   }
 }
 
