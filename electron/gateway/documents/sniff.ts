@@ -3,6 +3,9 @@
 export type ImageKind = 'jpeg' | 'png' | 'tiff';
 export type DocumentKind = 'pdf' | 'txt' | ImageKind;
 
+/** File name endings offered in file pickers and watched in the hot folder (the bytes still decide). */
+export const FAX_FILE_EXTENSIONS = ['pdf', 'txt', 'jpg', 'jpeg', 'png', 'tif', 'tiff'] as const;
+
 export type SniffResult = { kind: DocumentKind } | { error: 'unsupported' | 'empty' };
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
