@@ -295,10 +295,10 @@ export class IntakeService {
       throw new AppError('unsupported_type', `${doc.name}: only PDF, TXT, JPEG, PNG and TIFF files can be faxed`);
     }
     if (isImageKind(sniffed.kind)) {
+      // No PDF warnings: pdf-lib stores every PNG as RGB, so the colour check would flag grey scans
+      // too; the window judges colour from the pixels of its preview instead.
       const image = await this.imageToPdf(doc.bytes, sniffed.kind, `${doc.name}: `);
-      // Checked like any PDF, so a colour photo gets the same "fax is black and white" warning.
-      const checked = await this.onWorker({ op: 'preflight', bytes: image.pdf }, `${doc.name}: `);
-      return { pdf: image.pdf, pages: image.pages, warnings: checked.ok ? checked.warnings : [], converted: true };
+      return { ...image, warnings: [], converted: true };
     }
     if (sniffed.kind === 'txt') {
       let text: string;

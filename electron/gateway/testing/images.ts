@@ -3,9 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 
-const FIXTURE = join(__dirname, '../../../e2e/fixtures/three-page-letter.pdf');
+// A URL, not __dirname: Playwright loads this file as an ES module.
+const FIXTURE = fileURLToPath(new URL('../../../e2e/fixtures/three-page-letter.pdf', import.meta.url));
 
 /** An 8-bit greyscale PNG of one flat grey level (an encoder small enough to read). */
 export function greyPng(width: number, height: number, level: number): Buffer {
