@@ -1,18 +1,15 @@
 // Scans and photos (JPEG, PNG, TIFF) become PDF pages on the fax paper size. The pixels are kept in
 // grey or colour: the step that makes fax pages (the provider, or Ghostscript's tiffg4 for SIP)
 // and the Send preview dither them, so a photo never turns into a solid black block.
-import { execFile } from 'node:child_process';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PDFDocument, type PDFImage, type PDFPage } from 'pdf-lib';
 import { DocumentError } from './errors';
 import { MAX_FAX_PAGES, PAGE_SIZES, tooManyPages, type PageSize } from './page-limits';
 import type { ImageKind } from './sniff';
+import { tiffToPdf } from './tiff-to-pdf';
 
 /** A 600 dpi Letter scan is 34 megapixels; anything larger is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 40_000_000;
-/** Below the document pool's time budget, so the sender gets this sentence and not a timeout. */
+/** Below the document pool's time budget, so the sender gets tiff2pdf's sentence and not a timeout. */
 const TIFF2PDF_TIMEOUT_MS = 15_000;
 
 const NAMES: Record<ImageKind, string> = { jpeg: 'JPEG image', png: 'PNG image', tiff: 'TIFF image' };
@@ -35,7 +32,7 @@ export async function imageToPdf(bytes: Uint8Array, kind: ImageKind, pageSize: P
     };
   };
   if (kind === 'tiff') {
-    const converted = await tiffToPdf(bytes).catch((error: unknown) => {
+    const converted = await tiffToPdf(bytes, TIFF2PDF_TIMEOUT_MS).catch((error: unknown) => {
       throw error instanceof DocumentError ? error : unreadable;
     });
     let source: PDFDocument;
@@ -93,26 +90,4 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
     if (type === 'IEND') return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : null;
   }
   return null;
-}
-
-/** libtiff's tiff2pdf keeps every page of a multi-page TIFF (stock Ghostscript cannot read TIFF). */
-export async function tiffToPdf(tiff: Uint8Array): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fbd-tiff-'));
-  try {
-    const input = join(dir, 'in.tif');
-    const output = join(dir, 'out.pdf');
-    const file = await open(input, 'wx', 0o600);
-    await file.writeFile(tiff);
-    await file.close();
-    await new Promise<void>((resolve, reject) =>
-      execFile('tiff2pdf', ['-o', output, input], { timeout: TIFF2PDF_TIMEOUT_MS }, (error) => (error ? reject(error) : resolve())),
-    ).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT')
-        throw new DocumentError('tool_missing', 'tiff2pdf is not installed, so TIFF images cannot be read (apt install libtiff-tools).');
-      throw new DocumentError('corrupt', 'This TIFF image cannot be read. Open it, save it again, and retry.');
-    });
-    return await readFile(output);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
