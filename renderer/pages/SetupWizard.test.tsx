@@ -109,7 +109,7 @@ describe('Setup wizard', () => {
       'settings:update': () => settingsView(),
       'setup:check': () => [{ id: 'credentials', label: 'Provider credentials', state: 'pass', detail: 'Test mode is configured.' }],
       'setup:callbackUrls': () => [],
-      'setup:complete': () => ({ ok: true }),
+      'setup:complete': () => gatewayStatus({ setupCompleted: true }),
     });
     render(<App bridge={bridge} />);
     fireEvent.click(await screen.findByRole('radio', { name: /Test mode/ }));
