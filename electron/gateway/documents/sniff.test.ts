@@ -65,7 +65,15 @@ describe('sniffDocument', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (b) => {
         const r = sniffDocument(b);
-        expect([{ kind: 'pdf' }, { kind: 'txt' }, { error: 'unsupported' }, { error: 'empty' }]).toContainEqual(r);
+        expect([
+          { kind: 'pdf' },
+          { kind: 'txt' },
+          { kind: 'jpeg' },
+          { kind: 'png' },
+          { kind: 'tiff' },
+          { error: 'unsupported' },
+          { error: 'empty' },
+        ]).toContainEqual(r);
       }),
       { numRuns: 500 },
     );
