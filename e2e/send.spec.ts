@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { greyPng } from '../electron/gateway/testing/images';
 import { dropFiles, expect, FIXTURES, shoot, test } from './fixtures/gateway';
 
 test('a dropped multi-page PDF shows 1-bit pages and warnings, and reaches delivered', async ({ app: page }) => {
@@ -47,6 +48,37 @@ test('a dropped multi-page PDF shows 1-bit pages and warnings, and reaches deliv
   await expect(detail.locator('[data-status="delivered"]')).toBeVisible();
   await expect(detail.getByTestId('job-timeline')).not.toBeEmpty();
   await shoot(page, 'job-delivered');
+});
+
+test('a dropped photo is previewed as a dithered fax page, not a black block, and reaches delivered', async ({ app: page }) => {
+  await page.goto('/#/send');
+  await dropFiles(page, [{ name: 'photo.png', mimeType: 'image/png', bytes: greyPng(480, 640, 110) }]);
+  const card = page.getByTestId('doc-card');
+  await expect(card).toContainText('Image');
+  await expect(card.getByTestId('doc-pages')).toHaveText('1 page');
+  const preview = card.getByRole('img', { name: /as it will print/ });
+  await expect(preview).toHaveCount(1);
+  // Share of black in the middle of the page, where the photo sits: a dither pattern is near half.
+  const ink = await preview.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const w = Math.floor(canvas.width / 5);
+    const h = Math.floor(canvas.height / 5);
+    const data = ctx.getImageData(2 * w, 2 * h, w, h).data;
+    let black = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 0) black++;
+    return black / (data.length / 4);
+  });
+  expect(ink).toBeGreaterThan(0.2);
+  expect(ink).toBeLessThan(0.8);
+  await page.getByLabel('Fax number').fill('(202) 555-0143');
+  await shoot(page, 'send-image');
+  await page.getByRole('button', { name: 'Send test fax' }).click();
+  await expect(page.getByTestId('job-row').first().locator('[data-status="delivered"]')).toBeVisible({ timeout: 30_000 });
 });
 
 test('a failing number shows the reason and what to do', async ({ app: page }) => {

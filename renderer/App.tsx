@@ -299,7 +299,7 @@ function AppShell({ online }: { online: boolean }) {
         </div>
         {dragging && (
           <div className="drop-overlay" aria-hidden="true">
-            <p>Drop PDF or text files to fax them</p>
+            <p>Drop PDF, text or image files to fax them</p>
           </div>
         )}
         <div className="toasts" role="status" aria-live="polite">

@@ -167,6 +167,8 @@ export interface PreflightView {
   pages: number;
   warnings: { code: string; message: string; pages?: number[] }[];
   error: string | null;
+  /** For one image (JPEG, PNG, TIFF): the PDF pages it becomes, so the window previews what is sent. */
+  previewPdfBase64?: string;
 }
 
 export interface NumberCheck {

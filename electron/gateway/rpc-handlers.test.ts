@@ -2,6 +2,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobPage, JobView, PreflightView } from '../../shared/types';
 import { startTestGateway, type TestGateway } from './testing/harness';
+import { fixtureAsImage, greyPng } from './testing/images';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {
@@ -48,9 +49,21 @@ describe('the desktop send path (jobs:send, jobs:preflight)', () => {
       documents: [{ name: 'photo.png', contentBase64: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64') }],
     });
     expect(bad).toMatchObject({ ok: true, value: { ok: false } });
-    expect((bad as { value: PreflightView }).value.error).toMatch(/photo\.png: only PDF and TXT/);
+    expect((bad as { value: PreflightView }).value.error).toMatch(/photo\.png: only PDF, TXT, JPEG, PNG and TIFF/);
     const badSend = await gw.invoke('jobs:send', { to: '+15551230001', documents: [{ name: 'empty.txt', contentBase64: text('   ') }] });
     expect(badSend).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('a photo and a multi-page TIFF scan are sent as one fax; the preview gets the pages an image becomes', async () => {
+    gw = await startTestGateway();
+    const photo = { name: 'photo.png', contentBase64: greyPng(640, 480, 120).toString('base64') };
+    const scan = { name: 'scan.tif', contentBase64: fixtureAsImage('tiffgray', '1-3').toString('base64') };
+    const check = (await gw.invoke('jobs:preflight', { documents: [photo] })) as { value: PreflightView };
+    expect(check.value).toMatchObject({ ok: true, pages: 1, error: null });
+    const preview = await PDFDocument.load(Buffer.from(check.value.previewPdfBase64 ?? '', 'base64'));
+    expect(preview.getPageCount()).toBe(1);
+    const sent = await gw.invoke('jobs:send', { to: '+15551230001', documents: [photo, scan] });
+    expect(sent).toMatchObject({ ok: true, value: { pages: 4 } });
   });
 
   it('pages through the timeline newest first with a cursor, filters by status and searches by the last digits', async () => {

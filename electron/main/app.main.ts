@@ -8,6 +8,7 @@ import { APP_SCHEME } from './app-url';
 import type { AutoUpdaterLike, ElectronMain } from './electron-api';
 import { ExternalLinks } from './external-links.main';
 import { defaultPrintDir } from '../gateway/print/spool';
+import { FAX_FILE_EXTENSIONS } from '../gateway/documents/sniff';
 import { OpenFilesQueue } from './file-intake';
 import type { GatewayFactory, GatewayHandle } from './gateway-handle';
 import { isTrustedSenderFrame, registerIpcGate } from './ipc-gate.main';
@@ -142,7 +143,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
         .showOpenDialog({
           title: 'Choose documents to fax',
           properties: ['openFile', 'multiSelections'],
-          filters: [{ name: 'Documents', extensions: ['pdf', 'txt'] }],
+          filters: [{ name: 'Documents and images', extensions: [...FAX_FILE_EXTENSIONS] }],
         })
         .then((result) => (result.canceled ? undefined : fileIntake.intake(result.filePaths)));
     },

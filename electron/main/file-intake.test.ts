@@ -13,6 +13,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'letter.pdf'), PDF);
   writeFileSync(join(dir, 'renamed.bin'), PDF);
   writeFileSync(join(dir, 'notes.txt'), 'Hello fax\n');
+  writeFileSync(join(dir, 'scan.image'), Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]));
   writeFileSync(join(dir, 'fake.pdf'), 'MZ\x90\x00 not a pdf');
   writeFileSync(join(dir, 'binary.txt'), Buffer.from([0x41, 0x00, 0x42]));
   writeFileSync(join(dir, 'empty.pdf'), '');
@@ -48,10 +49,11 @@ describe('filePathsFromArgv', () => {
 });
 
 describe('readIntakeFiles', () => {
-  it('accepts PDFs by their bytes and text files by name', async () => {
-    const result = await readIntakeFiles([join(dir, 'letter.pdf'), join(dir, 'renamed.bin'), join(dir, 'notes.txt')], 1024 * 1024);
+  it('accepts PDFs and images (a TIFF here) by their bytes and text files by name', async () => {
+    const paths = ['letter.pdf', 'renamed.bin', 'notes.txt', 'scan.image'].map((n) => join(dir, n));
+    const result = await readIntakeFiles(paths, 1024 * 1024);
     expect(result.rejected).toEqual([]);
-    expect(result.files.map((f) => f.name)).toEqual(['letter.pdf', 'renamed.bin', 'notes.txt']);
+    expect(result.files.map((f) => f.name)).toEqual(['letter.pdf', 'renamed.bin', 'notes.txt', 'scan.image']);
     expect(Buffer.from(result.files[0]?.contentBase64 ?? '', 'base64').equals(PDF)).toBe(true);
   });
 
@@ -63,8 +65,8 @@ describe('readIntakeFiles', () => {
     );
     expect(result.files).toEqual([]);
     expect(Object.fromEntries(result.rejected.map((r) => [r.name, r.reason]))).toEqual({
-      'fake.pdf': 'is not a PDF or text file',
-      'binary.txt': 'is not a PDF or text file',
+      'fake.pdf': 'is not a PDF, text file or image',
+      'binary.txt': 'is not a PDF, text file or image',
       'empty.pdf': 'is empty',
       'big.pdf': 'is larger than 0 MB',
       'missing.pdf': 'could not be read',

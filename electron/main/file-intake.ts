@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isImageKind, sniffDocument, type DocumentKind } from '../gateway/documents/sniff';
 
 export interface IntakeFile {
   name: string;
@@ -39,9 +40,14 @@ export function filePathsFromArgv(argv: readonly string[], options: { cwd: strin
   return [...paths];
 }
 
-/** PDF by its header (the spec tolerates leading bytes, readers look in the first 1 KiB); TXT by name and no NUL bytes. */
-function documentKind(name: string, bytes: Buffer): 'pdf' | 'txt' | null {
+/**
+ * PDF by its header (the spec tolerates leading bytes, readers look in the first 1 KiB); JPEG, PNG
+ * and TIFF by their signatures; TXT by name and no NUL bytes.
+ */
+function documentKind(name: string, bytes: Buffer): DocumentKind | null {
   if (bytes.subarray(0, 1024).includes('%PDF-')) return 'pdf';
+  const sniffed = sniffDocument(bytes.subarray(0, 16));
+  if ('kind' in sniffed && isImageKind(sniffed.kind)) return sniffed.kind;
   if (extname(name).toLowerCase() === '.txt' && !bytes.includes(0)) return 'txt';
   return null;
 }
@@ -83,7 +89,7 @@ export async function readIntakeFiles(paths: readonly string[], maxBytes: number
     if (bytes === 'not_a_file') result.rejected.push({ name, reason: 'is not a file' });
     else if (bytes === 'too_large') result.rejected.push({ name, reason: `is larger than ${Math.floor(maxBytes / 1048576)} MB` });
     else if (bytes.length === 0) result.rejected.push({ name, reason: 'is empty' });
-    else if (documentKind(name, bytes) === null) result.rejected.push({ name, reason: 'is not a PDF or text file' });
+    else if (documentKind(name, bytes) === null) result.rejected.push({ name, reason: 'is not a PDF, text file or image' });
     else result.files.push({ name, contentBase64: bytes.toString('base64') });
   }
   return result;

@@ -15,12 +15,24 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes;
 }
 
-export type DocumentKind = 'pdf' | 'txt' | 'unsupported';
+/** 'image' = JPEG, PNG or TIFF: the gateway turns it into PDF pages. */
+export type DocumentKind = 'pdf' | 'txt' | 'image' | 'unsupported';
+
+const IMAGE_SIGNATURES = [
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], // PNG
+  [0x49, 0x49, 0x2a, 0x00], // TIFF, little-endian
+  [0x4d, 0x4d, 0x00, 0x2a], // TIFF, big-endian
+];
+
+/** What the file picker offers; the bytes still decide. */
+export const FAX_FILE_ACCEPT = '.pdf,.txt,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,text/plain,image/jpeg,image/png,image/tiff';
 
 /** Sniffs the type from the bytes, as the gateway does; the name is never trusted. */
 export function sniffKind(bytes: Uint8Array): DocumentKind {
   const head = String.fromCharCode(...bytes.subarray(0, 1024));
   if (head.includes('%PDF-')) return 'pdf';
+  if (IMAGE_SIGNATURES.some((signature) => signature.every((b, i) => bytes[i] === b))) return 'image';
   // Text: no NUL bytes and decodes as UTF-8.
   if (bytes.subarray(0, 4096).includes(0)) return 'unsupported';
   try {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { errorMessage } from '../api/client';
-import { bytesToBase64, sniffKind, type DocumentKind, type IncomingFile } from './files';
+import { base64ToBytes, bytesToBase64, sniffKind, type DocumentKind, type IncomingFile } from './files';
 import { mergeWarnings, warningsFor, type PageFacts, type Warning } from './page-analysis';
 
 /** Past this many pages the preview shows a count instead of more thumbnails (memory). */
@@ -46,11 +46,10 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
       const localFacts: PageFacts[] = [];
       let localWarnings: Warning[] = [];
       let localError: string | null = null;
-      const render = async () => {
-        if (doc.kind !== 'pdf') return;
+      const render = async (pdfBytes: Uint8Array) => {
         const { openPdf, renderPage } = await import('./pdf-render');
         // pdf.js takes ownership of (detaches) the buffer it is given.
-        const opened = await openPdf(bytes.slice());
+        const opened = await openPdf(pdfBytes.slice());
         if (!opened.ok) {
           localError = opened.message;
           return;
@@ -75,12 +74,19 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
         await opened.doc.destroy();
         localWarnings = [...localWarnings, ...warningsFor(localFacts)];
       };
-      const [gateway] = await Promise.allSettled([
-        preflight({ documents: [{ name: doc.name, contentBase64: doc.base64 }] }),
-        render().catch((error: unknown) => {
+      const drawPreview = (pdfBytes: Uint8Array) =>
+        render(pdfBytes).catch((error: unknown) => {
           localError = `The preview could not be drawn: ${errorMessage(error)}`;
-        }),
-      ]);
+        });
+      const checked = preflight({ documents: [{ name: doc.name, contentBase64: doc.base64 }] });
+      // An image is previewed as the pages the gateway makes of it, dithered like any PDF page.
+      const preview =
+        doc.kind === 'pdf'
+          ? drawPreview(bytes)
+          : doc.kind === 'image'
+            ? checked.then((result) => (result.previewPdfBase64 ? drawPreview(base64ToBytes(result.previewPdfBase64)) : undefined))
+            : Promise.resolve();
+      const [gateway] = await Promise.allSettled([checked, preview]);
       if (gateway.status === 'rejected') {
         patch(doc.key, () => ({ state: 'error', error: errorMessage(gateway.reason) }));
         return;
@@ -122,7 +128,11 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
         if (kind === 'unsupported') {
           setDocs((list) => [
             ...list,
-            { ...base, state: 'error', error: 'Only PDF and plain-text files can be faxed. Save it as PDF and add it again.' },
+            {
+              ...base,
+              state: 'error',
+              error: 'Only PDF, plain-text and JPEG, PNG or TIFF image files can be faxed. Save it as PDF and add it again.',
+            },
           ]);
           continue;
         }

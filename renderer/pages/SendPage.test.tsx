@@ -122,7 +122,7 @@ describe('Send', () => {
       window.dispatchEvent(drop);
     });
     await waitFor(() => expect(window.location.hash).toBe('#/send'));
-    expect(await screen.findByText(/Only PDF and plain-text files can be faxed/)).toBeTruthy();
+    expect(await screen.findByText(/Only PDF, plain-text and JPEG, PNG or TIFF image files can be faxed/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Send test fax' }).hasAttribute('disabled')).toBe(true);
   });
 

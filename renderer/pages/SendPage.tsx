@@ -8,7 +8,7 @@ import type { CoverRequest } from '../../shared/cover';
 import { CoverFields } from '../components/CoverFields';
 import { localInputToIso, RecipientChips, RecipientSuggestions, ScheduleField, type Recipient } from '../components/RecipientPicker';
 import { TestTag } from '../components/StatusChip';
-import { base64ToBytes, formatBytes, readFiles } from '../lib/files';
+import { base64ToBytes, FAX_FILE_ACCEPT, formatBytes, readFiles } from '../lib/files';
 import { countryName, hasStrayCharacters, numberReason, plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
@@ -176,7 +176,7 @@ export function SendPage() {
           </h2>
           <div className={`dropzone ${docs.length ? 'dropzone-compact' : ''}`}>
             <p>
-              <strong>Drop PDF or text files anywhere in this window</strong>
+              <strong>Drop PDF, text or image (JPEG, PNG, TIFF) files anywhere in this window</strong>
               <span className="muted"> — several files are sent as one fax, in this order.</span>
             </p>
             <button type="button" onClick={() => fileInput.current?.click()}>
@@ -187,7 +187,7 @@ export function SendPage() {
               className="visually-hidden"
               type="file"
               multiple
-              accept=".pdf,.txt,application/pdf,text/plain"
+              accept={FAX_FILE_ACCEPT}
               aria-label="Choose files to fax"
               data-testid="file-input"
               tabIndex={-1}
@@ -316,6 +316,8 @@ function NumberField(props: { value: string; onChange: (value: string) => void; 
   );
 }
 
+const KIND_LABELS: Record<SendDocument['kind'], string> = { pdf: 'PDF', txt: 'Text', image: 'Image', unsupported: 'Unsupported' };
+
 function DocumentCard(props: { doc: SendDocument; first: boolean; last: boolean; onMove: (delta: -1 | 1) => void; onRemove: () => void }) {
   const { doc } = props;
   const hidden = doc.pages !== null && doc.pages > MAX_THUMBNAILS ? doc.pages - MAX_THUMBNAILS : 0;
@@ -325,7 +327,7 @@ function DocumentCard(props: { doc: SendDocument; first: boolean; last: boolean;
         <div>
           <h3 className="doc-name">{doc.name}</h3>
           <p className="muted small">
-            {doc.kind === 'txt' ? 'Text' : doc.kind === 'pdf' ? 'PDF' : 'Unsupported'} · {formatBytes(doc.size)}
+            {KIND_LABELS[doc.kind]} · {formatBytes(doc.size)}
             {doc.pages !== null && (
               <>
                 {' '}

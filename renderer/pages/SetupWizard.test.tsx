@@ -100,4 +100,29 @@ describe('Setup wizard', () => {
     // The same live region (present before the results) now holds them, with a summary.
     await waitFor(() => expect(live.textContent).toContain('1 check: 1 passed.'));
   });
+
+  it('the last step asks who is sending (optional) and saves only what was typed, with the chosen service', async () => {
+    window.location.hash = '#/setup';
+    const bridge = fakeBridge({
+      'gateway:status': () => gatewayStatus({ setupCompleted: false }),
+      'settings:get': () => settingsView(),
+      'settings:update': () => settingsView(),
+      'setup:check': () => [{ id: 'credentials', label: 'Provider credentials', state: 'pass', detail: 'Test mode is configured.' }],
+      'setup:callbackUrls': () => [],
+      'setup:complete': () => gatewayStatus({ setupCompleted: true }),
+    });
+    render(<App bridge={bridge} />);
+    fireEvent.click(await screen.findByRole('radio', { name: /Test mode/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('heading', { name: 'Step 2 of 4: Test options' });
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('heading', { name: 'Step 4 of 4: Check and finish' });
+    expect(screen.getByRole('group', { name: 'Your details (optional)' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Company'), { target: { value: ' Riverside Clinic ' } });
+    fireEvent.change(screen.getByLabelText('Your fax number'), { target: { value: '+15551230000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Finish: use Test mode' }));
+    await waitFor(() => expect(bridge.calls.some((c) => c.method === 'setup:complete')).toBe(true));
+    const update = bridge.calls.filter((c) => c.method === 'settings:update').at(-1);
+    expect(update?.input).toEqual({ patch: { backend: 'simulator', sender: { company: 'Riverside Clinic', fax: '+15551230000' } } });
+  });
 });

@@ -26,6 +26,16 @@ function checkSummary(checks: CheckResult[]): string {
   return `${plural(checks.length, 'check')}: ${parts.filter(Boolean).join(', ')}.`;
 }
 
+/** Who is sending, asked once at the end (optional): cover pages and the header line print it. */
+const SENDER_FIELDS = [
+  { key: 'company', label: 'Company', type: 'text', maxLength: 100 },
+  { key: 'name', label: 'Your name', type: 'text', maxLength: 100 },
+  { key: 'fax', label: 'Your fax number', type: 'tel', maxLength: 40 },
+  { key: 'voice', label: 'Phone number', type: 'tel', maxLength: 40 },
+  { key: 'email', label: 'Email', type: 'email', maxLength: 200 },
+] as const;
+type SenderKey = (typeof SENDER_FIELDS)[number]['key'];
+
 export function SetupWizard() {
   const { settings, status, setSettings, reloadStatus, toast } = useShell();
   const invoke = useInvoke();
@@ -36,6 +46,7 @@ export function SetupWizard() {
   const [publicUrl, setPublicUrl] = useState<string | null>(null);
   const [checks, setChecks] = useState<CheckResult[] | null>(null);
   const [callbacks, setCallbacks] = useState<CallbackUrl[]>([]);
+  const [sender, setSender] = useState<Partial<Record<SenderKey, string>>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const checksRef = useRef<HTMLDivElement>(null);
@@ -138,7 +149,13 @@ export function SetupWizard() {
 
   function finish() {
     void run(async () => {
-      setSettings(await invoke('settings:update', { patch: { backend: chosen } }));
+      const senderChanges = Object.fromEntries(
+        Object.entries(sender)
+          .filter(([key, value]) => value.trim() !== view.settings.sender[key as SenderKey])
+          .map(([k, v]) => [k, v.trim()]),
+      );
+      const patch = Object.keys(senderChanges).length ? { backend: chosen, sender: senderChanges } : { backend: chosen };
+      setSettings(await invoke('settings:update', { patch }));
       await invoke('setup:complete', {});
       reloadStatus();
       toast(chosen === 'simulator' ? 'Setup complete: test mode is on.' : `Setup complete: faxes now go through ${info.name}.`);
@@ -313,6 +330,24 @@ export function SetupWizard() {
                 </ul>
               </>
             )}
+            <fieldset className="wizard-sender">
+              <legend>Your details (optional)</legend>
+              <p className="field-help">
+                Printed on cover pages and in the header line at the top of each page. You can change them later in Settings → Sender.
+              </p>
+              {SENDER_FIELDS.map((field) => (
+                <div className="field" key={field.key}>
+                  <label htmlFor={`sender-${field.key}`}>{field.label}</label>
+                  <input
+                    id={`sender-${field.key}`}
+                    type={field.type}
+                    maxLength={field.maxLength}
+                    value={sender[field.key] ?? view.settings.sender[field.key]}
+                    onChange={(e) => setSender({ ...sender, [field.key]: e.target.value })}
+                  />
+                </div>
+              ))}
+            </fieldset>
             <p>
               {failing
                 ? 'Some checks failed. You can finish anyway and fix them later from Diagnostics.'

@@ -1,4 +1,4 @@
-export type DocumentErrorCode = 'empty_text' | 'no_documents' | 'encrypted' | 'corrupt' | 'too_complex';
+export type DocumentErrorCode = 'empty_text' | 'no_documents' | 'encrypted' | 'corrupt' | 'too_complex' | 'tool_missing';
 
 /** A document the gateway cannot fax; `message` is written for the person who sent it. */
 export class DocumentError extends Error {

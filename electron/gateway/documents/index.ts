@@ -1,5 +1,5 @@
-export { sniffDocument, isValidUtf8Text, isWellFormedUtf8 } from './sniff';
-export type { DocumentKind, SniffResult } from './sniff';
+export { sniffDocument, isImageKind, isValidUtf8Text, isWellFormedUtf8 } from './sniff';
+export type { DocumentKind, ImageKind, SniffResult } from './sniff';
 export type { PageSize, TextToPdfResult } from './txt-to-pdf';
 export type { PreflightResult, PreflightWarning, PreflightWarningCode, PreflightFailure, PreflightOptions, PageSizePt } from './preflight';
 export { MAX_FAX_PAGES, LARGE_FILE_BYTES, tooManyPages, textGrid, textPagesUpperBound } from './page-limits';

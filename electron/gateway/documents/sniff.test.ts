@@ -33,14 +33,19 @@ describe('sniffDocument', () => {
     expect(sniffDocument(new Uint8Array())).toEqual({ error: 'empty' });
   });
 
-  it('rejects images, archives, Office files and other binaries', () => {
-    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
-    const jpeg = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46];
+  it('recognises JPEG, PNG and TIFF (both byte orders) from their signatures', () => {
+    expect(sniffDocument(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toEqual({ kind: 'png' });
+    expect(sniffDocument(bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46]))).toEqual({ kind: 'jpeg' });
+    expect(sniffDocument(bytes([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00]))).toEqual({ kind: 'tiff' });
+    expect(sniffDocument(bytes([0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x08]))).toEqual({ kind: 'tiff' });
+  });
+
+  it('rejects other images, archives, Office files and other binaries', () => {
     const docx = [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00];
     const gif = bytes('GIF89a', [0x01, 0x00, 0x01, 0x00, 0x80, 0x00]);
-    const tiff = [0x49, 0x49, 0x2a, 0x00, 0x08, 0x00];
+    const pngCutShort = [0x89, 0x50, 0x4e, 0x47, 1, 2, 3];
     const utf16 = [0xff, 0xfe, 0x48, 0x00, 0x69, 0x00];
-    for (const b of [bytes(png), bytes(jpeg), bytes(docx), gif, bytes(tiff), bytes(utf16)]) {
+    for (const b of [bytes(docx), gif, bytes(pngCutShort), bytes(utf16)]) {
       expect(sniffDocument(b)).toEqual({ error: 'unsupported' });
     }
   });
@@ -60,7 +65,15 @@ describe('sniffDocument', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (b) => {
         const r = sniffDocument(b);
-        expect([{ kind: 'pdf' }, { kind: 'txt' }, { error: 'unsupported' }, { error: 'empty' }]).toContainEqual(r);
+        expect([
+          { kind: 'pdf' },
+          { kind: 'txt' },
+          { kind: 'jpeg' },
+          { kind: 'png' },
+          { kind: 'tiff' },
+          { error: 'unsupported' },
+          { error: 'empty' },
+        ]).toContainEqual(r);
       }),
       { numRuns: 500 },
     );

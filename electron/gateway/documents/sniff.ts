@@ -1,10 +1,20 @@
 // Decide what an upload is from its bytes, never from its name or declared type.
 
-export type DocumentKind = 'pdf' | 'txt';
+export type ImageKind = 'jpeg' | 'png' | 'tiff';
+export type DocumentKind = 'pdf' | 'txt' | ImageKind;
+
+/** File name endings offered in file pickers and watched in the hot folder (the bytes still decide). */
+export const FAX_FILE_EXTENSIONS = ['pdf', 'txt', 'jpg', 'jpeg', 'png', 'tif', 'tiff'] as const;
 
 export type SniffResult = { kind: DocumentKind } | { error: 'unsupported' | 'empty' };
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+const IMAGE_MAGIC: { kind: ImageKind; magic: number[] }[] = [
+  { kind: 'jpeg', magic: [0xff, 0xd8, 0xff] },
+  { kind: 'png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { kind: 'tiff', magic: [0x49, 0x49, 0x2a, 0x00] }, // little-endian "II*"
+  { kind: 'tiff', magic: [0x4d, 0x4d, 0x00, 0x2a] }, // big-endian "MM*"
+];
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 // Some generators put a BOM or blank lines before the header; anything longer is not a PDF we trust.
 const MAX_PDF_LEADING_WHITESPACE = 64;
@@ -17,7 +27,13 @@ const MAX_PDF_LEADING_WHITESPACE = 64;
 export function sniffDocument(head: Uint8Array): SniffResult {
   if (head.length === 0) return { error: 'empty' };
   if (startsWithPdfHeader(head)) return { kind: 'pdf' };
+  const image = IMAGE_MAGIC.find((m) => hasPrefix(head, m.magic, 0));
+  if (image) return { kind: image.kind };
   return looksLikeText(head, true) ? { kind: 'txt' } : { error: 'unsupported' };
+}
+
+export function isImageKind(kind: DocumentKind): kind is ImageKind {
+  return kind === 'jpeg' || kind === 'png' || kind === 'tiff';
 }
 
 /** Full-file check for a TXT upload: strict UTF-8 (no cut-off tail), no NUL, few control chars. */

@@ -2,18 +2,21 @@
 import { isBlankText, layoutPages, normaliseText } from './text-layout';
 import { textGrid, type PageSize } from './page-limits';
 import type { PreflightOptions, PreflightResult } from './preflight';
+import type { ImageKind } from './sniff';
 
 export type DocumentTask =
   | { op: 'preflight'; bytes: Uint8Array; options?: PreflightOptions }
   | { op: 'textToPdf'; bytes: Uint8Array; pageSize: PageSize }
   | { op: 'textPages'; bytes: Uint8Array; pageSize: PageSize }
-  | { op: 'merge'; parts: Uint8Array[] };
+  | { op: 'merge'; parts: Uint8Array[] }
+  | { op: 'imageToPdf'; bytes: Uint8Array; kind: ImageKind; pageSize: PageSize };
 
 export interface DocumentTaskResults {
   preflight: PreflightResult;
   textToPdf: { pdf: Uint8Array; pages: number };
   textPages: number;
   merge: { pdf: Uint8Array; pages: number };
+  imageToPdf: { pdf: Uint8Array; pages: number };
 }
 
 // pdf-lib and the fonts load with a worker's first PDF task, so an idle worker stays small.
@@ -30,6 +33,8 @@ export async function runDocumentTask(task: DocumentTask): Promise<DocumentTaskR
       return estimateTextPages(decodeUtf8(task.bytes), task.pageSize);
     case 'merge':
       return (await import('./preflight')).mergePdfs(task.parts);
+    case 'imageToPdf':
+      return (await import('./image-to-pdf')).imageToPdf(task.bytes, task.kind, task.pageSize);
   }
 }
 

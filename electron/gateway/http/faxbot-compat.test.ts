@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
+import { greyPng } from '../testing/images';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {
@@ -167,14 +168,25 @@ describe('uploads: limits and types decided from bytes', () => {
     expect((gw.core.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n).toBe(0);
   });
 
-  it('415 for a PNG named .pdf; a text file named .pdf is sniffed as text and accepted', async () => {
+  it('415 for a GIF named .pdf; a text file named .pdf is sniffed as text and accepted', async () => {
     gw = await startTestGateway();
-    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
-    const res = await gw.post('/fax', faxForm('+15551230001', { name: 'scan.pdf', bytes: png }));
+    const gif = Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1');
+    const res = await gw.post('/fax', faxForm('+15551230001', { name: 'scan.pdf', bytes: gif }));
     expect(res.status).toBe(415);
-    expect(res.body.detail).toMatch(/Only PDF and TXT/);
+    expect(res.body.detail).toMatch(/Only PDF, TXT, JPEG, PNG and TIFF/);
     const text = await gw.post('/fax', faxForm('+15551230001', { name: 'notes.pdf', bytes: 'plain words' }));
     expect(text.status).toBe(202);
+  });
+
+  it('a PNG scan is accepted and faxed as one PDF page; a broken one is a 400 with a reason', async () => {
+    gw = await startTestGateway();
+    const res = await gw.post('/fax', faxForm('+15551230001', { name: 'scan.png', bytes: greyPng(300, 400, 90) }));
+    expect(res.status).toBe(202);
+    const row = gw.core.db.prepare('SELECT source_kind, pages FROM jobs WHERE id = ?').get(res.body.id);
+    expect(row).toEqual({ source_kind: 'pdf', pages: 1 });
+    const broken = await gw.post('/fax', faxForm('+15551230001', { name: 'scan.png', bytes: greyPng(30, 30, 0).subarray(0, 50) }));
+    expect(broken.status).toBe(400);
+    expect(broken.body.detail).toBe('This PNG image cannot be read. Open it, save it again, and retry.');
   });
 
   it('415 for Latin-1 text; 400 for an empty file and for a corrupt PDF', async () => {

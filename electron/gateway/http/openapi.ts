@@ -213,7 +213,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     responses: { 200: z.object({ items: z.array(z.unknown()) }), ...errors(401) },
   },
   'POST /fax': {
-    summary: 'Send a fax (multipart: field "to", file part "file"; PDF or TXT, sniffed from the bytes)',
+    summary: 'Send a fax (multipart: field "to", file part "file"; PDF, TXT, JPEG, PNG or TIFF, sniffed from the bytes)',
     tag: 'fax',
     auth: 'apiKey',
     scope: 'fax:send',

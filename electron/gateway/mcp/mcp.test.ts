@@ -180,7 +180,10 @@ describe('MCP tool arguments', () => {
       [{ to: '+15551230001', fileContent: 'aGk=', fileUrl: 'https://example.com/a.pdf' }, /^Give exactly one/],
       [{ to: '+15551230001', filePath: '/etc/passwd' }, FILE_PATH_REFUSED],
       [{ to: '+15551230001', fileContent: '%%%not base64%%%' }, /^fileContent must be base64$/],
-      [{ to: '+15551230001', fileContent: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64') }, /Only PDF and TXT|only PDF and TXT/],
+      [
+        { to: '+15551230001', fileContent: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64') },
+        /Only PDF, TXT, JPEG, PNG and TIFF|only PDF, TXT, JPEG, PNG and TIFF/,
+      ],
       [{ to: '+15551230001', fileUrl: 'file:///etc/passwd' }, /^fileUrl must start with http/],
       [{ to: '+15551230001', fileUrl: `${gw.url}/health` }, /private or local address/],
       [{ to: '+15551230001', fileContent: 'aGk=', fileType: 'docx' }, /Input validation error: .*expected one of "pdf"\|"txt" at fileType/],

@@ -83,12 +83,12 @@ export function createMcpServer(core: GatewayCore, caller: Caller, options: McpO
     'send_fax',
     {
       description:
-        'Send a fax. Give the recipient number and exactly one document: fileContent (base64 PDF or text, with fileName), ' +
-        'fileUrl (an http(s) link the gateway downloads) or filePath (stdio server only). PDF and TXT are accepted.',
+        'Send a fax. Give the recipient number and exactly one document: fileContent (base64 PDF, text or JPEG/PNG/TIFF image, with fileName), ' +
+        'fileUrl (an http(s) link the gateway downloads) or filePath (stdio server only). PDF, TXT, JPEG, PNG and TIFF are accepted.',
       inputSchema: {
         to: z.string().min(1).max(64).describe('Fax number, E.164 preferred (e.g. +15551234567)'),
-        filePath: z.string().max(4096).optional().describe('Path to a local PDF or TXT file (stdio server only)'),
-        fileUrl: z.string().max(2048).optional().describe('http(s) URL of a PDF or TXT file'),
+        filePath: z.string().max(4096).optional().describe('Path to a local PDF, TXT or image file (stdio server only)'),
+        fileUrl: z.string().max(2048).optional().describe('http(s) URL of a PDF, TXT or image file'),
         fileContent: z.string().optional().describe('Base64 of the file bytes'),
         fileName: z.string().max(255).optional().describe('File name, e.g. letter.pdf'),
         fileType: z.enum(['pdf', 'txt']).optional().describe('pdf or txt; the type is read from the bytes either way'),

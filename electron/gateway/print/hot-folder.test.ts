@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobPage } from '../../../shared/types';
 import { startTestGateway, type TestGateway } from '../testing/harness';
+import { fixtureAsImage } from '../testing/images';
 import { numberFromFileName } from './hot-folder';
 
 const letter = readFileSync(join(__dirname, '../../../e2e/fixtures/three-page-letter.pdf'));
@@ -70,19 +71,23 @@ describe('hot folder (HOT_FOLDER)', () => {
     expect(await jobCount()).toBe(1);
   });
 
-  it('sends a numbered PDF and a tagged text file, files each under sent/ with its result, and refuses an untagged one', async () => {
+  it('sends a numbered PDF, a numbered TIFF scan and a tagged text file, files each under sent/ with its result, and refuses an untagged one', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'fbd-hot-'));
     gw = await hotGateway(folder);
     writeFileSync(join(folder, '+15551234567 invoice.pdf'), letter);
     writeFileSync(join(folder, 'orders.txt'), 'Orders\n@@fax:+15551234568@@\n');
     writeFileSync(join(folder, 'scan.pdf'), letter);
     writeFileSync(join(folder, 'notes.docx'), 'not ours');
+    writeFileSync(join(folder, '+15551234569 scan.tif'), fixtureAsImage('tiffgray', '1-3'));
 
     const invoice = await until('invoice filed', () => result(folder, 'sent', '+15551234567 invoice.pdf'));
     expect(invoice).toMatchObject({ file: '+15551234567 invoice.pdf', status: 'SUCCESS', reason: null });
     const [jobId] = invoice.jobIds as string[];
     expect(await gw.waitForJob(jobId!, ['delivered'])).toMatchObject({ to_e164: '+15551234567', pages: 3 });
     expect(existsSync(join(folder, 'sent', '+15551234567 invoice.pdf'))).toBe(true);
+
+    const scan = await until('TIFF filed', () => result(folder, 'sent', '+15551234569 scan.tif'));
+    expect(await gw.waitForJob((scan.jobIds as string[])[0]!, ['delivered'])).toMatchObject({ to_e164: '+15551234569', pages: 3 });
 
     expect(await until('orders filed', () => result(folder, 'sent', 'orders.txt'))).toMatchObject({ status: 'SUCCESS' });
     expect(await until('scan refused', () => result(folder, 'failed', 'scan.pdf'))).toMatchObject({
@@ -91,7 +96,7 @@ describe('hot folder (HOT_FOLDER)', () => {
       jobIds: [],
     });
     expect(readdirSync(folder).sort()).toEqual(['failed', 'notes.docx', 'sent']);
-    expect(await jobCount()).toBe(2);
+    expect(await jobCount()).toBe(3);
     // A refused file is not left waiting in the window either.
     expect(await gw.invoke('printJobs:list', {})).toEqual({ ok: true, value: [] });
   });

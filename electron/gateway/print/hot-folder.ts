@@ -3,6 +3,7 @@ import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isTerminal } from '../../../shared/status';
 import type { JobView } from '../../../shared/types';
+import { FAX_FILE_EXTENSIONS } from '../documents/sniff';
 import { AppError } from '../services/errors';
 import type { PrintJobsService } from '../services/print-jobs';
 
@@ -32,8 +33,10 @@ export interface HotFolderDeps {
   log: (message: string) => void;
 }
 
+const FAX_EXTENSIONS = new Set<string>(FAX_FILE_EXTENSIONS);
+
 /**
- * HOT_FOLDER: PDF and TXT files dropped in (by an EHR, "Print to PDF", a scanner) are faxed to the
+ * HOT_FOLDER: PDF, TXT, JPEG, PNG and TIFF files dropped in (by an EHR, "Print to PDF", a scanner) are faxed to the
  * number in their name or in their `@@fax:…@@` tags, then moved to sent/ or failed/ with a
  * `<name>.result.json`. Polling, not fs.watch: it works the same on network shares and every OS.
  * What was taken is in the database (origin key = name + size + mtime), so a restart never sends
@@ -80,7 +83,7 @@ export class HotFolder {
     }
     const now = this.deps.now();
     for (const name of names) {
-      if (!['.pdf', '.txt'].includes(extname(name).toLowerCase())) continue;
+      if (!FAX_EXTENSIONS.has(extname(name).slice(1).toLowerCase())) continue;
       const info = await stat(join(folder, name)).catch(() => null);
       if (!info?.isFile()) continue;
       const last = this.seen.get(name);

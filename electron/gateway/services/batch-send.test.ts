@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupView } from '../../../shared/contacts';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
+import { fixtureAsImage } from '../testing/images';
 
 const open: TestGateway[] = [];
 afterEach(async () => {
@@ -61,6 +62,15 @@ describe('several recipients: POST /fax/batch', () => {
     const resent = await gw.invoke('jobs:resendFailed', { batchId: accepted.body.batch_id });
     expect(resent).toMatchObject({ ok: true, value: { counts: { total: 3, delivered: 2, failed: 0, pending: 1 } } });
     expect(group.value.contactIds).toHaveLength(3);
+  });
+
+  it('a scanned TIFF goes to several numbers as the same three pages', async () => {
+    const gw = await gateway();
+    const form = faxForm(null, { name: 'scan.tif', bytes: fixtureAsImage('tiffgray', '1-3') });
+    form.append('to', '+12025550101, +12025550103');
+    const accepted = await gw.post('/fax/batch', form);
+    expect(accepted.status).toBe(202);
+    for (const job of accepted.body.jobs) expect(await gw.waitForJob(job.id, ['delivered'])).toMatchObject({ pages: 3 });
   });
 
   it('queues nothing when one recipient is wrong, and says which', async () => {

@@ -9,6 +9,7 @@ import {
   DocumentError,
   MAX_FAX_PAGES,
   documentPool,
+  isImageKind,
   sniffDocument,
   textPagesUpperBound,
   tooManyPages,
@@ -16,6 +17,7 @@ import {
   type DocumentPool,
   type DocumentTask,
   type DocumentTaskResults,
+  type ImageKind,
 } from '../documents';
 import { AppError, badRequest } from './errors';
 import type { JobRow, JobsService } from './jobs';
@@ -35,7 +37,8 @@ export interface IntakeDeps {
 
 export interface StagedUpload {
   id: string;
-  kind: DocumentKind;
+  /** An image is already a PDF here (converted while staging). */
+  kind: 'pdf' | 'txt';
   /** The file of a large upload, or '' when `bytes` holds a small one. */
   uploadPath: string;
   bytes: Buffer | null;
@@ -58,7 +61,7 @@ export interface DocumentInput {
 }
 
 const unsupported = () =>
-  new AppError('unsupported_type', 'Only PDF and TXT are allowed (the type is read from the file contents, not its name)');
+  new AppError('unsupported_type', 'Only PDF, TXT, JPEG, PNG and TIFF are allowed (the type is read from the file contents, not its name)');
 
 /**
  * Control characters (C0, C1), bidirectional overrides and isolates (a right-to-left override makes
@@ -113,6 +116,11 @@ export class IntakeService {
     if (textPagesUpperBound(bytes, pageSize) <= MAX_FAX_PAGES) return;
     const pages = await this.onWorker({ op: 'textPages', bytes, pageSize });
     if (pages > MAX_FAX_PAGES) throw badRequest(tooManyPages(subject, pages));
+  }
+
+  /** A scan or photo becomes PDF pages on the configured paper, off the event loop. */
+  private imageToPdf(bytes: Uint8Array, kind: ImageKind, prefix: string): Promise<{ pdf: Uint8Array; pages: number }> {
+    return this.onWorker({ op: 'imageToPdf', bytes, kind, pageSize: this.deps.settings.current.pageSize }, prefix);
   }
 
   /** All job documents live flat in one folder as <id>-upload.<ext> and <id>-fax.pdf (no folder per job). */
@@ -197,6 +205,12 @@ export class IntakeService {
       if (handle) await handle.close();
       let pages: number | null = null;
       const content = bytes ?? (await readFile(partial));
+      if (isImageKind(kind)) {
+        const converted = await this.imageToPdf(content, kind, '');
+        await rm(partial, { force: true });
+        const pdf = Buffer.from(converted.pdf.buffer, converted.pdf.byteOffset, converted.pdf.byteLength);
+        return { id, kind: 'pdf', uploadPath: '', bytes: pdf, pages: converted.pages, fileName: cleanFileName(input.fileName) };
+      }
       if (kind === 'pdf') {
         const result = await this.onWorker({ op: 'preflight', bytes: content }, 'The PDF cannot be faxed: ');
         if (!result.ok) throw preflightFailure(result.reason, result.message);
@@ -274,11 +288,17 @@ export class IntakeService {
   }
 
   /** Converts and checks one document (every door uses this: desktop send, print jobs, hot folder); several make one fax. */
-  async toPdf(doc: DocumentInput): Promise<{ pdf: Uint8Array; pages: number; warnings: PreflightView['warnings'] }> {
+  async toPdf(doc: DocumentInput): Promise<{ pdf: Uint8Array; pages: number; warnings: PreflightView['warnings']; converted: boolean }> {
     const sniffed = sniffDocument(doc.bytes.subarray(0, 64 * 1024));
     if ('error' in sniffed) {
       if (sniffed.error === 'empty') throw badRequest(`${doc.name}: the file is empty`);
-      throw new AppError('unsupported_type', `${doc.name}: only PDF and TXT files can be faxed`);
+      throw new AppError('unsupported_type', `${doc.name}: only PDF, TXT, JPEG, PNG and TIFF files can be faxed`);
+    }
+    if (isImageKind(sniffed.kind)) {
+      // No PDF warnings: pdf-lib stores every PNG as RGB, so the colour check would flag grey scans
+      // too; the window judges colour from the pixels of its preview instead.
+      const image = await this.imageToPdf(doc.bytes, sniffed.kind, `${doc.name}: `);
+      return { ...image, warnings: [], converted: true };
     }
     if (sniffed.kind === 'txt') {
       let text: string;
@@ -294,26 +314,28 @@ export class IntakeService {
         `${doc.name}: `,
       );
       if (pages > MAX_FAX_PAGES) throw badRequest(tooManyPages(`${doc.name}: this text file`, pages));
-      return { pdf, pages, warnings: [] };
+      return { pdf, pages, warnings: [], converted: false };
     }
     const result = await this.onWorker({ op: 'preflight', bytes: doc.bytes }, `${doc.name}: `);
     if (!result.ok) throw badRequest(`${doc.name}: ${result.message}`);
-    return { pdf: doc.bytes, pages: result.pages, warnings: result.warnings };
+    return { pdf: doc.bytes, pages: result.pages, warnings: result.warnings, converted: false };
   }
 
   async preflight(documents: DocumentInput[]): Promise<PreflightView> {
     let pages = 0;
     const warnings: PreflightView['warnings'] = [];
+    let previewPdfBase64: string | undefined;
     for (const doc of documents) {
       try {
         const result = await this.toPdf(doc);
         pages += result.pages;
+        if (result.converted && documents.length === 1) previewPdfBase64 = Buffer.from(result.pdf).toString('base64');
         warnings.push(...result.warnings.map((w) => ({ ...w, message: documents.length > 1 ? `${doc.name}: ${w.message}` : w.message })));
       } catch (error) {
         return { ok: false, pages, warnings, error: (error as Error).message };
       }
     }
-    return { ok: true, pages, warnings, error: null };
+    return { ok: true, pages, warnings, error: null, ...(previewPdfBase64 && { previewPdfBase64 }) };
   }
 
   /** Several documents make one fax: converted, checked and merged in order. */

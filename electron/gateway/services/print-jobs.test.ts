@@ -53,13 +53,21 @@ describe('print jobs: one intake for documents without a number', () => {
 
   it('refuses what a desktop send refuses, with the same words, through REST and /rpc alike', async () => {
     gw = await startTestGateway();
-    const rest = await gw.post('/print-jobs', faxForm(null, { name: 'photo.pdf', bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) }));
-    const rpc = await gw.invoke('printJobs:add', { documents: [{ name: 'photo.pdf', contentBase64: '/9j/4AECAw==' }] });
-    const send = await gw.invoke('jobs:send', { to: '+15551234567', documents: [{ name: 'photo.pdf', contentBase64: '/9j/4AECAw==' }] });
+    const rest = await gw.post('/print-jobs', faxForm(null, { name: 'photo.pdf', bytes: Buffer.from('GIF89a\x01\x02', 'latin1') }));
+    const rpc = await gw.invoke('printJobs:add', {
+      documents: [{ name: 'photo.pdf', contentBase64: Buffer.from('GIF89a\x01\x02', 'latin1').toString('base64') }],
+    });
+    const send = await gw.invoke('jobs:send', {
+      to: '+15551234567',
+      documents: [{ name: 'photo.pdf', contentBase64: Buffer.from('GIF89a\x01\x02', 'latin1').toString('base64') }],
+    });
     expect(rest.status).toBe(415);
-    expect(rpc).toEqual({ ok: false, error: { code: 'unsupported_type', message: 'photo.pdf: only PDF and TXT files can be faxed' } });
+    expect(rpc).toEqual({
+      ok: false,
+      error: { code: 'unsupported_type', message: 'photo.pdf: only PDF, TXT, JPEG, PNG and TIFF files can be faxed' },
+    });
     expect(send).toEqual(rpc);
-    expect(rest.body.detail).toBe('photo.pdf: only PDF and TXT files can be faxed');
+    expect(rest.body.detail).toBe('photo.pdf: only PDF, TXT, JPEG, PNG and TIFF files can be faxed');
     expect((await gw.get('/print-jobs')).body.print_jobs).toEqual([]);
   });
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { mkdtemp, open, readFile, realpath, rm } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { isAbsolute, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { GatewayCore } from '../../core';
+import { DocumentError } from '../../documents/errors';
 import { tiffPageCount } from '../../documents/tiff';
+import { tiffToPdf } from '../../documents/tiff-to-pdf';
 import { cleanHeader } from '../../security/signatures/common';
 import { AppError, badRequest } from '../../services/errors';
 import { inboundGate, isPdf, sameSecret, storeInbound } from '../webhook';
@@ -53,28 +53,6 @@ async function confinedTiff(spool: string, requested: string, maxBytes: number):
   }
 }
 
-/** libtiff's tiff2pdf (stock Ghostscript cannot read TIFF, which broke Faxbot's inbound path). */
-async function tiffToPdf(tiff: Buffer): Promise<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fbd-tiff-'));
-  try {
-    const input = join(dir, 'in.tif');
-    const output = join(dir, 'out.pdf');
-    const file = await open(input, 'wx', 0o600);
-    await file.writeFile(tiff);
-    await file.close();
-    await new Promise<void>((resolve, reject) =>
-      execFile('tiff2pdf', ['-o', output, input], { timeout: TIFF2PDF_TIMEOUT_MS }, (error) => (error ? reject(error) : resolve())),
-    ).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT')
-        throw new AppError('unavailable', 'tiff2pdf is not installed, so received faxes cannot be stored (apt install libtiff-tools).');
-      throw badRequest('The received TIFF could not be converted to PDF');
-    });
-    return await readFile(output);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** `POST /_internal/asterisk/inbound`: the [faxin] dialplan reports a received fax (Faxbot's contract). */
 export function registerSipRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.post(
@@ -105,7 +83,11 @@ export function registerSipRoutes(app: FastifyInstance, core: GatewayCore): void
       const providerId = body.uniqueid?.trim() || `sha256:${createHash('sha256').update(tiff).digest('hex')}`;
       const existing = core.inbound.findByProvider('sip', providerId);
       if (existing) return { id: existing.id, status: 'ok' };
-      const pdf = await tiffToPdf(tiff);
+      const pdf = await tiffToPdf(tiff, TIFF2PDF_TIMEOUT_MS).catch((error: unknown) => {
+        if (error instanceof DocumentError && error.code === 'tool_missing')
+          throw new AppError('unavailable', 'tiff2pdf is not installed, so received faxes cannot be stored (apt install libtiff-tools).');
+        throw badRequest('The received TIFF could not be converted to PDF');
+      });
       if (!isPdf(pdf)) throw new AppError('unavailable', 'tiff2pdf did not produce a PDF');
       const { fax } = await storeInbound(
         core,
