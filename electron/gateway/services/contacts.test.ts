@@ -63,7 +63,9 @@ describe('phone book store', () => {
       'Name,Company,Fax Number,Email,Groups\nAnn,Clinic,202 555 0143,ann@example.org,Doctors\nBob,,12,,\nCid,,+12025550144,not-an-email,\n';
     const refused = await gw.invoke('contacts:import', { text: csv });
     expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.error.message).toMatch(/Nothing was imported: 2 rows have problems \(row 3: fax .*; row 4: Email must be an email address/);
+    expect(!refused.ok && refused.error.message).toMatch(
+      /Nothing was imported: 2 rows have problems \(row 3: fax .*; row 4: Email must be an email address/,
+    );
     expect((await call<ContactPage>('contacts:list', {})).total).toBe(0);
 
     const good = await call<ImportResult>('contacts:import', {
