@@ -12,6 +12,8 @@ export default defineConfig({
     ],
     exclude: ['node_modules/**', 'dist/**', 'dist-electron/**'],
     environment: 'node',
+    // Starts nothing itself: the first test file that needs PostgreSQL starts the run's one cluster.
+    globalSetup: ['electron/gateway/testing/pg-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
