@@ -3,7 +3,8 @@
 # PNG, gnome-keyring + D-Bus for the real Secret Service tests, CUPS + cups-filters (+ curl) for the
 # real fax-printer test (it starts its own private cupsd), lnkinfo to read back Send To shortcuts,
 # Ghostscript and libtiff-tools for SIP/Asterisk fax pages (PDF → TIFF-F, tiffinfo in tests, tiff2pdf
-# for received faxes). Idempotent; installs only what is missing.
+# for received faxes), PostgreSQL for the store tests (each run starts a throwaway cluster of its own in a
+# temporary folder; the package's own cluster is not used). Idempotent; installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-liberation)
@@ -19,6 +20,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v lnkinfo >/dev/null 2>&1 || need+=(liblnk-utils)
 command -v gs >/dev/null 2>&1 || need+=(ghostscript)
 { command -v tiffinfo && command -v tiff2pdf; } >/dev/null 2>&1 || need+=(libtiff-tools)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,31 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase, schemaVersion } from '../db';
+import { expectViolation, migrationEngines } from '../../testing/migration-engines';
 import { initial } from './0001-initial';
 import { jobUploads } from './0002-job-uploads';
 
-describe('migration 0002-job-uploads', () => {
-  it('upgrades a version-1 database and keeps its jobs', () => {
-    const db = openDatabase(':memory:', [initial]);
-    db.prepare(
-      `INSERT INTO jobs (id,to_input,to_e164,status,backend,source_kind,upload_path,max_attempts,next_attempt_at,created_at,updated_at)
-       VALUES ('j1','+15551230001','+15551230001','queued','simulator','txt','/x',5,0,1,1)`,
-    ).run();
-    expect(migrate(db, [initial, jobUploads])).toBe(1);
-    expect(schemaVersion(db)).toBe(2);
-    expect(db.prepare('SELECT id FROM jobs').all()).toEqual([{ id: 'j1' }]);
+const insertJob = `INSERT INTO jobs (id,to_input,to_e164,status,backend,source_kind,upload_path,max_attempts,next_attempt_at,created_at,updated_at)
+                   VALUES ('j1','+15551230001','+15551230001','queued','simulator','txt','',5,0,1,1)`;
+
+describe.each(migrationEngines())('migration 0002-job-uploads on $name', (engine) => {
+  it('upgrades a version-1 database and keeps its jobs', async () => {
+    const db = await engine.open([initial]);
+    await db.run(insertJob);
+    expect(await db.migrate([initial, jobUploads])).toBe(1);
+    expect(await db.version()).toBe(2);
+    expect(await db.all('SELECT id FROM jobs')).toEqual([{ id: 'j1' }]);
   });
 
-  it('stores a document per job and removes it with the job', () => {
-    const db = openDatabase(':memory:');
-    db.prepare(
-      `INSERT INTO jobs (id,to_input,to_e164,status,backend,source_kind,upload_path,max_attempts,next_attempt_at,created_at,updated_at)
-       VALUES ('j1','+15551230001','+15551230001','queued','simulator','txt','',5,0,1,1)`,
-    ).run();
-    db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)').run('j1', Buffer.from('hello'));
-    expect(() => db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)').run('missing', Buffer.from('x'))).toThrow(
-      /FOREIGN KEY/,
-    );
-    db.prepare("DELETE FROM jobs WHERE id = 'j1'").run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM job_uploads').get()).toEqual({ n: 0 });
+  it('stores a document per job, byte for byte, and removes it with the job', async () => {
+    const db = await engine.open();
+    await db.run(insertJob);
+    const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x0a]);
+    await db.run('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)', 'j1', bytes);
+    expect(await db.all('SELECT bytes FROM job_uploads')).toEqual([{ bytes }]);
+    await expectViolation(db, 'foreign key', db.run('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)', 'missing', Buffer.from('x')));
+    await db.run("DELETE FROM jobs WHERE id = 'j1'");
+    expect(await db.all('SELECT COUNT(*) AS n FROM job_uploads')).toEqual([{ n: 0 }]);
   });
 });

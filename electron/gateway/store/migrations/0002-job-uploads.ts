@@ -16,4 +16,10 @@ export const jobUploads: Migration = {
       );
     `);
   },
+  pg: `
+    CREATE TABLE job_uploads (
+      job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+      bytes BYTEA NOT NULL
+    );
+  `,
 };

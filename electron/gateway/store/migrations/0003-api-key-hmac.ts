@@ -20,4 +20,15 @@ export const apiKeyHmac: Migration = {
     `);
     db.prepare("INSERT INTO server_keys (name, secret, created_at) VALUES ('api-key-hmac', ?, ?)").run(randomBytes(32), Date.now());
   },
+  // The key is made here, not by pgcrypto: the role may not create extensions.
+  async pg(client) {
+    await client.query(`
+      CREATE TABLE server_keys (
+        name TEXT PRIMARY KEY,
+        secret BYTEA NOT NULL,
+        created_at BIGINT NOT NULL
+      )
+    `);
+    await client.query("INSERT INTO server_keys (name, secret, created_at) VALUES ('api-key-hmac', $1, $2)", [randomBytes(32), Date.now()]);
+  },
 };

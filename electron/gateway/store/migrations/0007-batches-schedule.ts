@@ -27,4 +27,20 @@ export const batchesSchedule: Migration = {
       ALTER TABLE inbound_faxes ADD COLUMN assignee TEXT;
     `);
   },
+  pg: `
+    CREATE TABLE job_batches (
+      id TEXT PRIMARY KEY,
+      api_key_id TEXT,
+      created_at BIGINT NOT NULL
+    );
+    ALTER TABLE jobs ADD COLUMN batch_id TEXT REFERENCES job_batches(id);
+    ALTER TABLE jobs ADD COLUMN send_at BIGINT;
+    ALTER TABLE jobs ADD COLUMN cover_template TEXT;
+    CREATE INDEX jobs_batch ON jobs (batch_id, created_at) WHERE batch_id IS NOT NULL;
+    CREATE INDEX jobs_scheduled ON jobs (send_at) WHERE send_at IS NOT NULL AND status = 'queued';
+
+    ALTER TABLE inbound_faxes ADD COLUMN title TEXT;
+    ALTER TABLE inbound_faxes ADD COLUMN note TEXT;
+    ALTER TABLE inbound_faxes ADD COLUMN assignee TEXT;
+  `,
 };

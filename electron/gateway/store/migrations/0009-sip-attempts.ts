@@ -28,4 +28,22 @@ export const sipAttempts: Migration = {
       ALTER TABLE jobs ADD COLUMN resolution TEXT CHECK (resolution IN ('fine','standard'));
     `);
   },
+  pg: `
+    CREATE TABLE sip_attempts (
+      provider_id TEXT PRIMARY KEY,
+      job_id TEXT NOT NULL,
+      attempt INTEGER NOT NULL,
+      tiff_path TEXT NOT NULL,
+      pages INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('originating','dialing','answered','hungup','delivered','failed')),
+      failure_class TEXT,
+      error TEXT,
+      pages_sent INTEGER,
+      originated_at BIGINT NOT NULL,
+      hungup_at BIGINT,
+      updated_at BIGINT NOT NULL,
+      UNIQUE (job_id, attempt)
+    );
+    ALTER TABLE jobs ADD COLUMN resolution TEXT CHECK (resolution IN ('fine','standard'));
+  `,
 };

@@ -17,4 +17,11 @@ export const uiSessions: Migration = {
       CREATE INDEX ui_sessions_expires ON ui_sessions (expires_at);
     `);
   },
+  pg: `
+    CREATE TABLE ui_sessions (
+      digest TEXT PRIMARY KEY,
+      expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX ui_sessions_expires ON ui_sessions (expires_at);
+  `,
 };
