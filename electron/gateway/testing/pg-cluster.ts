@@ -253,13 +253,8 @@ export async function createTestDatabase(info: PgClusterInfo): Promise<string> {
   return roleUrl(info, name);
 }
 
-export function roleUrl(info: PgClusterInfo, database: string, password = info.rolePassword): string {
+function roleUrl(info: PgClusterInfo, database: string, password = info.rolePassword): string {
   return `postgres://${TEST_ROLE}:${password}@127.0.0.1:${info.port}/${database}`;
-}
-
-/** Ends every session of the test role in `database` (a dead instance, as far as the server can tell). */
-export async function terminateRoleSessions(info: PgClusterInfo, pids: number[]): Promise<void> {
-  await asSuperuser(info, (c) => c.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]));
 }
 
 /** Fast shutdown, bounded; then the folder goes. */
