@@ -81,6 +81,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Like e2e/emulators/common's waitFor, without its pdf-lib import: vitest's globalSetup loads this file on every run. */
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../e2e/emulators/common';
 import { usePgTestCluster } from '../../testing/pg-test-db';
 import {
   EVENTS_CHANNEL,
@@ -16,14 +17,6 @@ const listeners: EventListener[] = [];
 afterEach(async () => {
   await Promise.all(listeners.splice(0).map((l) => l.close()));
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** An instance's listener, recording what reaches it. */
 async function listen(url: string, instanceId: string) {
