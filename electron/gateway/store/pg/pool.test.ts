@@ -69,6 +69,11 @@ describe('openPool against a real cluster', () => {
     expect(error.code).toBe('28P01');
   });
 
+  it('says a password is needed when the URL has none', async () => {
+    const url = (await pg.freshUrl()).replace(/:([0-9a-f]{32})@/, '@');
+    expect((await failure(url)).message).toMatch(/asks for a password and DATABASE_URL has none/);
+  });
+
   it('says the database does not exist, and that nothing listens on a closed port', async () => {
     const info = await pg.info();
     const url = await pg.freshUrl();

@@ -144,6 +144,9 @@ export function describePgError(error: unknown, label: string): string {
   if (/timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(message)) {
     return `PostgreSQL at ${label} did not answer within ${POOL_DEFAULTS.connectionTimeoutMillis / 1000} s.`;
   }
+  if (/client password must be a string/i.test(message)) {
+    return `PostgreSQL at ${label} asks for a password and DATABASE_URL has none (postgres://user:password@host/database).`;
+  }
   if (/does not support SSL|server does not support ssl/i.test(message)) {
     return `PostgreSQL at ${label} does not offer TLS; remove sslmode from DATABASE_URL or enable ssl on the server.`;
   }
