@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
 import type { FaxProvider } from '../providers/types';
+import type { StoredDocument } from '../storage/artifact-store';
 import { ProviderError } from '../providers/types';
 import type { JobRow, JobsService } from '../services/jobs';
 
@@ -14,7 +15,8 @@ const OUTAGE_MAX_BACKOFF_MS = 4_000;
 const RESEND_AFTER_OUTAGE_MS = 1_000;
 
 export interface PreparedDocument {
-  pdfPath: string;
+  /** Where the fax PDF is stored (a StoredDocuments reference). */
+  pdfRef: string;
   pages: number;
 }
 
@@ -26,6 +28,8 @@ export interface OutboxDeps {
   providerFor: (backend: JobRow['backend']) => FaxProvider | null;
   /** TXT → PDF and page counting, done here rather than in the request path. */
   prepare: (job: JobRow) => Promise<PreparedDocument>;
+  /** The stored fax PDF a reference names, for the provider to read. */
+  document: (ref: string) => StoredDocument;
   /** Media URL and callback URL for a job, or null when there is no public URL. */
   urlsFor: (job: JobRow, provider: FaxProvider) => { mediaUrl: string | null; callbackUrl: string | null };
   owner: string;
@@ -266,7 +270,7 @@ export class Outbox {
     if (!row.pdf_path || row.pages === null) {
       try {
         const prepared = await this.deps.prepare(row);
-        jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
+        jobs.savePrepared(row.id, prepared.pdfRef, prepared.pages);
         row = jobs.row(row.id);
       } catch (error) {
         jobs.fail(row, 'document', (error as Error).message);
@@ -303,7 +307,7 @@ export class Outbox {
       attempt,
       idempotencyKey: `${row.id}-${attempt}`,
       toE164: row.to_e164,
-      pdfPath: row.pdf_path as string,
+      document: this.deps.document(row.pdf_path as string),
       pages: row.pages,
       resolution: row.resolution ?? 'fine',
       ...urls,

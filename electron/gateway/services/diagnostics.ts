@@ -1,5 +1,6 @@
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempNameFor } from '../storage/artifact-store';
 import { secretStoreName, type Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
@@ -17,7 +18,8 @@ async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
       core.disk.problem() ?? 'The disk is full.',
       'Free space on the disk that holds the data folder (or move FAX_DATA_DIR to a larger disk).',
     );
-  const probe = join(core.dataDir, `.probe-${core.now()}`);
+  // Unique per process and call: several gateways may share the folder.
+  const probe = tempNameFor(join(core.dataDir, '.probe'));
   try {
     await mkdir(core.dataDir, { recursive: true });
     await writeFile(probe, 'ok');

@@ -251,7 +251,7 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     expect(await provider.lookup!(request, AbortSignal.timeout(1000))).toMatchObject({ providerId: `sip-${id}-1` });
     expect(await provider.lookup!({ ...request, attempt: 2 }, AbortSignal.timeout(1000))).toBeNull();
     const again = await provider.submit(
-      { ...request, pdfPath: '/nonexistent.pdf', pages: 3, mediaUrl: null, callbackUrl: null },
+      { ...request, document: rig.gw.core.outboundDocuments.handle('/nonexistent.pdf'), pages: 3, mediaUrl: null, callbackUrl: null },
       AbortSignal.timeout(1000),
     );
     expect(again.providerId).toBe(`sip-${id}-1`);
