@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import type { FaxProvider } from '../providers/types';
 import type { StoredDocument } from '../storage/artifact-store';
 import { ProviderError } from '../providers/types';
+import { AppError } from '../services/errors';
 import type { JobRow, JobsService } from '../services/jobs';
 
 /** A submission outstanding longer than this stops holding a slot, so a few hanging calls cannot stall the rest. */
@@ -13,6 +14,8 @@ const OUTAGE_FIRST_BACKOFF_MS = 500;
 const OUTAGE_MAX_BACKOFF_MS = 4_000;
 /** After the provider answers again, an attempt it never received is retried this soon (doubling per attempt). */
 const RESEND_AFTER_OUTAGE_MS = 1_000;
+/** A job whose document storage (S3) did not answer while preparing is looked at again this soon. */
+const STORAGE_RETRY_MS = 5_000;
 
 export interface PreparedDocument {
   /** Where the fax PDF is stored (a StoredDocuments reference). */
@@ -273,6 +276,15 @@ export class Outbox {
         jobs.savePrepared(row.id, prepared.pdfRef, prepared.pages);
         row = jobs.row(row.id);
       } catch (error) {
+        if (error instanceof AppError && error.code === 'unavailable') {
+          // Document storage (S3) did not answer: nothing was sent and the document is fine; try again shortly.
+          jobs.patch(
+            row.id,
+            { next_attempt_at: this.deps.now() + STORAGE_RETRY_MS, lease_owner: null, lease_expires_at: null },
+            { kind: 'note', message: `Waiting for document storage: ${(error as Error).message}` },
+          );
+          return;
+        }
         jobs.fail(row, 'document', (error as Error).message);
         return;
       }

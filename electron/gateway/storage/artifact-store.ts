@@ -50,7 +50,7 @@ export class LocalArtifactStore implements ArtifactStore {
     await mkdir(dirname(file), { recursive: true });
     const temp = tempNameFor(file);
     try {
-      await writeFile(temp, bytes, { flush: true });
+      await writeFile(temp, bytes);
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });

@@ -87,7 +87,24 @@ describe('STORAGE_BACKEND=s3: outbound documents live in the bucket', () => {
     expect(rig.faxesFor(id)).toHaveLength(1);
   });
 
-  it('resend, the confirmation report and the admin download all read the document back from S3', async () => {
+  it('S3 down while the fax is prepared: the job waits (not failed, not sent), then goes out once S3 answers', async () => {
+    const { s3, rig } = await start();
+    s3.misbehave({ kind: 'serverError', times: 3 });
+    const id = await rig.send(MAGIC_NUMBERS.success);
+    await rig.gw.waitForJob(id, ['queued'], 2000);
+    const deadline = Date.now() + 3000;
+    while (!(await rig.timeline(id)).some((line) => line.startsWith('Waiting for document storage')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect((await rig.timeline(id)).filter((line) => line.startsWith('Waiting for document storage'))).toEqual([
+      'Waiting for document storage: S3 PUT failed: HTTP 503 SlowDown',
+    ]);
+    expect(rig.faxesFor(id)).toEqual([]);
+    expect((await rig.gw.waitForJob(id, ['delivered', 'failed'], 15_000)).state).toBe('delivered');
+    expect(rig.faxesFor(id)).toHaveLength(1);
+  });
+
+  it('resend and the confirmation report read the document back from S3', async () => {
     const { s3, rig } = await start();
     const id = await rig.send(MAGIC_NUMBERS.success, 'resend me');
     await rig.gw.waitForJob(id, ['delivered'], 8000);
