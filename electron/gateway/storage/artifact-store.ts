@@ -47,10 +47,14 @@ export class LocalArtifactStore implements ArtifactStore {
   /** Written beside the target, then renamed over it: another process sees the old file, none, or the whole new one. */
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const file = this.pathFor(key);
-    await mkdir(dirname(file), { recursive: true });
     const temp = tempNameFor(file);
     try {
-      await writeFile(temp, bytes);
+      // The folder exists after the first document; create it only when missing (no per-call mkdir, no cache).
+      await writeFile(temp, bytes).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(temp, bytes);
+      });
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });
