@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAGIC_NUMBERS } from '../../../e2e/emulators/common';
+import type { DiagnosticsReport } from '../../../shared/types';
 import { startS3Emulator, type S3Emulator } from '../../../e2e/emulators/s3';
 import { startPhaxioRig, type PhaxioRig } from '../providers/phaxio/test-fixture';
 import { faxForm } from '../testing/harness';
@@ -119,6 +120,24 @@ describe('STORAGE_BACKEND=s3: outbound documents live in the bucket', () => {
     const stored = s3.objects.get(`office-faxes/outbound/${id}-fax.pdf`)!;
     const local = await rig.gw.core.jobs.readPdf(rig.gw.core.jobs.row(id));
     expect(Buffer.from(local!).equals(stored.bytes)).toBe(true);
+  });
+
+  it('Diagnostics checks the bucket live: a round trip that leaves nothing behind, or the reason it fails', async () => {
+    const { s3, rig } = await start();
+    const report = (await rig.gw.invoke('diagnostics:run', {})) as { ok: true; value: DiagnosticsReport };
+    expect(report.value.checks.find((c) => c.id === 'storage')).toMatchObject({ state: 'pass' });
+    expect(s3.objects.size).toBe(0);
+    expect(s3.log.filter((line) => line.includes('.diagnostics-probe')).map((line) => line.split(' ')[0])).toEqual([
+      'PUT',
+      'GET',
+      'DELETE',
+    ]);
+    await s3.close();
+    const down = (await rig.gw.invoke('diagnostics:run', {})) as { ok: true; value: DiagnosticsReport };
+    expect(down.value.checks.find((c) => c.id === 'storage')).toMatchObject({
+      state: 'fail',
+      detail: expect.stringMatching(/^S3 PUT failed: cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/),
+    });
   });
 
   it('when S3 refuses the credentials, POST /fax answers 503 with the reason and no job is created', async () => {
