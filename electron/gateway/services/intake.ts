@@ -241,14 +241,14 @@ export class IntakeService {
    * another gateway sharing this folder may be streaming an upload right now (each write touches
    * its file, so a live upload never looks old). Returns how many were removed.
    */
-  async sweepPartials(olderThanMs = STALE_STAGING_MS): Promise<number> {
+  async sweepPartials(): Promise<number> {
     let names: string[];
     try {
       names = await readdir(this.jobsDir);
     } catch {
       return 0;
     }
-    const cutoff = this.deps.now() - olderThanMs;
+    const cutoff = this.deps.now() - STALE_STAGING_MS;
     let removed = 0;
     for (const name of names.filter((n) => n.endsWith('-upload.part') || n.endsWith('.tmp'))) {
       const file = join(this.jobsDir, name);
