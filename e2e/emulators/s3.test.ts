@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startS3Emulator, type S3Emulator } from './s3';
+import { expectedSignature, startS3Emulator, type S3Emulator } from './s3';
 
 let s3: S3Emulator;
 beforeEach(async () => {
@@ -36,6 +36,64 @@ function signed(method: string, path: string, body: string, opts: { secret?: str
 
 const text = async (res: Awaited<ReturnType<typeof request>>) => ({ status: res.statusCode, body: await res.body.text() });
 
+/** AWS's worked examples ("Signature Calculations for the Authorization Header", S3 API reference). */
+describe('the emulator computes the signatures AWS documents', () => {
+  const example = {
+    region: 'us-east-1',
+    secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    date: '20130524T000000Z',
+  };
+  const emptyHash = createHash('sha256').update('').digest('hex');
+  const headers = (extra: Record<string, string>) => (name: string) =>
+    ({ host: 'examplebucket.s3.amazonaws.com', 'x-amz-date': example.date, ...extra })[name];
+
+  it('GET Object with a Range header', () => {
+    const signature = expectedSignature({
+      ...example,
+      method: 'GET',
+      rawPath: '/test.txt',
+      rawQuery: '',
+      header: headers({ range: 'bytes=0-9', 'x-amz-content-sha256': emptyHash }),
+      signedHeaders: 'host;range;x-amz-content-sha256;x-amz-date',
+      payloadHash: emptyHash,
+    });
+    expect(signature.toString('hex')).toBe('f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41');
+  });
+
+  it('PUT Object whose key is escaped ($), with a signed payload', () => {
+    const payloadHash = createHash('sha256').update('Welcome to Amazon S3.').digest('hex');
+    const signature = expectedSignature({
+      ...example,
+      method: 'PUT',
+      rawPath: '/test%24file.text',
+      rawQuery: '',
+      header: headers({
+        date: 'Fri, 24 May 2013 00:00:00 GMT',
+        'x-amz-storage-class': 'REDUCED_REDUNDANCY',
+        'x-amz-content-sha256': payloadHash,
+      }),
+      signedHeaders: 'date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class',
+      payloadHash,
+    });
+    expect(signature.toString('hex')).toBe('98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd');
+  });
+
+  it('GET Bucket lifecycle and list objects (query strings)', () => {
+    const sign = (rawQuery: string) =>
+      expectedSignature({
+        ...example,
+        method: 'GET',
+        rawPath: '/',
+        rawQuery,
+        header: headers({ 'x-amz-content-sha256': emptyHash }),
+        signedHeaders: 'host;x-amz-content-sha256;x-amz-date',
+        payloadHash: emptyHash,
+      }).toString('hex');
+    expect(sign('lifecycle')).toBe('fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543');
+    expect(sign('max-keys=2&prefix=J')).toBe('34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7');
+  });
+});
+
 describe('S3 emulator', () => {
   it('stores, serves and deletes objects for correctly signed requests', async () => {
     expect((await text(await signed('PUT', '/b/dir/a%20b.pdf', 'hello'))).status).toBe(200);
@@ -45,6 +103,17 @@ describe('S3 emulator', () => {
     const missing = await text(await signed('GET', '/b/dir/a%20b.pdf', ''));
     expect(missing.status).toBe(404);
     expect(missing.body).toContain('<Code>NoSuchKey</Code>');
+  });
+
+  it('answers HEAD with the size and no body, and a bare 404 for a missing key', async () => {
+    await signed('PUT', '/b/h.pdf', 'twelve bytes').then((r) => r.body.text());
+    const head = await signed('HEAD', '/b/h.pdf', '');
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe('12');
+    expect(await head.body.text()).toBe('');
+    const missing = await signed('HEAD', '/b/nope.pdf', '');
+    expect(missing.statusCode).toBe(404);
+    expect(await missing.body.text()).toBe('');
   });
 
   it('answers 403 SignatureDoesNotMatch XML for a wrong secret, and refuses unsigned requests', async () => {

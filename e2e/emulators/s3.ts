@@ -18,6 +18,8 @@ export interface S3EmulatorOptions {
   region?: string;
   /** Allowed clock skew; S3 answers RequestTimeTooSkewed beyond 15 minutes. */
   maxSkewMs?: number;
+  /** KMS key ids (or aliases) that exist; an upload naming another is refused like S3 does. Empty: any. */
+  kmsKeys?: readonly string[];
 }
 
 export interface S3Emulator {
@@ -25,7 +27,7 @@ export interface S3Emulator {
   region: string;
   /** `bucket/key` → object */
   objects: Map<string, StoredObject>;
-  /** Every request as `METHOD /path → status` (no bodies, no credentials). */
+  /** Every request as `METHOD /path → status`, and injected failures as `503 SlowDown (…)` (no bodies, no credentials). */
   log: string[];
   misbehave(fault: Misbehaviour): void;
   close(): Promise<void>;
@@ -69,6 +71,36 @@ function headerValue(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+export interface SignedRequestParts {
+  method: string;
+  /** As received, percent-escapes included. */
+  rawPath: string;
+  rawQuery: string;
+  header: (name: string) => string | undefined;
+  /** `host;x-amz-date;…` as the Authorization header lists them. */
+  signedHeaders: string;
+  payloadHash: string;
+  /** x-amz-date, `20130524T000000Z` */
+  date: string;
+  region: string;
+  secret: string;
+}
+
+/** The signature S3 computes for a request (AWS SigV4, header form, service s3), from the raw request. */
+export function expectedSignature(parts: SignedRequestParts): Buffer {
+  const day = parts.date.slice(0, 8);
+  const canonicalHeaders = parts.signedHeaders
+    .split(';')
+    .map((name) => `${name}:${(parts.header(name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  const canonicalRequest = `${parts.method}\n${canonicalPath(parts.rawPath)}\n${canonicalQuery(parts.rawQuery)}\n${canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
+  const scope = `${day}/${parts.region}/s3/aws4_request`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${parts.date}\n${scope}\n${sha256(canonicalRequest)}`;
+  let key = createHmac('sha256', `AWS4${parts.secret}`).update(day).digest();
+  for (const part of [parts.region, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  return createHmac('sha256', key).update(stringToSign).digest();
+}
+
 /** Returns an error reply, or null when the signature holds. */
 function verify(req: ApiRequest, rawPath: string, rawQuery: string, options: Required<S3EmulatorOptions>): Reply | null {
   const auth = headerValue(req, 'authorization') ?? '';
@@ -97,13 +129,17 @@ function verify(req: ApiRequest, rawPath: string, rawQuery: string, options: Req
   const signed = signedList.split(';');
   if (!signed.includes('host') || !signed.includes('x-amz-date'))
     return xmlError(403, 'AccessDenied', 'host and x-amz-date must be signed');
-  const canonicalHeaders = signed.map((name) => `${name}:${(headerValue(req, name) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const canonicalRequest = `${req.method}\n${canonicalPath(rawPath)}\n${canonicalQuery(rawQuery)}\n${canonicalHeaders}\n${signedList}\n${payloadHash}`;
-  const scope = `${day}/${region}/s3/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${date}\n${scope}\n${sha256(canonicalRequest)}`;
-  let key = createHmac('sha256', `AWS4${secret}`).update(day).digest();
-  for (const part of [region, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  const expected = expectedSignature({
+    method: req.method,
+    rawPath,
+    rawQuery,
+    header: (name) => headerValue(req, name),
+    signedHeaders: signedList,
+    payloadHash,
+    date,
+    region,
+    secret,
+  });
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
     return xmlError(
       403,
@@ -115,7 +151,7 @@ function verify(req: ApiRequest, rawPath: string, rawQuery: string, options: Req
 }
 
 export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulator> {
-  const options: Required<S3EmulatorOptions> = { region: 'us-east-1', maxSkewMs: 15 * 60_000, ...opts };
+  const options: Required<S3EmulatorOptions> = { region: 'us-east-1', maxSkewMs: 15 * 60_000, kmsKeys: [], ...opts };
   const lifetime = new Lifetime();
   const faults = new FaultPlan();
   const objects = new Map<string, StoredObject>();
@@ -136,6 +172,9 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
             .filter(([n]) => n.startsWith('x-amz-server-side-encryption'))
             .map(([n, v]) => [n, String(v)]),
         );
+        const kmsKey = encryption['x-amz-server-side-encryption-aws-kms-key-id'];
+        if (kmsKey !== undefined && options.kmsKeys.length > 0 && !options.kmsKeys.includes(kmsKey))
+          return xmlError(400, 'KMS.NotFoundException', 'Invalid keyId');
         objects.set(id, { bytes: req.body, contentType: headerValue(req, 'content-type') ?? 'binary/octet-stream', encryption });
         return { status: 200, headers: { etag: `"${createHash('md5').update(req.body).digest('hex')}"` } };
       }
@@ -143,6 +182,12 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
         const object = objects.get(id);
         if (!object) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
         return { status: 200, headers: { 'content-type': object.contentType }, body: new Uint8Array(object.bytes) };
+      }
+      case 'HEAD': {
+        // Like S3: a HEAD answer carries no body, so a missing key is a bare 404.
+        const object = objects.get(id);
+        if (!object) return { status: 404 };
+        return { status: 200, headers: { 'content-type': object.contentType, 'content-length': String(object.bytes.length) } };
       }
       case 'DELETE':
         objects.delete(id);
@@ -155,7 +200,10 @@ export async function startS3Emulator(opts: S3EmulatorOptions): Promise<S3Emulat
   const server = await startLoopbackServer(
     lifetime,
     faults,
-    (status, message) => xmlError(status, status === 503 ? 'SlowDown' : 'InternalError', message),
+    (status, message) => {
+      log.push(`${status} ${status === 503 ? 'SlowDown' : 'InternalError'} (injected or emulator failure)`);
+      return xmlError(status, status === 503 ? 'SlowDown' : 'InternalError', message);
+    },
     async (req) => {
       // WHATWG URL parsing keeps the client's percent-escapes, which is what S3 canonicalises from.
       const raw = req.url.pathname + req.url.search;

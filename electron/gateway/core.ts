@@ -25,7 +25,7 @@ import { HotFolder } from './print/hot-folder';
 import { PrintSpool } from './print/spool';
 import { RetentionSweeper } from './services/retention';
 import { SettingsService } from './services/settings';
-import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
+import { LocalArtifactStore, StoredDocuments, type ArtifactStore, type StoreSet } from './storage/artifact-store';
 import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
 import type { AuthDeps } from './http/auth';
@@ -37,6 +37,8 @@ type Env = Record<string, string | undefined>;
 
 export interface CoreOptions {
   dataDir: string;
+  /** The folder holding documents when STORAGE_BACKEND=local (jobs/, files/inbound/); default dataDir. May be shared by several gateways. */
+  documentsDir?: string;
   env: Env;
   settingsStore: SettingsStore;
   secretStore: SecretStore;
@@ -79,6 +81,8 @@ export interface GatewayCore {
   desktopRoutes: DesktopRouteContext;
   hotFolder: HotFolder;
   inbound: InboundService;
+  /** Outbound jobs' documents (uploads, fax PDFs), in the local folder or S3: every reader goes through this. */
+  outboundDocuments: StoredDocuments;
   contacts: ContactsService;
   providers: ProviderRegistry;
   outbox: Outbox;
@@ -166,23 +170,23 @@ export function createCore(options: CoreOptions): GatewayCore {
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
   /** Document links point at the public URL when there is one, else at this gateway. */
   const linkBase = () => publicUrl() ?? core.localUrl;
-  const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase);
-  const localStore = new LocalArtifactStore(join(options.dataDir, 'files', 'inbound'));
-  const storeOf = (kind: ArtifactStore['kind']): ArtifactStore =>
-    kind === 's3'
-      ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), options.env.S3_KMS_KEY_ID || null)
-      : localStore;
-  const inbound = new InboundService(
-    db,
-    now,
-    newId,
-    { current: () => storeOf(settings.current.storage.backend), of: storeOf },
-    tokens,
-    settings,
-    events,
-    audit,
-    linkBase,
-  );
+  const documentsDir = options.documentsDir ?? options.dataDir;
+  const storesFor = (localRoot: string, s3Prefix: () => string): StoreSet => {
+    const local = new LocalArtifactStore(localRoot);
+    const of = (kind: ArtifactStore['kind']): ArtifactStore =>
+      kind === 's3'
+        ? s3StoreFromSettings(settings.current, () => settings.secret('storage.s3SecretAccessKey'), {
+            kmsKeyId: options.env.S3_KMS_KEY_ID || null,
+            prefix: s3Prefix(),
+          })
+        : local;
+    return { current: () => of(settings.current.storage.backend), of };
+  };
+  // Inbound objects keep Faxbot's S3_PREFIX; outbound ones sit beside them under S3_OUTBOUND_PREFIX.
+  const inboundDocuments = new StoredDocuments(storesFor(join(documentsDir, 'files', 'inbound'), () => settings.current.storage.s3Prefix));
+  const outboundDocuments = new StoredDocuments(storesFor(join(documentsDir, 'jobs'), () => options.env.S3_OUTBOUND_PREFIX || 'outbound/'));
+  const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase, outboundDocuments);
+  const inbound = new InboundService(db, now, newId, inboundDocuments, tokens, settings, events, audit, linkBase);
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log, dataDir: options.dataDir },
     options.providerFactories ?? Object.fromEntries(PROVIDER_MODULES.map((m) => [m.backend, m.factory])),
@@ -197,6 +201,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     now,
     providerFor: (backend) => providers.forBackend(backend),
     prepare: (job) => intake.prepare(job),
+    document: (ref) => outboundDocuments.handle(ref),
     urlsFor: (job, provider) => {
       const base = publicUrl();
       if (!base) return { mediaUrl: null, callbackUrl: null };
@@ -213,7 +218,8 @@ export function createCore(options: CoreOptions): GatewayCore {
     ...options.outbox,
   });
   const intake = new IntakeService({
-    dataDir: options.dataDir,
+    stagingDir: join(documentsDir, 'jobs'),
+    documentStore: outboundDocuments,
     newId,
     now,
     settings,
@@ -273,6 +279,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     desktopRoutes,
     hotFolder,
     inbound,
+    outboundDocuments,
     contacts,
     providers,
     outbox,

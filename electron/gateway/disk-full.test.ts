@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,14 +140,19 @@ describe('a full disk never ends the process', () => {
     expect((await gw.waitForJob(accepted.body.id, ['delivered'], 10_000, key)).state).toBe('delivered');
   });
 
-  it('removes orphan upload parts at start', async () => {
+  it('removes orphan upload parts at start, but not the fresh ones another gateway on the folder is writing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fbd-orphans-'));
     mkdirSync(join(dataDir, 'jobs'), { recursive: true });
-    writeFileSync(join(dataDir, 'jobs', 'abc-upload.part'), 'half an upload');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const name of ['abc-upload.part', 'abc-fax.pdf.1234-0a0b0c0d0e0f.tmp']) {
+      writeFileSync(join(dataDir, 'jobs', name), 'half a file');
+      utimesSync(join(dataDir, 'jobs', name), twoHoursAgo, twoHoursAgo);
+    }
+    writeFileSync(join(dataDir, 'jobs', 'live-upload.part'), 'being written by another gateway');
     writeFileSync(join(dataDir, 'jobs', 'abc-upload.pdf'), '%PDF-1.4 kept');
     try {
       gw = await startTestGateway({ dataDir });
-      expect(readdirSync(join(dataDir, 'jobs'))).toEqual(['abc-upload.pdf']);
+      expect(readdirSync(join(dataDir, 'jobs')).sort()).toEqual(['abc-upload.pdf', 'live-upload.part']);
     } finally {
       await gw?.close();
       gw = null;

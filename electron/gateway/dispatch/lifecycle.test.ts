@@ -101,7 +101,7 @@ describe('crash between submit and record: reconciled with the provider, never s
         attempt: 1,
         idempotencyKey: `${id}-1`,
         toE164: '+15551230001',
-        pdfPath: '/x',
+        document: gw.core.outboundDocuments.handle('/x'),
         pages: 1,
         mediaUrl: null,
         callbackUrl: null,

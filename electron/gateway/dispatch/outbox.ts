@@ -1,6 +1,8 @@
 import type { Db } from '../store/db';
 import type { FaxProvider } from '../providers/types';
+import type { StoredDocument } from '../storage/artifact-store';
 import { ProviderError } from '../providers/types';
+import { AppError } from '../services/errors';
 import type { JobRow, JobsService } from '../services/jobs';
 
 /** A submission outstanding longer than this stops holding a slot, so a few hanging calls cannot stall the rest. */
@@ -12,9 +14,12 @@ const OUTAGE_FIRST_BACKOFF_MS = 500;
 const OUTAGE_MAX_BACKOFF_MS = 4_000;
 /** After the provider answers again, an attempt it never received is retried this soon (doubling per attempt). */
 const RESEND_AFTER_OUTAGE_MS = 1_000;
+/** A job whose document storage (S3) did not answer while preparing is looked at again this soon. */
+const STORAGE_RETRY_MS = 5_000;
 
 export interface PreparedDocument {
-  pdfPath: string;
+  /** Where the fax PDF is stored (a StoredDocuments reference). */
+  pdfRef: string;
   pages: number;
 }
 
@@ -26,6 +31,8 @@ export interface OutboxDeps {
   providerFor: (backend: JobRow['backend']) => FaxProvider | null;
   /** TXT → PDF and page counting, done here rather than in the request path. */
   prepare: (job: JobRow) => Promise<PreparedDocument>;
+  /** The stored fax PDF a reference names, for the provider to read. */
+  document: (ref: string) => StoredDocument;
   /** Media URL and callback URL for a job, or null when there is no public URL. */
   urlsFor: (job: JobRow, provider: FaxProvider) => { mediaUrl: string | null; callbackUrl: string | null };
   owner: string;
@@ -266,9 +273,18 @@ export class Outbox {
     if (!row.pdf_path || row.pages === null) {
       try {
         const prepared = await this.deps.prepare(row);
-        jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
+        jobs.savePrepared(row.id, prepared.pdfRef, prepared.pages);
         row = jobs.row(row.id);
       } catch (error) {
+        if (error instanceof AppError && error.code === 'unavailable') {
+          // Document storage (S3) did not answer: nothing was sent and the document is fine; try again shortly.
+          jobs.patch(
+            row.id,
+            { next_attempt_at: this.deps.now() + STORAGE_RETRY_MS, lease_owner: null, lease_expires_at: null },
+            { kind: 'note', message: `Waiting for document storage: ${(error as Error).message}` },
+          );
+          return;
+        }
         jobs.fail(row, 'document', (error as Error).message);
         return;
       }
@@ -303,7 +319,7 @@ export class Outbox {
       attempt,
       idempotencyKey: `${row.id}-${attempt}`,
       toE164: row.to_e164,
-      pdfPath: row.pdf_path as string,
+      document: this.deps.document(row.pdf_path as string),
       pages: row.pages,
       resolution: row.resolution ?? 'fine',
       ...urls,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -87,7 +87,7 @@ describe('cover and header line on sends', () => {
     expect(res.body.pages).toBe(2);
     const row = gw.core.jobs.row(res.body.id);
     expect(row.cover_template).toBe('confidential');
-    const text = pdfText(readFileSync(row.pdf_path as string));
+    const text = pdfText((await gw.core.jobs.readPdf(row))!);
     expect(text).toContain('2 pages including this cover');
     expect(text.match(/FROM: Riversi~ \+12025550100 P\.\d\/2/g)).toHaveLength(2);
 

@@ -10,6 +10,7 @@ import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
 import type { JobRow } from '../services/jobs';
+import { S3StoreError } from '../storage/s3-store';
 import { noStore, requireScope } from './auth';
 import { parseInput } from './validate';
 
@@ -232,20 +233,25 @@ const FAX_JOB_OUT_SCHEMA = {
   },
 } as const;
 
-/** A job's fax PDF, prepared now if the outbox has not reached it yet (the result is the same file). */
+/** A job's fax PDF from the document store, prepared now if the outbox has not reached it yet (the result is the same file). */
 export async function jobPdf(core: GatewayCore, row: JobRow): Promise<Buffer> {
   if (row.artifacts_deleted_at) throw new AppError('not_found', 'PDF not available');
+  let bytes: Uint8Array | null;
   try {
-    let path = row.pdf_path;
-    if (!path || row.pages === null) {
-      const prepared = await core.intake.prepare(row);
-      core.jobs.savePrepared(row.id, prepared.pdfPath, prepared.pages);
-      path = prepared.pdfPath;
+    let prepared = row;
+    if (!row.pdf_path || row.pages === null) {
+      const { pdfRef, pages } = await core.intake.prepare(row);
+      core.jobs.savePrepared(row.id, pdfRef, pages);
+      prepared = core.jobs.row(row.id);
     }
-    return await readFile(path);
-  } catch {
-    throw new AppError('not_found', 'PDF file not found');
+    bytes = await core.jobs.readPdf(prepared);
+  } catch (error) {
+    // Storage that does not answer (S3 down) is the gateway's trouble, not a missing document.
+    if (error instanceof S3StoreError) throw error;
+    bytes = null;
   }
+  if (!bytes) throw new AppError('not_found', 'PDF file not found');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export const FaxPdfQuery = z.object({

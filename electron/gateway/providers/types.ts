@@ -1,6 +1,7 @@
 import type { FailureClass } from '../../../shared/status';
 import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { CheckResult } from '../../../shared/types';
+import { DocumentMissingError, type StoredDocument } from '../storage/artifact-store';
 
 export interface SubmitRequest {
   jobId: string;
@@ -8,7 +9,8 @@ export interface SubmitRequest {
   /** Stable per job attempt; providers that support it pass it through (tags, labels). */
   idempotencyKey: string;
   toE164: string;
-  pdfPath: string;
+  /** The fax PDF, read through the document store (local folder or S3). */
+  document: StoredDocument;
   pages: number | null;
   /** Tokenised public URL of the document, when the gateway has a public URL. */
   mediaUrl: string | null;
@@ -86,4 +88,19 @@ export interface FaxProvider {
   checkCredentials?(signal: AbortSignal): Promise<CheckResult>;
   /** Releases long-lived connections (AMI) when the instance is replaced or the gateway stops. */
   close?(): void;
+}
+
+/**
+ * The fax document could not be read before submitting. Gone: a document failure (never retried).
+ * Storage unreachable (S3 down): nothing left this machine, so the same attempt goes again shortly.
+ * A plain error here would be reconciled with the provider and resent in a loop.
+ */
+export function documentUnavailable(error: unknown): ProviderError {
+  if (error instanceof DocumentMissingError) return new ProviderError('The prepared document is missing from storage.', 'document');
+  return new ProviderError(
+    `The fax document could not be read from storage (${(error as Error).message}).`,
+    'provider_unavailable',
+    false,
+    true,
+  );
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { JobListQuery } from '../../../shared/contract';
@@ -159,9 +159,8 @@ export async function confirmationReport(core: GatewayCore, id: string): Promise
   const detail = core.jobs.detail(id);
   if (!isTerminal(detail.job.status)) throw conflict('The confirmation report is made when the fax has finished.');
   const row = core.jobs.row(id);
-  let thumbnail: Uint8Array | null = null;
-  if (!row.artifacts_deleted_at && row.pdf_path)
-    thumbnail = await firstPageThumbnail(await readFile(row.pdf_path).catch(() => new Uint8Array()));
+  const pdf = await core.jobs.readPdf(row).catch(() => null);
+  const thumbnail = pdf ? await firstPageThumbnail(pdf) : null;
   const sender = core.settings.current.sender;
   return renderConfirmationReport({
     detail,

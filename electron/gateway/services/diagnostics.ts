@@ -1,5 +1,6 @@
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempNameFor } from '../storage/artifact-store';
 import { secretStoreName, type Backend } from '../../../shared/settings';
 import type { CallbackUrl, CheckResult, DiagnosticsReport } from '../../../shared/types';
 import type { GatewayCore } from '../core';
@@ -17,7 +18,8 @@ async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
       core.disk.problem() ?? 'The disk is full.',
       'Free space on the disk that holds the data folder (or move FAX_DATA_DIR to a larger disk).',
     );
-  const probe = join(core.dataDir, `.probe-${core.now()}`);
+  // Unique per process and call: several gateways may share the folder.
+  const probe = tempNameFor(join(core.dataDir, '.probe'));
   try {
     await mkdir(core.dataDir, { recursive: true });
     await writeFile(probe, 'ok');
@@ -241,12 +243,36 @@ export async function setupChecks(core: GatewayCore, backend: Backend): Promise<
   ];
 }
 
+/** With STORAGE_BACKEND=s3, a live round trip (write, read back, delete) of a tiny object, as documents will make. */
+async function documentStorageCheck(core: GatewayCore): Promise<CheckResult[]> {
+  const storage = core.settings.current.storage;
+  if (storage.backend !== 's3') return [];
+  const label = 'Document storage';
+  try {
+    const ref = await core.outboundDocuments.save(tempNameFor('.diagnostics-probe'), new TextEncoder().encode('probe'), 'text/plain');
+    const back = await core.outboundDocuments.read(ref);
+    await core.outboundDocuments.remove(ref);
+    if (!back) throw new Error('a document just written could not be read back');
+    return [pass('storage', label, `The S3 bucket ${storage.s3Bucket} stores, returns and deletes documents.`)];
+  } catch (error) {
+    return [
+      fail(
+        'storage',
+        label,
+        (error as Error).message,
+        'Check S3_BUCKET, S3_REGION, S3_ENDPOINT_URL and the access key; it needs s3:PutObject, s3:GetObject and s3:DeleteObject (and the KMS key when S3_KMS_KEY_ID is set).',
+      ),
+    ];
+  }
+}
+
 export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsReport> {
   await core.providers.settled();
   const backend = core.settings.current.backend;
   const checks = [
     databaseCheck(core),
     await dataDirCheck(core),
+    ...(await documentStorageCheck(core)),
     await credentialsCheck(core, backend),
     ...(await backendChecks(core, backend)),
     publicUrlCheck(core, backend),

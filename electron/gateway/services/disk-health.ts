@@ -1,5 +1,6 @@
 import { rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempNameFor } from '../storage/artifact-store';
 import { AppError } from './errors';
 
 /** Error codes that mean "the data folder cannot take more bytes" (Node fs and SQLite). */
@@ -103,7 +104,8 @@ export class DiskHealth {
 export async function probeFreeSpace(dataDir: string): Promise<void> {
   const stats = await statfs(dataDir);
   if (stats.bavail * stats.bsize < MIN_FREE_BYTES) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
-  const file = join(dataDir, '.space-probe');
+  // Unique per process and call: several gateways may share the folder.
+  const file = tempNameFor(join(dataDir, '.space-probe'));
   try {
     await writeFile(file, Buffer.alloc(64 * 1024), { flush: true });
   } finally {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InboundListQuery } from '../../../shared/contract';
 import type { InboundPage, InboundView } from '../../../shared/types';
 import type { MediaTokens } from '../security/media-tokens';
-import type { ArtifactStore } from '../storage/artifact-store';
+import type { StoredDocuments } from '../storage/artifact-store';
 import type { Db } from '../store/db';
 import type { AuditLog } from './audit';
 import { badRequest, notFound } from './errors';
@@ -42,8 +42,6 @@ export interface ReceivedFax {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-const storageKey = (kind: ArtifactStore['kind'], objectName: string) => `${kind}:${objectName}`;
 
 function view(row: InboundRow): InboundView {
   return {
@@ -89,7 +87,7 @@ export class InboundService {
     private readonly db: Db,
     private readonly now: () => number,
     private readonly newId: () => string,
-    private readonly stores: { current(): ArtifactStore; of(kind: ArtifactStore['kind']): ArtifactStore },
+    private readonly documents: StoredDocuments,
     private readonly tokens: MediaTokens,
     private readonly settings: SettingsService,
     private readonly events: EventBus,
@@ -126,11 +124,8 @@ export class InboundService {
     if (existing) return { created: false, fax: view(existing) };
     if (fax.pdf.length === 0) throw badRequest('The inbound fax has no document');
     const id = this.newId();
-    const store = this.stores.current();
-    const objectName = `${id}.pdf`;
-    await store.put(objectName, fax.pdf, 'application/pdf');
     // The row remembers which store holds the file, so switching STORAGE_BACKEND strands nothing.
-    const key = storageKey(store.kind, objectName);
+    const key = await this.documents.save(`${id}.pdf`, fax.pdf);
     const now = this.now();
     const retentionDays = this.settings.current.inboundRetentionDays;
     const result = this.sql.insert.run({
@@ -148,7 +143,7 @@ export class InboundService {
       now,
     });
     if (result.changes === 0) {
-      await store.delete(objectName);
+      await this.documents.remove(key);
       return { created: false, fax: view(this.sql.byProvider.get(fax.backend, fax.providerId) as InboundRow) };
     }
     const created = view(this.row(id));
@@ -165,12 +160,6 @@ export class InboundService {
   findByProvider(backend: string, providerId: string): InboundView | null {
     const row = this.sql.byProvider.get(backend, providerId) as InboundRow | undefined;
     return row ? view(row) : null;
-  }
-
-  private locate(key: string): { store: ArtifactStore; objectName: string } {
-    const [kind, objectName] = key.split(':', 2) as [string, string | undefined];
-    if ((kind !== 'local' && kind !== 's3') || !objectName) throw new Error('unrecognised storage key');
-    return { store: this.stores.of(kind), objectName };
   }
 
   list(query: InboundListQuery & { to?: string; status?: string }): InboundPage {
@@ -248,8 +237,7 @@ export class InboundService {
 
   async document(id: string): Promise<Uint8Array> {
     const row = this.row(id);
-    const located = row.storage_key && !row.deleted_at ? this.locate(row.storage_key) : null;
-    const bytes = located ? await located.store.get(located.objectName) : null;
+    const bytes = row.storage_key && !row.deleted_at ? await this.documents.read(row.storage_key) : null;
     if (!bytes) throw notFound('PDF file not found');
     this.audit.record('inbound_pdf_served', { inbound_id: id });
     return bytes;
@@ -261,8 +249,7 @@ export class InboundService {
       .prepare('SELECT * FROM inbound_faxes WHERE deleted_at IS NULL AND retention_until IS NOT NULL AND retention_until <= ? LIMIT 500')
       .all(this.now()) as InboundRow[];
     for (const row of due) {
-      const located = row.storage_key ? this.locate(row.storage_key) : null;
-      if (located) await located.store.delete(located.objectName);
+      if (row.storage_key) await this.documents.remove(row.storage_key);
       this.db
         .prepare('UPDATE inbound_faxes SET deleted_at = ?, storage_key = NULL, updated_at = ? WHERE id = ?')
         .run(this.now(), this.now(), row.id);

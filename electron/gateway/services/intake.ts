@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { normalizeFaxNumber } from '../../../shared/phone';
@@ -19,12 +18,16 @@ import {
   type DocumentTaskResults,
   type ImageKind,
 } from '../documents';
+import type { StoredDocuments } from '../storage/artifact-store';
 import { AppError, badRequest } from './errors';
 import type { JobRow, JobsService } from './jobs';
 import type { SettingsService } from './settings';
 
 export interface IntakeDeps {
-  dataDir: string;
+  /** Large uploads stream here before they are committed: the local documents folder, so moving one in is a rename. */
+  stagingDir: string;
+  /** Where committed documents go (local folder or S3). */
+  documentStore: StoredDocuments;
   newId: () => string;
   now: () => number;
   settings: SettingsService;
@@ -39,7 +42,7 @@ export interface StagedUpload {
   id: string;
   /** An image is already a PDF here (converted while staging). */
   kind: 'pdf' | 'txt';
-  /** The file of a large upload, or '' when `bytes` holds a small one. */
+  /** The local staging file of a large upload, or '' when `bytes` holds a small one. */
   uploadPath: string;
   bytes: Buffer | null;
   pages: number | null;
@@ -84,6 +87,8 @@ function preflightFailure(reason: string, message: string): AppError {
 /** Uploads up to this size are kept in memory and written with one call; larger ones stream to disk. */
 const SMALL_UPLOAD_BYTES = 256 * 1024;
 const NUMBER_CACHE_SIZE = 2000;
+/** A staging file untouched this long belongs to no live upload (uploads are bounded by MAX_FILE_SIZE_MB and request timeouts). */
+const STALE_STAGING_MS = 60 * 60_000;
 
 export class IntakeService {
   /** libphonenumber costs ~0.3 ms a parse; scripts send to the same few numbers over and over. */
@@ -92,7 +97,7 @@ export class IntakeService {
   private readonly documents: DocumentPool;
 
   constructor(private readonly deps: IntakeDeps) {
-    this.jobsDir = join(deps.dataDir, 'jobs');
+    this.jobsDir = deps.stagingDir;
     this.documents = deps.documents ?? documentPool();
     this.documents.warm();
   }
@@ -123,10 +128,10 @@ export class IntakeService {
     return this.onWorker({ op: 'imageToPdf', bytes, kind, pageSize: this.deps.settings.current.pageSize }, prefix);
   }
 
-  /** All job documents live flat in one folder as <id>-upload.<ext> and <id>-fax.pdf (no folder per job). */
+  /** Uploads are staged flat in one folder as <id>-upload.part, then <id>-upload.<ext> (no folder per job). */
   private readonly jobsDir: string;
 
-  jobFile(id: string, name: string): string {
+  private jobFile(id: string, name: string): string {
     return join(this.jobsDir, `${id}-${name}`);
   }
 
@@ -231,17 +236,10 @@ export class IntakeService {
     }
   }
 
-  private jobsDirReady = false;
-
-  private ensureJobsDir(): void {
-    if (this.jobsDirReady) return;
-    mkdirSync(this.jobsDir, { recursive: true });
-    this.jobsDirReady = true;
-  }
-
   /**
-   * At start no upload is in flight, so a `*-upload.part` left behind is an orphan of a crash or a
-   * full disk: removed, so the space comes back. Returns how many were removed.
+   * Removes staging files left by a crash or a full disk, so the space comes back. Only old ones:
+   * another gateway sharing this folder may be streaming an upload right now (each write touches
+   * its file, so a live upload never looks old). Returns how many were removed.
    */
   async sweepPartials(): Promise<number> {
     let names: string[];
@@ -250,9 +248,19 @@ export class IntakeService {
     } catch {
       return 0;
     }
-    const orphans = names.filter((name) => name.endsWith('-upload.part'));
-    for (const name of orphans) await rm(join(this.jobsDir, name), { force: true });
-    return orphans.length;
+    const cutoff = this.deps.now() - STALE_STAGING_MS;
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith('-upload.part') || n.endsWith('.tmp'))) {
+      const file = join(this.jobsDir, name);
+      const modified = await stat(file).then(
+        (s) => s.mtimeMs,
+        () => Infinity,
+      );
+      if (modified >= cutoff) continue;
+      await rm(file, { force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   async discard(staged: { id: string }): Promise<void> {
@@ -268,16 +276,24 @@ export class IntakeService {
       await this.discard(staged);
       throw error;
     }
-    const job = await this.deps.jobs.create({
+    // A large upload moves from staging into the store (a rename for the local folder, an upload for S3).
+    let uploadRef = '';
+    try {
+      if (staged.uploadPath) uploadRef = await this.deps.documentStore.saveFile(`${staged.id}-upload.${staged.kind}`, staged.uploadPath);
+    } catch (error) {
+      await this.discard(staged);
+      throw error;
+    }
+    const job = await this.createJob(uploadRef, {
       id: staged.id,
       toInput: number.input,
       toE164: number.e164,
       ...this.deps.activeBackend(),
       fileName: staged.fileName,
       sourceKind: staged.kind,
-      uploadPath: staged.uploadPath,
+      uploadPath: uploadRef,
       uploadBytes: staged.bytes,
-      pdfPath: staged.kind === 'pdf' && staged.uploadPath ? staged.uploadPath : null,
+      pdfPath: staged.kind === 'pdf' && uploadRef ? uploadRef : null,
       pages: staged.pages,
       apiKeyId,
       resolution: options.resolution,
@@ -285,6 +301,16 @@ export class IntakeService {
     });
     this.deps.onAccepted();
     return job;
+  }
+
+  /** Commits the job row for an already stored document; if that fails, the document goes too (nothing orphaned). */
+  private async createJob(documentRef: string, job: Parameters<JobsService['create']>[0]): Promise<JobView> {
+    try {
+      return await this.deps.jobs.create(job);
+    } catch (error) {
+      if (documentRef) await this.deps.documentStore.remove(documentRef).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Converts and checks one document (every door uses this: desktop send, print jobs, hot folder); several make one fax. */
@@ -385,18 +411,16 @@ export class IntakeService {
     } & SendOptions,
   ): Promise<JobView> {
     const id = this.deps.newId();
-    this.ensureJobsDir();
-    const uploadPath = this.jobFile(id, 'upload.pdf');
-    await writeFile(uploadPath, input.document.pdf);
-    const job = await this.deps.jobs.create({
+    const uploadRef = await this.deps.documentStore.save(`${id}-upload.pdf`, input.document.pdf);
+    const job = await this.createJob(uploadRef, {
       id,
       toInput: input.number.input,
       toE164: input.number.e164,
       ...this.deps.activeBackend(),
       fileName: input.document.fileName,
       sourceKind: 'pdf',
-      uploadPath,
-      pdfPath: uploadPath,
+      uploadPath: uploadRef,
+      pdfPath: uploadRef,
       pages: input.document.pages,
       apiKeyId: input.apiKeyId,
       resentFrom: input.resentFrom ?? null,
@@ -413,7 +437,8 @@ export class IntakeService {
   async resend(id: string, to?: string): Promise<JobView> {
     const original = this.deps.jobs.row(id);
     if (original.artifacts_deleted_at) throw badRequest('The document was removed by the retention policy and cannot be resent');
-    const bytes = original.pdf_path ? await readFile(original.pdf_path) : await this.deps.jobs.readUpload(original);
+    const bytes = original.pdf_path ? await this.deps.documentStore.read(original.pdf_path) : await this.deps.jobs.readUpload(original);
+    if (!bytes) throw badRequest('The document of this fax is missing from storage and cannot be resent');
     const name = original.file_name ?? `fax.${original.pdf_path ? 'pdf' : original.source_kind}`;
     return this.acceptDocuments({
       to: to ?? original.to_input,
@@ -425,8 +450,8 @@ export class IntakeService {
   }
 
   /** Outbox "prepare" step, off the request path: TXT becomes PDF, and every fax PDF gets its file. */
-  async prepare(job: JobRow): Promise<{ pdfPath: string; pages: number }> {
-    if (job.pdf_path && job.pages !== null) return { pdfPath: job.pdf_path, pages: job.pages };
+  async prepare(job: JobRow): Promise<{ pdfRef: string; pages: number }> {
+    if (job.pdf_path && job.pages !== null) return { pdfRef: job.pdf_path, pages: job.pages };
     const bytes = await this.deps.jobs.readUpload(job);
     let pdf: Uint8Array = bytes;
     let pages = job.pages;
@@ -439,9 +464,6 @@ export class IntakeService {
       if (!result.ok) throw new Error(result.message);
       pages = result.pages;
     }
-    this.ensureJobsDir();
-    const pdfPath = this.jobFile(job.id, 'fax.pdf');
-    await writeFile(pdfPath, pdf);
-    return { pdfPath, pages: pages as number };
+    return { pdfRef: await this.deps.documentStore.save(`${job.id}-fax.pdf`, pdf), pages: pages as number };
   }
 }

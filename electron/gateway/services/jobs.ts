@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import {
   decideTransition,
   canCancel,
@@ -16,6 +14,7 @@ import type { BatchView, JobDetail, JobEventKind, JobEventView, JobPage, JobView
 import { decideRetry } from '../dispatch/retry-policy';
 import type { ProviderUpdate } from '../providers/types';
 import type { MediaTokens } from '../security/media-tokens';
+import { DocumentMissingError, type StoredDocuments } from '../storage/artifact-store';
 import type { Db, Statement } from '../store/db';
 import type { AuditLog } from './audit';
 import { badRequest, conflict, notFound } from './errors';
@@ -31,7 +30,9 @@ export interface JobRow {
   test_mode: number;
   file_name: string | null;
   source_kind: 'pdf' | 'txt';
+  /** A StoredDocuments reference ('' when the upload is in job_uploads); rows from before the store hold a file path. */
   upload_path: string;
+  /** A StoredDocuments reference to the fax PDF, once prepared. */
   pdf_path: string | null;
   pages: number | null;
   attempts: number;
@@ -65,7 +66,7 @@ export interface NewJob {
   testMode: boolean;
   fileName: string | null;
   sourceKind: 'pdf' | 'txt';
-  /** A file for large uploads; '' when the bytes travel in `uploadBytes` (kept in the database). */
+  /** The stored document of a large upload; '' when the bytes travel in `uploadBytes` (kept in the database). */
   uploadPath: string;
   uploadBytes?: Buffer | null;
   pdfPath: string | null;
@@ -161,6 +162,7 @@ export class JobsService {
     private readonly settings: SettingsService,
     private readonly tokens: MediaTokens,
     private readonly publicUrl: () => string | null,
+    private readonly documents: StoredDocuments,
   ) {
     this.stmt = {
       insert: db.prepare(
@@ -273,8 +275,8 @@ export class JobsService {
   }
 
   /** The outbox's prepare step (TXT → PDF, page count). */
-  savePrepared(id: string, pdfPath: string, pages: number): void {
-    this.stmt.savePrepared.run(pdfPath, pages, id);
+  savePrepared(id: string, pdfRef: string, pages: number): void {
+    this.stmt.savePrepared.run(pdfRef, pages, id);
     this.publish(this.row(id));
   }
 
@@ -555,17 +557,21 @@ export class JobsService {
     return { url: `${base}/fax/${id}/pdf?token=${token}`, expiresAt: new Date(expiresAt).toISOString(), token };
   }
 
-  /** The uploaded document, from its file or from the database. */
-  async readUpload(row: JobRow): Promise<Buffer> {
-    if (row.upload_path) return readFile(row.upload_path);
-    const bytes = this.stmt.upload.get(row.id) as Buffer | undefined;
-    if (!bytes) throw new Error('The uploaded document is missing');
+  /** The uploaded document, from the document store or from the database. */
+  async readUpload(row: JobRow): Promise<Uint8Array> {
+    const bytes = row.upload_path ? await this.documents.read(row.upload_path) : (this.stmt.upload.get(row.id) as Buffer | undefined);
+    if (!bytes) throw new DocumentMissingError();
     return bytes;
   }
 
+  /** The fax PDF once prepared; null when it is not (yet, or any longer) stored. */
+  async readPdf(row: JobRow): Promise<Uint8Array | null> {
+    return row.pdf_path && !row.artifacts_deleted_at ? this.documents.read(row.pdf_path) : null;
+  }
+
   /** Removes a finished job's documents; the row and its timeline stay (retention sweep). */
-  deleteArtifacts(row: JobRow): void {
-    for (const path of new Set([row.upload_path, row.pdf_path])) if (path) rmSync(path, { force: true });
+  async deleteArtifacts(row: JobRow): Promise<void> {
+    for (const ref of new Set([row.upload_path, row.pdf_path])) if (ref) await this.documents.remove(ref);
     this.stmt.deleteUpload.run(row.id);
     this.patch(row.id, { artifacts_deleted_at: this.now() }, { kind: 'note', message: 'Document removed by retention policy' });
   }

@@ -22,13 +22,15 @@ describe('retention sweep', () => {
     const uploads = () => (gw!.core.db.prepare('SELECT COUNT(*) AS n FROM job_uploads WHERE job_id = ?').get(row.id) as { n: number }).n;
     expect(row.upload_path).toBe('');
     expect(uploads()).toBe(1);
-    expect(existsSync(row.pdf_path as string)).toBe(true);
+    const pdfFile = join(gw.dataDir, 'jobs', `${row.id}-fax.pdf`);
+    expect(row.pdf_path).toBe(`local:${row.id}-fax.pdf`);
+    expect(existsSync(pdfFile)).toBe(true);
 
     offset += 8 * 86_400_000;
     const first = await gw.core.retention.runOnce();
     expect(first).toMatchObject({ outbound: 1, inbound: 0 });
     expect(uploads()).toBe(0);
-    expect(existsSync(row.pdf_path as string)).toBe(false);
+    expect(existsSync(pdfFile)).toBe(false);
     expect((await gw.get(`/fax/${sent.body.id}`)).body.state).toBe('delivered');
     expect((await gw.invoke('jobs:mintMediaLink', { id: sent.body.id })).ok).toBe(false);
 

@@ -62,7 +62,7 @@ export class RetentionSweeper {
       const cutoff = this.deps.now() - ttlDays * 86_400_000;
       for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
         const rows = this.finished.all(cutoff) as JobRow[];
-        for (const row of rows) this.deps.jobs.deleteArtifacts(row);
+        for (const row of rows) await this.deps.jobs.deleteArtifacts(row);
         outbound += rows.length;
         if (rows.length < BATCH) break;
       }

@@ -1,73 +1,10 @@
-import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startS3Emulator, type S3Emulator } from '../../../e2e/emulators/s3';
 import { MemorySecretStore } from '../secrets/memory';
 import { startTestGateway, type TestGateway } from '../testing/harness';
-import { EMPTY_SHA256, S3ArtifactStore, amzDate, awsEncode, signV4, type S3StoreOptions } from './s3-store';
-
-/** AWS's published examples (S3 SigV4 documentation, "Examples: Signature Calculations"; SigV4 test suite). */
-describe('signV4 against published AWS vectors', () => {
-  const docCreds = {
-    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    region: 'us-east-1',
-    service: 's3',
-  };
-
-  it('S3 GET Object with Range', () => {
-    const signed = signV4({
-      ...docCreds,
-      method: 'GET',
-      url: new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
-      headers: { Range: 'bytes=0-9', 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate(Date.UTC(2013, 4, 24)) },
-      payloadHash: EMPTY_SHA256,
-    });
-    expect(signed.stringToSign.split('\n').at(-1)).toBe('7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972');
-    expect(signed.authorization).toBe(
-      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
-    );
-  });
-
-  it('S3 PUT Object whose key needs escaping, with a payload', () => {
-    const body = 'Welcome to Amazon S3.';
-    const payloadHash = createHash('sha256').update(body).digest('hex');
-    expect(payloadHash).toBe('44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072');
-    const signed = signV4({
-      ...docCreds,
-      method: 'PUT',
-      url: new URL(`https://examplebucket.s3.amazonaws.com/${awsEncode('test$file.text', true)}`),
-      headers: {
-        Date: 'Fri, 24 May 2013 00:00:00 GMT',
-        'x-amz-date': '20130524T000000Z',
-        'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-        'x-amz-content-sha256': payloadHash,
-      },
-      payloadHash,
-    });
-    expect(signed.canonicalRequest.split('\n')[1]).toBe('/test%24file.text');
-    expect(signed.authorization).toMatch(
-      /SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd$/,
-    );
-  });
-
-  it('SigV4 test suite get-vanilla and get-vanilla-query-order-key-case', () => {
-    const suite = {
-      accessKeyId: 'AKIDEXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-      region: 'us-east-1',
-      service: 'service',
-    };
-    const sign = (url: string) =>
-      signV4({ ...suite, method: 'GET', url: new URL(url), headers: { 'X-Amz-Date': '20150830T123600Z' }, payloadHash: EMPTY_SHA256 })
-        .authorization;
-    expect(sign('https://example.amazonaws.com/')).toBe(
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
-    );
-    expect(sign('https://example.amazonaws.com/?Param2=value2&Param1=value1')).toMatch(
-      /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/,
-    );
-  });
-});
+import { S3ArtifactStore, type S3StoreOptions } from './s3-store';
 
 describe('S3ArtifactStore addressing', () => {
   const base: S3StoreOptions = {
@@ -80,7 +17,9 @@ describe('S3ArtifactStore addressing', () => {
   };
 
   it('uses virtual-host style on AWS, path style for endpoints and dotted buckets', () => {
-    expect(new S3ArtifactStore(base).objectUrl('a b.pdf').href).toBe('https://faxes.s3.eu-west-1.amazonaws.com/inbound/a%20b.pdf');
+    expect(new S3ArtifactStore(base).objectUrl('a b+(1).pdf').href).toBe(
+      'https://faxes.s3.eu-west-1.amazonaws.com/inbound/a%20b%2B%281%29.pdf',
+    );
     expect(new S3ArtifactStore({ ...base, bucket: 'fax.example' }).objectUrl('x.pdf').href).toBe(
       'https://s3.eu-west-1.amazonaws.com/fax.example/inbound/x.pdf',
     );
@@ -104,7 +43,7 @@ describe('S3ArtifactStore against the S3 emulator', () => {
     });
 
   beforeEach(async () => {
-    s3 = await startS3Emulator({ credentials: { AKIDTEST: 'right-secret' }, buckets: ['faxes'] });
+    s3 = await startS3Emulator({ credentials: { AKIDTEST: 'right-secret' }, buckets: ['faxes'], kmsKeys: ['alias/fax'] });
   });
   afterEach(async () => s3.close());
 
@@ -113,18 +52,66 @@ describe('S3ArtifactStore against the S3 emulator', () => {
     await store().put('inbound/x 1$.pdf', bytes, 'application/pdf');
     expect(s3.objects.get('faxes/office/inbound/x 1$.pdf')?.contentType).toBe('application/pdf');
     expect(Buffer.from((await store().get('inbound/x 1$.pdf'))!).toString()).toBe('%PDF-1.4 fake');
+    expect(await store().head('inbound/x 1$.pdf')).toEqual({ size: 13 });
     await store().delete('inbound/x 1$.pdf');
     expect(s3.objects.size).toBe(0);
     expect(await store().get('inbound/x 1$.pdf')).toBeNull();
+    expect(await store().head('inbound/x 1$.pdf')).toBeNull();
     await store().delete('inbound/x 1$.pdf');
   });
 
-  it('sends SSE-KMS headers when a KMS key is set', async () => {
+  it('keys with +, spaces, parentheses and non-ASCII are signed as S3 reads them', async () => {
+    const key = 'jobs/Rechnung März (2)+Anlage.pdf';
+    await store().put(key, new Uint8Array([7]), 'application/pdf');
+    expect([...s3.objects.keys()]).toEqual([`faxes/office/${key}`]);
+    expect(await store().get(key)).toEqual(new Uint8Array([7]));
+  });
+
+  it('lends a tool a private temporary copy, removed afterwards', async () => {
+    await store().put('t.pdf', new TextEncoder().encode('%PDF-1.4 tool'), 'application/pdf');
+    let seen = '';
+    const size = await store().withFile('t.pdf', async (path) => {
+      seen = path;
+      return (await readFile(path)).length;
+    });
+    expect(size).toBe(13);
+    expect(existsSync(seen)).toBe(false);
+    await expect(store().withFile('missing.pdf', async () => 0)).rejects.toThrow('The stored document is missing');
+  });
+
+  it('retries a 5xx and succeeds; gives up after its attempts with the last reason', async () => {
+    s3.misbehave({ kind: 'serverError', times: 2 });
+    await store({ backoffMs: 5 }).put('r.pdf', new Uint8Array([1]), 'application/pdf');
+    expect(s3.objects.has('faxes/office/r.pdf')).toBe(true);
+    expect(s3.log.filter((line) => line.startsWith('PUT'))).toEqual(['PUT /faxes/office/r.pdf → 200']);
+    s3.misbehave({ kind: 'serverError', times: 3, status: 500 });
+    await expect(store({ backoffMs: 5 }).get('r.pdf')).rejects.toThrow('S3 GET failed: HTTP 500 InternalError');
+    expect(await store().get('r.pdf')).toEqual(new Uint8Array([1]));
+  });
+
+  it('bounds each attempt with a timeout, then retries', async () => {
+    s3.misbehave({ kind: 'hang', times: 1, ms: 2_000, abandon: true });
+    const started = Date.now();
+    await store({ timeoutMs: 300, backoffMs: 5 }).put('slow.pdf', new Uint8Array([1]), 'application/pdf');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(s3.objects.has('faxes/office/slow.pdf')).toBe(true);
+    s3.misbehave({ kind: 'hang', times: 2, ms: 2_000, abandon: true });
+    await expect(store({ timeoutMs: 200, attempts: 2, backoffMs: 5 }).get('slow.pdf')).rejects.toThrow(
+      /^S3 GET failed: cannot reach 127\.0\.0\.1:\d+ \(timed out\)$/,
+    );
+  });
+
+  it('sends SSE-KMS headers when a KMS key is set, and explains an unknown key', async () => {
     await store({ kmsKeyId: 'alias/fax' }).put('k.pdf', new Uint8Array([1]), 'application/pdf');
     expect(s3.objects.get('faxes/office/k.pdf')?.encryption).toEqual({
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': 'alias/fax',
     });
+    await store().put('plain.pdf', new Uint8Array([1]), 'application/pdf');
+    expect(s3.objects.get('faxes/office/plain.pdf')?.encryption).toEqual({});
+    await expect(store({ kmsKeyId: 'alias/other' }).put('k2.pdf', new Uint8Array([1]), 'application/pdf')).rejects.toThrow(
+      'S3 PUT failed: HTTP 400 KMS.NotFoundException: check S3_KMS_KEY_ID and that the credentials may use it',
+    );
   });
 
   it('explains a wrong secret, an unknown key id, a wrong bucket and missing configuration', async () => {
@@ -210,12 +197,14 @@ describe('STORAGE_BACKEND=s3: inbound faxes land in S3', () => {
     }
   });
 
-  it('a wrong secret fails the receive with the S3 reason in the log, and stores nothing', async () => {
+  it('a wrong secret fails the receive as "storage unavailable" with the S3 reason, never the secret, and stores nothing', async () => {
     const logs: string[] = [];
     await start('not-the-secret', logs);
     const result = await gw.invoke('inbound:simulate', {});
-    expect(result.ok).toBe(false);
-    expect(logs.join('\n')).toContain('S3 PUT failed: HTTP 403 SignatureDoesNotMatch');
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'S3 PUT failed: HTTP 403 SignatureDoesNotMatch: check the S3 secret access key' },
+    });
     expect(logs.join('\n')).not.toContain('not-the-secret');
     expect(s3.objects.size).toBe(0);
   });

@@ -178,11 +178,20 @@ describe('Phaxio: crash between submit and record', () => {
     rig = await startPhaxioRig({ startWorkers: false });
     const id = await rig.send(MAGIC_NUMBERS.success);
     const row = rig.gw.core.jobs.row(id);
-    const { pdfPath, pages } = await rig.gw.core.intake.prepare(row);
-    rig.gw.core.db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?').run(pdfPath, pages, id);
+    const { pdfRef, pages } = await rig.gw.core.intake.prepare(row);
+    rig.gw.core.db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?').run(pdfRef, pages, id);
     // Phaxio received attempt 1, but the process died before recording the id.
     await phaxio(rig).submit(
-      { jobId: id, attempt: 1, idempotencyKey: `${id}-1`, toE164: row.to_e164, pdfPath, pages, mediaUrl: null, callbackUrl: null },
+      {
+        jobId: id,
+        attempt: 1,
+        idempotencyKey: `${id}-1`,
+        toE164: row.to_e164,
+        document: rig.gw.core.outboundDocuments.handle(pdfRef),
+        pages,
+        mediaUrl: null,
+        callbackUrl: null,
+      },
       AbortSignal.timeout(5000),
     );
     interrupt(rig, id);

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { CheckResult } from '../../../../shared/types';
 import { publicBaseUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
 import {
   ProviderError,
+  documentUnavailable,
   type FaxProvider,
   type LookupRequest,
   type ProviderTraits,
@@ -50,11 +50,11 @@ export class PhaxioProvider implements FaxProvider {
     if (contentUrl) {
       form.append('content_url', contentUrl);
     } else {
-      let pdf: Buffer;
+      let pdf: Uint8Array;
       try {
-        pdf = await readFile(request.pdfPath);
-      } catch {
-        throw new ProviderError('The prepared document is missing from the data folder.', 'document');
+        pdf = await request.document.bytes();
+      } catch (error) {
+        throw documentUnavailable(error);
       }
       form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), `fax-${request.jobId}.pdf`);
     }

@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { CheckResult } from '../../../../shared/types';
 import { checkPublicUrl } from '../../public-url';
 import type { ProviderContext, ProviderFactory } from '../registry';
 import {
   ProviderError,
+  documentUnavailable,
   type FaxProvider,
   type LookupRequest,
   type ProviderTraits,
@@ -107,10 +107,9 @@ export class SinchProvider implements FaxProvider {
   async submit(request: SubmitRequest, signal: AbortSignal): Promise<SubmitResult> {
     let pdf: Uint8Array<ArrayBuffer>;
     try {
-      pdf = new Uint8Array(await readFile(request.pdfPath));
-    } catch {
-      // Not a provider problem, and nothing was sent: a plain error here would be reconciled and resent in a loop.
-      throw new ProviderError('The prepared document is missing from disk.', 'document');
+      pdf = new Uint8Array(await request.document.bytes());
+    } catch (error) {
+      throw documentUnavailable(error);
     }
     const { FormData } = await import('undici');
     const form = () => {

@@ -6,7 +6,15 @@ import type { CheckResult } from '../../../../shared/types';
 import { ghostscriptVersion, GHOSTSCRIPT_MISSING, pdfToFaxTiff, FaxImageError } from '../../documents/tiff';
 import type { Db } from '../../store/db';
 import type { ProviderContext, ProviderFactory } from '../registry';
-import { ProviderError, type FaxProvider, type LookupRequest, type ProviderUpdate, type SubmitRequest, type SubmitResult } from '../types';
+import {
+  ProviderError,
+  documentUnavailable,
+  type FaxProvider,
+  type LookupRequest,
+  type ProviderUpdate,
+  type SubmitRequest,
+  type SubmitResult,
+} from '../types';
 import { AmiClient, AmiError, type AmiMessage } from './ami';
 import { changeFromEvent, type AttemptChange } from './results';
 
@@ -157,13 +165,16 @@ export class SipProvider implements FaxProvider {
     const tiffPath = join(outDir, `${providerId}.tif`);
     let pages: number;
     try {
-      ({ pages } = await pdfToFaxTiff(request.pdfPath, tiffPath, { resolution: request.resolution ?? 'fine', paper: settings.pageSize }));
+      ({ pages } = await request.document.withFile(async (pdfPath) => {
+        try {
+          return await pdfToFaxTiff(pdfPath, tiffPath, { resolution: request.resolution ?? 'fine', paper: settings.pageSize });
+        } catch (error) {
+          throw error instanceof FaxImageError ? error : new FaxImageError('The document could not be turned into fax pages.');
+        }
+      }));
     } catch (error) {
       await rm(tiffPath, { force: true });
-      throw new ProviderError(
-        error instanceof FaxImageError ? error.message : 'The document could not be turned into fax pages.',
-        'document',
-      );
+      throw error instanceof FaxImageError ? new ProviderError(error.message, 'document') : documentUnavailable(error);
     }
     signal.throwIfAborted();
     // On record before the action leaves, so a crash in between is found by lookup and not redialled.

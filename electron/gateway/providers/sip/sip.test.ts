@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAmiEmulator, type AmiEmulator, type AmiEmulatorOptions } from '../../../../e2e/emulators/ami';
+import { startS3Emulator } from '../../../../e2e/emulators/s3';
 import { faxForm, startTestGateway, type TestGateway } from '../../testing/harness';
 import { tiffPageCount } from '../../documents/tiff';
 import type { BackendDescription, CheckResult } from '../../../../shared/types';
@@ -44,7 +45,13 @@ interface Rig {
 }
 
 async function startRig(
-  options: { emulator?: AmiEmulatorOptions; timings?: Partial<SipTimings>; maxAttempts?: number; password?: string } = {},
+  options: {
+    emulator?: AmiEmulatorOptions;
+    timings?: Partial<SipTimings>;
+    maxAttempts?: number;
+    password?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Rig> {
   const emu = await startAmiEmulator({ secret: PASSWORD, ...options.emulator });
   const gw = await startTestGateway({
@@ -56,6 +63,7 @@ async function startRig(
       ASTERISK_AMI_PASSWORD: options.password ?? PASSWORD,
       FAX_LOCAL_STATION_ID: '+15550009999',
       FAX_HEADER: 'Acme Dental',
+      ...options.env,
     },
     settings: {
       retry: {
@@ -117,6 +125,29 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     expect(tiffPageCount(originate.faxFile!)).toBe(3);
     expect(existsSync(originate.variables.FAXFILE!)).toBe(false);
     expect(rig.emu.logins).toEqual([{ username: 'faxbot', ok: true }]);
+  });
+
+  it('with STORAGE_BACKEND=s3 the fax PDF is read back from the bucket for the TIFF conversion', async () => {
+    const s3 = await startS3Emulator({ credentials: { AKIDSIP: 'sip-secret' }, buckets: ['faxes'] });
+    try {
+      rig = await startRig({
+        env: {
+          STORAGE_BACKEND: 's3',
+          S3_BUCKET: 'faxes',
+          S3_ENDPOINT_URL: s3.origin,
+          S3_ACCESS_KEY_ID: 'AKIDSIP',
+          S3_SECRET_ACCESS_KEY: 'sip-secret',
+        },
+      });
+      const id = await rig.send(NUMBER.success);
+      expect(await rig.gw.waitForJob(id, ['delivered', 'failed', 'retry_wait'])).toMatchObject({ state: 'delivered', attempts: 1 });
+      expect(s3.log).toContain(`GET /faxes/outbound/${id}-fax.pdf → 200`);
+      expect(tiffPageCount(rig.emu.originates[0]!.faxFile!)).toBe(3);
+    } finally {
+      await rig?.close();
+      rig = null;
+      await s3.close();
+    }
   });
 
   it.each([
@@ -251,7 +282,7 @@ describe('SIP/Asterisk over AMI (loopback AMI emulator)', () => {
     expect(await provider.lookup!(request, AbortSignal.timeout(1000))).toMatchObject({ providerId: `sip-${id}-1` });
     expect(await provider.lookup!({ ...request, attempt: 2 }, AbortSignal.timeout(1000))).toBeNull();
     const again = await provider.submit(
-      { ...request, pdfPath: '/nonexistent.pdf', pages: 3, mediaUrl: null, callbackUrl: null },
+      { ...request, document: rig.gw.core.outboundDocuments.handle('/nonexistent.pdf'), pages: 3, mediaUrl: null, callbackUrl: null },
       AbortSignal.timeout(1000),
     );
     expect(again.providerId).toBe(`sip-${id}-1`);
