@@ -1,25 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { Backend, SecretName } from '../../../shared/settings';
+import type { Backend } from '../../../shared/settings';
 import type { BackendDescription, CallbackUrl, CheckResult } from '../../../shared/types';
 import type { GatewayCore } from '../core';
+import type { AnyProviderSettings } from './provider-settings';
 import type { ProviderFactory } from './registry';
 
 /** Provider webhook routes (status callbacks, inbound faxes), registered on the gateway's HTTP server. */
 export type RouteRegistrar = (app: FastifyInstance, core: GatewayCore) => void;
 
-/** How an environment value becomes a setting (config.ts holds the parsers). */
-export type EnvParse = 'str' | 'int' | 'bool' | 'lower';
-
 /**
  * Everything the gateway knows about one backend, kept in the backend's own folder: adding a
- * backend is a new folder plus one line in catalog.ts.
+ * backend is a new folder plus its line in catalog.ts and in settings-catalog.ts.
  */
 export interface ProviderModule {
   backend: Backend;
-  /** Faxbot's environment names for this backend's settings section; earlier names win over later aliases. */
-  env?: readonly (readonly [env: string, path: string, parse: EnvParse])[];
-  /** Environment names for this backend's secrets; the first one set wins. */
-  secretEnv?: Partial<Record<SecretName, readonly string[]>>;
+  /** The settings section, env and secret names (the folder's pure settings.ts, also listed in settings-catalog.ts). */
+  settings: AnyProviderSettings;
   /** What the Setup wizard and Settings page show (served to the renderer as setup:backends). */
   description: BackendDescription;
   factory: ProviderFactory;

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../module';
+import { phaxioSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { phaxioFactory, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH } from './provider';
 import { registerPhaxioRoutes } from './routes';
@@ -8,19 +9,7 @@ const label = 'Callback verification';
 
 export const phaxioModule: ProviderModule = {
   backend: 'phaxio',
-  env: [
-    ['PHAXIO_BASE_URL', 'phaxio.baseUrl', 'str'],
-    ['PHAXIO_STATUS_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
-    ['PHAXIO_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
-    ['PHAXIO_VERIFY_SIGNATURE', 'phaxio.verifySignature', 'bool'],
-    ['PHAXIO_INBOUND_VERIFY_SIGNATURE', 'phaxio.inboundVerifySignature', 'bool'],
-    ['PHAXIO_SEND_MODE', 'phaxio.sendMode', 'lower'],
-  ],
-  secretEnv: {
-    'phaxio.apiKey': ['PHAXIO_API_KEY'],
-    'phaxio.apiSecret': ['PHAXIO_API_SECRET'],
-    'phaxio.callbackToken': ['PHAXIO_CALLBACK_TOKEN'],
-  },
+  settings: phaxioSettings,
   description: {
     id: 'phaxio',
     name: 'Phaxio',

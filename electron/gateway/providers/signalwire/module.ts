@@ -1,21 +1,12 @@
 import type { ProviderModule } from '../module';
+import { signalwireSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SIGNALWIRE_CALLBACK_PATH, signalwireFactory } from './provider';
 import { registerSignalWireRoutes, SIGNALWIRE_INBOUND_PATH } from './routes';
 
 export const signalwireModule: ProviderModule = {
   backend: 'signalwire',
-  env: [
-    ['SIGNALWIRE_SPACE_URL', 'signalwire.spaceUrl', 'str'],
-    ['SIGNALWIRE_PROJECT_ID', 'signalwire.projectId', 'str'],
-    ['SIGNALWIRE_FAX_FROM_E164', 'signalwire.faxFrom', 'str'],
-    ['SIGNALWIRE_STATUS_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
-    ['SIGNALWIRE_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
-  ],
-  secretEnv: {
-    'signalwire.apiToken': ['SIGNALWIRE_API_TOKEN'],
-    'signalwire.signingKey': ['SIGNALWIRE_WEBHOOK_SIGNING_KEY'],
-  },
+  settings: signalwireSettings,
   description: {
     id: 'signalwire',
     name: 'SignalWire',

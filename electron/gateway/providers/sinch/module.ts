@@ -1,24 +1,12 @@
 import type { ProviderModule } from '../module';
+import { sinchSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, sinchFactory } from './provider';
 import { registerSinchRoutes } from './routes';
 
 export const sinchModule: ProviderModule = {
   backend: 'sinch',
-  env: [
-    ['SINCH_PROJECT_ID', 'sinch.projectId', 'str'],
-    ['SINCH_BASE_URL', 'sinch.baseUrl', 'str'],
-    ['SINCH_AUTH_URL', 'sinch.authUrl', 'str'],
-    ['SINCH_AUTH_MODE', 'sinch.authMode', 'lower'],
-    ['SINCH_INBOUND_BASIC_USER', 'sinch.inboundBasicUser', 'str'],
-  ],
-  secretEnv: {
-    // Faxbot: SINCH_API_KEY/SECRET fall back to the Phaxio values.
-    'sinch.apiKey': ['SINCH_API_KEY', 'PHAXIO_API_KEY'],
-    'sinch.apiSecret': ['SINCH_API_SECRET', 'PHAXIO_API_SECRET'],
-    'sinch.inboundBasicPass': ['SINCH_INBOUND_BASIC_PASS'],
-    'sinch.inboundHmacSecret': ['SINCH_INBOUND_HMAC_SECRET'],
-  },
+  settings: sinchSettings,
   description: {
     id: 'sinch',
     name: 'Sinch',

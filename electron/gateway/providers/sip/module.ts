@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../module';
+import { sipSettings } from './settings';
 import { sipFactory } from './provider';
 import { registerSipRoutes, ASTERISK_INBOUND_PATH } from './routes';
 import { ghostscriptVersion, GHOSTSCRIPT_MISSING } from '../../documents/tiff';
@@ -6,18 +7,7 @@ import { fail, pass, warn } from '../../services/checks';
 
 export const sipModule: ProviderModule = {
   backend: 'sip',
-  env: [
-    ['ASTERISK_AMI_HOST', 'sip.amiHost', 'str'],
-    ['ASTERISK_AMI_PORT', 'sip.amiPort', 'int'],
-    ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', 'str'],
-    ['FAX_LOCAL_STATION_ID', 'sip.stationId', 'str'],
-    ['FAX_HEADER', 'sip.header', 'str'],
-    ['ASTERISK_SPOOL_DIR', 'sip.spoolDir', 'str'],
-  ],
-  secretEnv: {
-    'sip.amiPassword': ['ASTERISK_AMI_PASSWORD'],
-    'sip.inboundSecret': ['ASTERISK_INBOUND_SECRET'],
-  },
+  settings: sipSettings,
   description: {
     id: 'sip',
     name: 'SIP / Asterisk',
