@@ -234,6 +234,8 @@ export interface BackendDescription {
   secrets: { name: SecretName; label: string; hint?: string }[];
   /** Why (or whether) a public address is needed, in plain words. */
   publicUrlNeed: string;
+  /** Shown under the Send form's resolution choice when this service cannot be told fine or standard. */
+  resolutionNote?: string;
 }
 
 /** The jobs of one send to several recipients; a resent job replaces the one it was resent from. */

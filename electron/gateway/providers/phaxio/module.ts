@@ -37,6 +37,7 @@ export const phaxioModule: ProviderModule = {
       },
     ],
     publicUrlNeed: 'Phaxio reports delivery by calling back a public address. Without one, status is polled instead.',
+    resolutionNote: 'Phaxio’s API takes no resolution, so Phaxio picks it; this choice changes only the preview.',
   },
   factory: phaxioFactory,
   routes: registerPhaxioRoutes,

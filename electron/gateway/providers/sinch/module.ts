@@ -31,6 +31,7 @@ export const sinchModule: ProviderModule = {
     ],
     publicUrlNeed:
       'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
+    resolutionNote: 'Sinch sends at fine resolution or better (its API has no standard), so Standard changes only the preview.',
   },
   factory: sinchFactory,
   routes: registerSinchRoutes,
