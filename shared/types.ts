@@ -232,6 +232,8 @@ export interface BackendDescription {
   blurb: string;
   fields: BackendFieldSpec[];
   secrets: { name: SecretName; label: string; hint?: string }[];
+  /** The backend's other secrets (set in Settings or the environment, not asked for in Setup), for lists that name them. */
+  otherSecrets?: { name: SecretName; label: string }[];
   /** Why (or whether) a public address is needed, in plain words. */
   publicUrlNeed: string;
   /** Shown under the Send form's resolution choice when this service cannot be told fine or standard. */

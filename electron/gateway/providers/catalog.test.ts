@@ -76,7 +76,8 @@ describe('provider catalog: every backend is one folder', () => {
           expect(secretFromEnv(name as keyof typeof SECRET_ENV_NAMES, { [envName]: 'from-env' })).toBe('from-env');
           expect(contract['settings:setSecret'].input.safeParse({ name, value: 'x' }).success).toBe(true);
         }
-        for (const secret of description.secrets) expect(Object.keys(settings.secrets)).toContain(secret.name);
+        for (const secret of [...description.secrets, ...(description.otherSecrets ?? [])])
+          expect(Object.keys(settings.secrets)).toContain(secret.name);
       });
 
       it('maps each of its environment names onto a field of its section', () => {
@@ -110,6 +111,8 @@ describe('provider catalog: every backend is one folder', () => {
       it('builds a provider or names what is missing, and publishes callback URLs only with routes to answer them', async () => {
         expect(typeof module.factory).toBe('function');
         if (module.callbackUrls) expect(module.routes).toBeTypeOf('function');
+        // Whatever it registers is in the OpenAPI document (openapi.test.ts checks every registered route is described).
+        if (module.routes) expect(module.routeDocs).toBeTypeOf('function');
         for (const url of module.callbackUrls?.('https://gw.example') ?? []) expect(url.url.startsWith('https://gw.example/')).toBe(true);
       });
     });

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../module';
+import { z } from 'zod';
 import { phaxioSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { phaxioFactory, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH } from './provider';
@@ -66,4 +67,18 @@ export const phaxioModule: ProviderModule = {
           'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).',
         );
   },
+  faxbotAdmin: {
+    settings: (s, masked) => ({
+      api_key: masked('phaxio.apiKey'),
+      api_secret: masked('phaxio.apiSecret'),
+      callback_url: s.phaxio.callbackUrl,
+      verify_signature: s.phaxio.verifySignature,
+    }),
+    inbound: (s) => ({ verify_signature: s.phaxio.inboundVerifySignature }),
+    schema: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, jobIdQuery }) => ({
+    [`POST ${PHAXIO_CALLBACK_PATH}`]: callback('Phaxio outbound status (signed)', jobIdQuery),
+    [`POST ${PHAXIO_INBOUND_PATH}`]: callback('Phaxio received fax (signed)'),
+  }),
 };

@@ -1,4 +1,6 @@
 import type { ProviderModule } from '../module';
+import { maskNumber } from '../../../../shared/phone';
+import { z } from 'zod';
 import { signalwireSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SIGNALWIRE_CALLBACK_PATH, signalwireFactory } from './provider';
@@ -45,4 +47,28 @@ export const signalwireModule: ProviderModule = {
           'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.',
           'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).',
         ),
+  faxbotAdmin: {
+    settings: (s, masked) => ({
+      space_url: s.signalwire.spaceUrl,
+      project_id: s.signalwire.projectId,
+      api_token: masked('signalwire.apiToken'),
+      from_fax: maskNumber(s.signalwire.faxFrom),
+      callback_url: s.signalwire.statusCallbackUrl,
+    }),
+    schema: z.looseObject({ api_token: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, errors, jobIdQuery }) => {
+    const answersLaml = {
+      ...callback('SignalWire incoming call: answers LaML to receive the fax'),
+      responses: { 200: 'xml', ...errors(401, 403) },
+    } as const;
+    return {
+      [`GET ${SIGNALWIRE_CALLBACK_PATH}`]: callback('SignalWire outbound status (signed; GET variant)', jobIdQuery),
+      [`POST ${SIGNALWIRE_CALLBACK_PATH}`]: callback('SignalWire outbound status (signed)', jobIdQuery),
+      [`GET ${SIGNALWIRE_INBOUND_PATH}`]: answersLaml,
+      [`POST ${SIGNALWIRE_INBOUND_PATH}`]: answersLaml,
+      [`GET ${SIGNALWIRE_INBOUND_PATH}/received`]: callback('SignalWire received fax (GET variant)'),
+      [`POST ${SIGNALWIRE_INBOUND_PATH}/received`]: callback('SignalWire received fax: the gateway downloads the media'),
+    };
+  },
 };

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../module';
+import { z } from 'zod';
 import { sinchSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, sinchFactory } from './provider';
@@ -29,6 +30,10 @@ export const sinchModule: ProviderModule = {
       { name: 'sinch.apiKey', label: 'Access key id' },
       { name: 'sinch.apiSecret', label: 'Access key secret' },
     ],
+    otherSecrets: [
+      { name: 'sinch.inboundBasicPass', label: 'inbound password' },
+      { name: 'sinch.inboundHmacSecret', label: 'inbound signing secret' },
+    ],
     publicUrlNeed:
       'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
     resolutionNote: 'Sinch sends at fine resolution or better (its API has no standard), so Standard changes only the preview.',
@@ -56,4 +61,16 @@ export const sinchModule: ProviderModule = {
           'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).',
           'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.',
         ),
+  faxbotAdmin: {
+    settings: (s, masked) => ({ project_id: s.sinch.projectId, api_key: masked('sinch.apiKey'), api_secret: masked('sinch.apiSecret') }),
+    inbound: (s, secrets) => ({
+      basic_auth_configured: s.sinch.inboundBasicUser !== '' && secrets['sinch.inboundBasicPass'].configured,
+      hmac_configured: secrets['sinch.inboundHmacSecret'].configured,
+    }),
+    schema: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, jobIdQuery }) => ({
+    [`POST ${SINCH_CALLBACK_PATH}`]: callback('Sinch outbound status', jobIdQuery),
+    [`POST ${SINCH_INBOUND_PATH}`]: callback('Sinch received fax'),
+  }),
 };
