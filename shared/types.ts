@@ -236,6 +236,8 @@ export interface BackendDescription {
   otherSecrets?: { name: SecretName; label: string }[];
   /** Why (or whether) a public address is needed, in plain words. */
   publicUrlNeed: string;
+  /** Words for the audit events this backend records (e.g. signalwire_inbound_call). */
+  auditEvents?: Record<string, string>;
   /** Shown under the Send form's resolution choice when this service cannot be told fine or standard. */
   resolutionNote?: string;
 }
