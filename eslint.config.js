@@ -35,10 +35,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [...nodeBuiltins, 'electron', 'electron/*', '../electron/*', '../renderer/*', 'react', 'react-dom'].map((group) => ({
-            group: [group],
-            message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.',
-          })),
+          patterns: [
+            ...[...nodeBuiltins, '../renderer/*', 'react', 'react-dom'].map((group) => ({
+              group: [group],
+              message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.',
+            })),
+            { regex: '^electron(/|$)', message: 'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.' },
+            {
+              // Each backend's settings section lives in its provider folder; shared/ builds the settings schema from them.
+              regex: '^\\.\\./electron/(?!gateway/providers/(settings-catalog|[a-z0-9-]+/settings)$)',
+              message: "shared/ may import only the providers' pure settings (settings-catalog.ts, <name>/settings.ts).",
+            },
+          ],
         },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer'],
@@ -74,6 +82,29 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Provider settings are imported by shared/ and so run in the renderer too: shared/'s purity rules, and only
+    // zod, shared/ and other pure settings files as imports.
+    files: [
+      'electron/gateway/providers/provider-settings.ts',
+      'electron/gateway/providers/settings-catalog.ts',
+      'electron/gateway/providers/*/settings.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./[a-z0-9-]+/settings$|\\.\\./provider-settings$|(\\.\\./)+shared/)',
+              message: 'A provider settings file is pure: zod, shared/ and other provider settings files only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer'],
     },
   },
 );

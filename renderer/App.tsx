@@ -96,7 +96,7 @@ function AppShell({ online }: { online: boolean }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [dragging, setDragging] = useState(false);
   const preflight = useCallback((input: MethodInput<'jobs:preflight'>) => invoke('jobs:preflight', input), [invoke]);
-  const documents = useSendDocuments(preflight, settings.data?.settings.maxFileSizeMb ?? 10);
+  const documents = useSendDocuments(preflight, settings.data?.settings.maxFileSizeMb ?? 10, settings.data?.settings.pageSize ?? 'letter');
   const { addFiles } = documents;
   const wizardShown = useRef(false);
   // Bumped when the gateway comes back, so the open page refetches everything it shows.

@@ -71,6 +71,8 @@ const cover = z.object({
   checks: z.array(z.enum(COVER_CHECKS)).max(COVER_CHECKS.length).optional(),
 });
 const byId = z.object({ id });
+/** Fine (default) or standard: SIP renders its pages at it; cloud services get it where their API takes one (providers.md). */
+const resolution = z.enum(FAX_RESOLUTIONS).optional();
 
 export const contract = {
   'jobs:send': returns<JobView>()(
@@ -79,8 +81,7 @@ export const contract = {
       documents: z.array(documentInput).min(1).max(20),
       sendAt: sendAt.optional(),
       cover: cover.optional(),
-      /** Fine (default) or standard; used by backends that render the pages themselves (SIP). */
-      resolution: z.enum(FAX_RESOLUTIONS).optional(),
+      resolution,
       /** Waiting print jobs attached to this fax: each is marked sent with it, and cannot be sent again. */
       printJobIds: z.array(id).max(20).optional(),
     }),
@@ -94,6 +95,7 @@ export const contract = {
       documents: z.array(documentInput).min(1).max(20),
       sendAt: sendAt.optional(),
       cover: cover.optional(),
+      resolution,
       printJobIds: z.array(id).max(20).optional(),
     }),
   ),

@@ -1,19 +1,32 @@
 import { z } from 'zod';
+import { PROVIDER_SETTINGS } from '../electron/gateway/providers/settings-catalog';
 import { countryCodeFor, isCountryCode } from './phone';
+
+/** Every backend's own settings section, env and secret names, from its provider folder. */
+type ProviderSettingsList = typeof PROVIDER_SETTINGS;
+type ProviderSettingsOf<B> = Extract<ProviderSettingsList[number], { backend: B }>;
+type BackendsOf<L extends readonly { backend: string }[]> = { -readonly [I in keyof L]: L[I]['backend'] };
+type SecretsOf<P> = P extends { secrets: infer S } ? keyof S & string : never;
 
 /**
  * The settings file schema (validated on load and on every update). Secrets are NOT here:
  * they live in the OS keychain and are addressed by SECRET_NAMES.
  */
-export const BACKENDS = ['simulator', 'phaxio', 'sinch', 'signalwire', 'sip'] as const;
+export const BACKENDS = PROVIDER_SETTINGS.map((p) => p.backend) as BackendsOf<ProviderSettingsList>;
 export type Backend = (typeof BACKENDS)[number];
 
 /** Fax resolution per job: fine (204×196 dpi, the default) or standard (204×98). */
 export const FAX_RESOLUTIONS = ['fine', 'standard'] as const;
 export type FaxResolution = (typeof FAX_RESOLUTIONS)[number];
 
-export const SIMULATOR_OUTCOMES = ['delivered', 'busy', 'no_answer', 'invalid_number', 'partial', 'busy_then_delivered'] as const;
-export type SimulatorOutcome = (typeof SIMULATOR_OUTCOMES)[number];
+export { SIMULATOR_OUTCOMES, type SimulatorOutcome } from '../electron/gateway/providers/simulator/settings';
+
+/** One section per backend, each filled from its own defaults when the file lacks it (a new backend, an old file). */
+const providerSections = Object.fromEntries(
+  PROVIDER_SETTINGS.map((p): [Backend, z.ZodType] => [p.backend, (p.schema as z.ZodObject).prefault({})]),
+) as {
+  [B in Backend]: z.ZodPrefault<ProviderSettingsOf<B>['schema']>;
+};
 
 const httpUrlOrEmpty = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
 
@@ -69,14 +82,6 @@ export const SettingsSchema = z.object({
       lineErrorDelaySeconds: 300,
       providerDelaySeconds: 60,
     }),
-  simulator: z
-    .object({
-      outcome: z.enum(SIMULATOR_OUTCOMES).default('delivered'),
-      stepDelayMs: z.number().int().min(0).max(600_000).default(1500),
-      /** How long the simulated provider takes to answer a submission (after it has recorded it). */
-      submitLatencyMs: z.number().int().min(0).max(60_000).default(0),
-    })
-    .default({ outcome: 'delivered', stepDelayMs: 1500, submitLatencyMs: 0 }),
   tunnel: z
     .object({
       enabled: z.boolean().default(false),
@@ -87,56 +92,6 @@ export const SettingsSchema = z.object({
         .default(''),
     })
     .default({ enabled: false, host: 'https://localtunnel.me', subdomain: '' }),
-  phaxio: z
-    .object({
-      baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.phaxio.com/v2.1'),
-      callbackUrl: httpUrlOrEmpty.default(''),
-      verifySignature: z.boolean().default(true),
-      inboundVerifySignature: z.boolean().default(true),
-      sendMode: z.enum(['upload', 'content_url']).default('upload'),
-    })
-    .default({
-      baseUrl: 'https://api.phaxio.com/v2.1',
-      callbackUrl: '',
-      verifySignature: true,
-      inboundVerifySignature: true,
-      sendMode: 'upload',
-    }),
-  sinch: z
-    .object({
-      projectId: z.string().default(''),
-      baseUrl: z.url({ protocol: /^https?$/ }).default('https://fax.api.sinch.com/v3'),
-      authUrl: z.url({ protocol: /^https?$/ }).default('https://auth.sinch.com'),
-      authMode: z.enum(['basic', 'oauth2']).default('basic'),
-      inboundBasicUser: z.string().default(''),
-    })
-    .default({
-      projectId: '',
-      baseUrl: 'https://fax.api.sinch.com/v3',
-      authUrl: 'https://auth.sinch.com',
-      authMode: 'basic',
-      inboundBasicUser: '',
-    }),
-  signalwire: z
-    .object({
-      spaceUrl: z.string().default(''),
-      projectId: z.string().default(''),
-      faxFrom: z.string().default(''),
-      statusCallbackUrl: httpUrlOrEmpty.default(''),
-    })
-    .default({ spaceUrl: '', projectId: '', faxFrom: '', statusCallbackUrl: '' }),
-  sip: z
-    .object({
-      amiHost: z.string().default('127.0.0.1'),
-      amiPort: z.number().int().min(1).max(65535).default(5038),
-      amiUsername: z.string().default('api'),
-      stationId: z.string().default(''),
-      /** FAX_HEADER: the header line printed on each page sent through Asterisk. */
-      header: z.string().max(60).default(''),
-      /** ASTERISK_SPOOL_DIR: shared with Asterisk; '' = asterisk/ in the data folder. */
-      spoolDir: z.string().default(''),
-    })
-    .default({ amiHost: '127.0.0.1', amiPort: 5038, amiUsername: 'api', stationId: '', header: '', spoolDir: '' }),
   storage: z
     .object({
       backend: z.enum(['local', 's3']).default('local'),
@@ -187,6 +142,7 @@ export const SettingsSchema = z.object({
       notifyOnDelivered: z.boolean().default(false),
     })
     .default({ theme: 'system', notifyOnDelivered: false }),
+  ...providerSections,
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -198,22 +154,13 @@ export function defaultSettings(): Settings {
 /** Deep-partial update accepted by settings:update; validated again against SettingsSchema. */
 export type SettingsPatch = { [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K] };
 
+export type SecretName = 'apiKey' | 'storage.s3SecretAccessKey' | SecretsOf<ProviderSettingsList[number]>;
+/** The bootstrap API key first, then each backend's secrets in catalog order, then storage. */
 export const SECRET_NAMES = [
   'apiKey',
-  'phaxio.apiKey',
-  'phaxio.apiSecret',
-  'phaxio.callbackToken',
-  'sinch.apiKey',
-  'sinch.apiSecret',
-  'sinch.inboundBasicPass',
-  'sinch.inboundHmacSecret',
-  'signalwire.apiToken',
-  'signalwire.signingKey',
-  'sip.amiPassword',
-  'sip.inboundSecret',
+  ...PROVIDER_SETTINGS.flatMap((p) => Object.keys(p.secrets) as SecretName[]),
   'storage.s3SecretAccessKey',
-] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
+] as const satisfies readonly SecretName[];
 
 /** Plain words for each SecretStore.kind (where credentials really are); unknown kinds are shown as they are. */
 const SECRET_STORE_NAMES: Record<string, { long: string; short: string }> = {

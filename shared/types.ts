@@ -232,8 +232,14 @@ export interface BackendDescription {
   blurb: string;
   fields: BackendFieldSpec[];
   secrets: { name: SecretName; label: string; hint?: string }[];
+  /** The backend's other secrets (set in Settings or the environment, not asked for in Setup), for lists that name them. */
+  otherSecrets?: { name: SecretName; label: string }[];
   /** Why (or whether) a public address is needed, in plain words. */
   publicUrlNeed: string;
+  /** Words for the audit events this backend records (e.g. signalwire_inbound_call). */
+  auditEvents?: Record<string, string>;
+  /** Shown under the Send form's resolution choice when this service cannot be told fine or standard. */
+  resolutionNote?: string;
 }
 
 /** The jobs of one send to several recipients; a resent job replaces the one it was resent from. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { PROVIDER_SETTINGS } from '../electron/gateway/providers/settings-catalog';
 
 /**
  * The one mapping from validation issues (zod) to sentences a person can act on. Every door uses
@@ -25,16 +26,8 @@ export const FIELD_LABELS: Record<string, string> = {
   'retry.noAnswerDelaySeconds': 'Wait after no answer (seconds)',
   'retry.lineErrorDelaySeconds': 'Wait after a line error (seconds)',
   'retry.providerDelaySeconds': 'Wait when the service is down (seconds)',
-  'simulator.stepDelayMs': 'Test-mode delay between steps (ms)',
-  'simulator.submitLatencyMs': 'Test-mode answer delay (ms)',
   'tunnel.host': 'Tunnel server',
   'tunnel.subdomain': 'Tunnel name',
-  'phaxio.baseUrl': 'Phaxio API address',
-  'phaxio.callbackUrl': 'Phaxio callback address',
-  'sinch.baseUrl': 'Sinch API address',
-  'sinch.authUrl': 'Sinch sign-in address',
-  'signalwire.statusCallbackUrl': 'SignalWire status callback address',
-  'sip.amiPort': 'Asterisk manager port',
   'storage.s3EndpointUrl': 'S3 endpoint address',
   'print.hotFolder': 'Hot folder',
   to: 'Fax number',
@@ -44,6 +37,10 @@ export const FIELD_LABELS: Record<string, string> = {
   expiresAt: 'Expiry date',
   expires_at: 'Expiry date',
   limit: 'Number of results',
+  // Each backend names its own fields (its provider folder's settings.ts).
+  ...Object.fromEntries(
+    PROVIDER_SETTINGS.flatMap((p) => Object.entries(p.labels ?? {}).map(([field, label]) => [`${p.backend}.${field}`, label as string])),
+  ),
 };
 
 /** How a field's value must look when a pattern check fails (the pattern itself means nothing to people). */

@@ -1,7 +1,7 @@
 import { SettingsSchema, type Settings, type ValueSource, type SecretName, BACKENDS } from '../../shared/settings';
 import type { SecretStatus } from '../../shared/types';
-import { PROVIDER_MODULES } from './providers/catalog';
-import type { EnvParse } from './providers/module';
+import { PROVIDER_SETTINGS } from './providers/settings-catalog';
+import type { EnvParse } from './providers/provider-settings';
 import { describeIssues, issueSentence } from '../../shared/validation';
 
 /** Where the settings file lives: `conf` headless, electron-store inside Electron (same schema). */
@@ -37,7 +37,7 @@ const PARSERS: Record<EnvParse, Parser> = { str, int, bool, lower };
 
 /**
  * Faxbot environment names (faxbot-compat.md §2) → settings paths. Earlier names win over later
- * aliases. Each backend's own names live in its provider folder (ProviderModule.env).
+ * aliases. Each backend's own names live in its provider folder (`<name>/settings.ts`).
  */
 const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] = [
   ['PUBLIC_API_URL', 'publicApiUrl', str],
@@ -63,9 +63,6 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['HOT_FOLDER', 'print.hotFolder', str],
   ['FAX_MAX_ATTEMPTS', 'retry.maxAttempts', int],
   ['PROVIDER_TIMEOUT_SECONDS', 'providerTimeoutSeconds', int],
-  ['SIMULATOR_OUTCOME', 'simulator.outcome', lower],
-  ['SIMULATOR_STEP_MS', 'simulator.stepDelayMs', int],
-  ['SIMULATOR_SUBMIT_LATENCY_MS', 'simulator.submitLatencyMs', int],
   ['TUNNEL_ENABLED', 'tunnel.enabled', bool],
   ['TUNNEL_HOST', 'tunnel.host', str],
   ['TUNNEL_SUBDOMAIN', 'tunnel.subdomain', lower],
@@ -76,7 +73,7 @@ const ENV_MAP: readonly (readonly [env: string, path: string, parse: Parser])[] 
   ['S3_ENDPOINT_URL', 'storage.s3EndpointUrl', str],
   ['AWS_ACCESS_KEY_ID', 'storage.s3AccessKeyId', str],
   ['S3_ACCESS_KEY_ID', 'storage.s3AccessKeyId', str],
-  ...PROVIDER_MODULES.flatMap((m) => (m.env ?? []).map(([env, path, parse]) => [env, path, PARSERS[parse]] as const)),
+  ...PROVIDER_SETTINGS.flatMap((p) => p.env.map(([env, field, parse]) => [env, `${p.backend}.${field}`, PARSERS[parse]] as const)),
 ];
 
 export const ENV_NAME_FOR_PATH: ReadonlyMap<string, string> = new Map([...ENV_MAP].reverse().map(([env, path]) => [path, env]));

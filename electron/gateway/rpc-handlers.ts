@@ -56,6 +56,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
           apiKeyId: caller.kind === 'key' ? caller.keyId : null,
           sendAt: core.intake.scheduleTime(input.sendAt),
           cover: input.cover ?? null,
+          resolution: input.resolution,
         }),
       (batch) => batch.jobs.map((job) => job.id),
     ),

@@ -1,3 +1,5 @@
+import { PROVIDER_SETTINGS } from '../gateway/providers/settings-catalog';
+
 /** The UI's own origin: a privileged standard scheme, so relative URLs and `'self'` work as on https. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'faxbot';
@@ -35,16 +37,7 @@ export function isAppUrl(raw: unknown): boolean {
  * Sites the app may hand to the system browser (provider consoles and docs). Exact host names:
  * no wildcards, so a look-alike subdomain cannot ride along.
  */
-const EXTERNAL_HOSTS: ReadonlySet<string> = new Set([
-  'www.phaxio.com',
-  'console.phaxio.com',
-  'www.sinch.com',
-  'dashboard.sinch.com',
-  'developers.sinch.com',
-  'signalwire.com',
-  'developer.signalwire.com',
-  'github.com',
-]);
+const EXTERNAL_HOSTS: ReadonlySet<string> = new Set([...PROVIDER_SETTINGS.flatMap((p) => p.consoleHosts ?? []), 'github.com']);
 
 /**
  * May `shell.openExternal` open this URL? https to an allow-listed host on the default port, or an

@@ -1,7 +1,7 @@
-import type { AuditEntry } from '../../shared/types';
+import type { AuditEntry, BackendDescription } from '../../shared/types';
 import { href } from './route';
 
-/** What each audit event means, in words (the raw name stays available as the filter value). */
+/** What each gateway audit event means, in words (the raw name stays available as the filter value); backends add their own. */
 export const AUDIT_EVENT_LABELS: Record<string, string> = {
   job_created: 'Fax queued',
   job_status: 'Fax status changed',
@@ -15,12 +15,6 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   provider_callback_ignored: 'Status update ignored (duplicate or unknown fax)',
   provider_callback_rejected: 'Status update refused (failed verification)',
   provider_inbound: 'Incoming fax notice from the fax service',
-  signalwire_callback: 'Status update from SignalWire',
-  signalwire_callback_ignored: 'SignalWire status update ignored',
-  signalwire_inbound_call: 'Incoming call from SignalWire',
-  signalwire_inbound_ignored: 'SignalWire incoming fax ignored',
-  signalwire_inbound_refused: 'SignalWire incoming fax refused',
-  signalwire_webhook_refused: 'SignalWire request refused (failed verification)',
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
   api_key_rotated: 'API key replaced',
@@ -34,8 +28,13 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   retention_sweep: 'Old files cleaned up',
 };
 
-export function auditEventLabel(event: string): string {
-  return AUDIT_EVENT_LABELS[event] ?? event.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** The gateway's labels plus those each backend's provider folder gives for its own events. */
+export function auditEventLabels(backends: readonly BackendDescription[]): Record<string, string> {
+  return Object.assign({}, AUDIT_EVENT_LABELS, ...backends.map((b) => b.auditEvents ?? {}));
+}
+
+export function auditEventLabel(event: string, labels: Record<string, string> = AUDIT_EVENT_LABELS): string {
+  return labels[event] ?? event.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
 const FIELD_LABELS: Record<string, string> = {

@@ -18,18 +18,16 @@ export function useBackends(): { list: BackendDescription[]; info: (id: Backend)
   };
 }
 
-/** Secrets that belong to no backend's setup form. */
+/** Secrets that belong to no backend. */
 const OTHER_SECRET_NAMES: Partial<Record<SecretName, string>> = {
   apiKey: 'Bootstrap admin API key',
-  'sinch.inboundBasicPass': 'Sinch inbound password',
-  'sinch.inboundHmacSecret': 'Sinch inbound signing secret',
   'storage.s3SecretAccessKey': 'S3 secret access key',
 };
 
 /** "Phaxio: API secret" for `phaxio.apiSecret`: what Settings lists, never the dotted name. */
 export function secretLabel(name: SecretName, backends: readonly BackendDescription[]): string {
   for (const backend of backends) {
-    const secret = backend.secrets.find((s) => s.name === name);
+    const secret = [...backend.secrets, ...(backend.otherSecrets ?? [])].find((s) => s.name === name);
     if (secret) return `${backend.name}: ${secret.label}`;
   }
   return OTHER_SECRET_NAMES[name] ?? name;

@@ -1,10 +1,46 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { classifyPageSize, ditherToFax, mergeWarnings, tinyTextShare, warningsFor, type PageFacts } from './page-analysis';
+import { classifyPageSize, ditherToFax, faxRasterLayout, mergeWarnings, tinyTextShare, warningsFor, type PageFacts } from './page-analysis';
 
 function pixels(...rgba: number[][]): Uint8ClampedArray {
   return new Uint8ClampedArray(rgba.flat());
 }
+
+describe('faxRasterLayout: the preview raster is the fax page grid', () => {
+  it('draws a Letter page on 1728 dots × about 2200 lines fine and about 1100 standard, each standard line printed twice as tall', () => {
+    const fine = faxRasterLayout(612, 792, 'fine', 'letter');
+    const standard = faxRasterLayout(612, 792, 'standard', 'letter');
+    expect([fine.width, fine.rows, fine.lineRepeat]).toEqual([1728, 2156, 1]);
+    expect([standard.width, standard.rows, standard.lineRepeat]).toEqual([1728, 1078, 2]);
+    // Same horizontal detail; half the vertical detail, so the printed page has the same proportions.
+    expect(standard.scaleX).toBeCloseTo(fine.scaleX, 6);
+    expect(standard.scaleY).toBeCloseTo(fine.scaleY / 2, 6);
+    expect(standard.rows * standard.lineRepeat).toBe(fine.rows);
+  });
+
+  it('fits the page inside the raster, centred, keeping its proportions (A4 on A4 paper, Letter on A4, a small page)', () => {
+    for (const [w, h, paper] of [
+      [595.28, 841.89, 'a4'],
+      [612, 792, 'a4'],
+      [300, 400, 'letter'],
+    ] as const) {
+      for (const resolution of ['fine', 'standard'] as const) {
+        const layout = faxRasterLayout(w, h, resolution, paper);
+        expect(layout.width).toBe(1728);
+        const drawnW = w * layout.scaleX;
+        const drawnH = h * layout.scaleY;
+        expect(drawnW).toBeLessThanOrEqual(1728 + 1e-6);
+        expect(drawnH).toBeLessThanOrEqual(layout.rows + 1e-6);
+        expect(Math.max(drawnW / 1728, drawnH / layout.rows)).toBeCloseTo(1, 6);
+        expect(layout.offsetX * 2 + drawnW).toBeCloseTo(1728, 6);
+        expect(layout.offsetY * 2 + drawnH).toBeCloseTo(layout.rows, 6);
+        // Printed at 204 × (196 / lineRepeat) dpi, the page keeps its shape.
+        expect(drawnW / 204 / ((drawnH * layout.lineRepeat) / 196)).toBeCloseTo(w / h, 6);
+      }
+    }
+    expect(faxRasterLayout(595.28, 841.89, 'fine', 'a4').rows).toBe(2292);
+  });
+});
 
 describe('ditherToFax', () => {
   it('turns every pixel black or white and counts colour and ink', () => {

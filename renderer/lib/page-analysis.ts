@@ -2,6 +2,8 @@
  * Pure checks behind the Send screen's pre-flight warnings and 1-bit preview. They work on
  * plain numbers and pixel arrays so they can be tested without pdf.js or a canvas.
  */
+import { FAX_X_DPI, faxGeometry, type FaxPaper } from '../../shared/fax-page';
+import type { FaxResolution } from '../../shared/settings';
 
 export interface Warning {
   code: string;
@@ -53,6 +55,38 @@ export function ditherToFax(rgba: Uint8ClampedArray, width: number): PixelStats 
     rgba[i + 3] = 255;
   }
   return { colourFraction: count ? colour / count : 0, inkFraction: count ? ink / count : 0 };
+}
+
+/** Where a PDF page lands on the fax raster: scaled to fit the fixed page and centred, as Ghostscript's -dPDFFitPage does. */
+export interface FaxRasterLayout {
+  /** Dots per line: always 1728. */
+  width: number;
+  /** Scan lines on the page: about 2156 fine or 1078 standard for Letter. */
+  rows: number;
+  /** Raster pixels per PDF point, across and down (down is half as many at standard). */
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+  /** How many times the receiving machine prints each line to fill the page: 2 at standard (98 lpi), 1 at fine. */
+  lineRepeat: number;
+}
+
+export function faxRasterLayout(widthPt: number, heightPt: number, resolution: FaxResolution, paper: FaxPaper): FaxRasterLayout {
+  const { width, height: rows, yDpi } = faxGeometry(resolution, paper);
+  // The raster covers width/204 by rows/yDpi inches; the page keeps its proportions inside it.
+  const fit = Math.min(((width / FAX_X_DPI) * 72) / widthPt, ((rows / yDpi) * 72) / heightPt);
+  const scaleX = (fit * FAX_X_DPI) / 72;
+  const scaleY = (fit * yDpi) / 72;
+  return {
+    width,
+    rows,
+    scaleX,
+    scaleY,
+    offsetX: (width - widthPt * scaleX) / 2,
+    offsetY: (rows - heightPt * scaleY) / 2,
+    lineRepeat: faxGeometry('fine', paper).yDpi / yDpi,
+  };
 }
 
 const PAPER = [

@@ -1,15 +1,16 @@
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { ditherToFax, tinyTextShare, type PageFacts } from './page-analysis';
+import type { FaxPaper } from '../../shared/fax-page';
+import type { FaxResolution } from '../../shared/settings';
+import { ditherToFax, faxRasterLayout, tinyTextShare, type PageFacts } from './page-analysis';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
-/** Preview resolution: close to fax "standard" (204×98) averaged, small enough for many pages. */
-const PREVIEW_DPI = 100;
-
 export interface RenderedPage {
-  /** Object URL of the page as a 1-bit PNG: what the fax machine will print. */
+  /** Object URL of the page as a 1-bit PNG, each scan line as tall as the receiving machine prints it. */
   url: string;
+  /** Scan lines in the fax raster (1728 dots each): what the fax carries at the chosen resolution. */
+  rows: number;
   facts: PageFacts;
 }
 
@@ -32,27 +33,40 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
   }
 }
 
-/** Renders one page in fax black and white (dithered greys), and measures it for pre-flight. */
-export async function renderPage(doc: PDFDocumentProxy, pageNumber: number): Promise<RenderedPage> {
+/**
+ * Renders one page the way the receiving machine prints it: onto the fax raster (1728 dots a
+ * line, 196 or 98 lines an inch, page fitted to the paper as Ghostscript does), dithered to black
+ * and white, then each line drawn as tall as it prints (twice at standard). Also measures the
+ * page for pre-flight.
+ */
+export async function renderPage(
+  doc: PDFDocumentProxy,
+  pageNumber: number,
+  fax: { resolution: FaxResolution; paper: FaxPaper },
+): Promise<RenderedPage> {
   const page = await doc.getPage(pageNumber);
   const base = page.getViewport({ scale: 1 });
-  const viewport = page.getViewport({ scale: PREVIEW_DPI / 72 });
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.ceil(viewport.width);
-  canvas.height = Math.ceil(viewport.height);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
+  const layout = faxRasterLayout(base.width, base.height, fax.resolution, fax.paper);
+  const raster = document.createElement('canvas');
+  raster.width = layout.width;
+  raster.height = layout.rows;
+  const context = raster.getContext('2d', { willReadFrequently: true });
   if (!context) throw new Error('Canvas is not available');
   context.fillStyle = '#fff';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  await page.render({ canvas, canvasContext: context, viewport }).promise;
-  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  context.fillRect(0, 0, raster.width, raster.height);
+  // pdf.js draws at one scale; the extra transform squeezes rows to the fax's line spacing and centres the page.
+  const viewport = page.getViewport({ scale: layout.scaleX });
+  const transform = [1, 0, 0, layout.scaleY / layout.scaleX, layout.offsetX, layout.offsetY];
+  await page.render({ canvas: raster, canvasContext: context, viewport, transform }).promise;
+  const image = context.getImageData(0, 0, raster.width, raster.height);
   const stats = ditherToFax(image.data, image.width);
   context.putImageData(image, 0, 0);
   const text = await page.getTextContent();
   const share = tinyTextShare(text.items.filter((item): item is { str: string; transform: number[] } & typeof item => 'str' in item));
   page.cleanup();
   return {
-    url: await canvasUrl(canvas),
+    url: await canvasUrl(printedPage(raster, layout.lineRepeat)),
+    rows: layout.rows,
     facts: {
       page: pageNumber,
       widthPt: base.width,
@@ -63,6 +77,19 @@ export async function renderPage(doc: PDFDocumentProxy, pageNumber: number): Pro
       tinyChars: share.tiny,
     },
   };
+}
+
+/** The raster with every line repeated `lineRepeat` times, without smoothing: a standard fax's coarse lines stay visible. */
+function printedPage(raster: HTMLCanvasElement, lineRepeat: number): HTMLCanvasElement {
+  if (lineRepeat === 1) return raster;
+  const printed = document.createElement('canvas');
+  printed.width = raster.width;
+  printed.height = raster.height * lineRepeat;
+  const context = printed.getContext('2d');
+  if (!context) throw new Error('Canvas is not available');
+  context.imageSmoothingEnabled = false;
+  context.drawImage(raster, 0, 0, printed.width, printed.height);
+  return printed;
 }
 
 function canvasUrl(canvas: HTMLCanvasElement): Promise<string> {

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
+import type { FaxPaper } from '../../shared/fax-page';
+import type { FaxResolution } from '../../shared/settings';
 import { errorMessage } from '../api/client';
 import { base64ToBytes, bytesToBase64, sniffKind, type DocumentKind, type IncomingFile } from './files';
 import { mergeWarnings, warningsFor, type PageFacts, type Warning } from './page-analysis';
@@ -15,8 +17,8 @@ export interface SendDocument {
   base64: string;
   state: 'checking' | 'ready' | 'error';
   pages: number | null;
-  /** Object URLs of 1-bit page previews, in page order. */
-  thumbs: string[];
+  /** 1-bit page previews at the chosen resolution, in page order. */
+  thumbs: PagePreview[];
   textPreview: string | null;
   warnings: Warning[];
   error: string | null;
@@ -24,18 +26,37 @@ export interface SendDocument {
   printJobId?: string;
 }
 
+export interface PagePreview {
+  /** Object URL of the page as printed. */
+  url: string;
+  /** Scan lines the fax carries for this page (1728 dots each). */
+  rows: number;
+}
+
 type Preflight = (input: MethodInput<'jobs:preflight'>) => Promise<MethodOutput<'jobs:preflight'>>;
 
 let counter = 0;
 
+function revokeAll(pages: readonly PagePreview[]): void {
+  for (const page of pages) URL.revokeObjectURL(page.url);
+}
+
 /**
  * The documents waiting on the Send screen. Lives above the pages so files dropped on any
- * screen land here, and so previews keep rendering while the user looks elsewhere.
+ * screen land here, and so previews keep rendering while the user looks elsewhere. Previews are
+ * drawn at the fax resolution chosen for the send (fine by default) and redrawn when it changes.
  */
-export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
+export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number, paper: FaxPaper) {
   const [docs, setDocs] = useState<SendDocument[]>([]);
   const docsRef = useRef(docs);
   docsRef.current = docs;
+  const [resolution, setResolution] = useState<FaxResolution>('fine');
+  const fax = useMemo(() => ({ resolution, paper }), [resolution, paper]);
+  const faxRef = useRef(fax);
+  faxRef.current = fax;
+  /** The PDF each preview is drawn from (the document itself, or the pages the gateway made of an image). */
+  const previewPdfs = useRef(new Map<string, Uint8Array>());
+  const present = (key: string) => docsRef.current.some((d) => d.key === key);
 
   const patch = useCallback((key: string, change: (doc: SendDocument) => Partial<SendDocument>) => {
     setDocs((list) => list.map((doc) => (doc.key === key ? { ...doc, ...change(doc) } : doc)));
@@ -48,6 +69,7 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
       let localError: string | null = null;
       const render = async (pdfBytes: Uint8Array) => {
         const { openPdf, renderPage } = await import('./pdf-render');
+        previewPdfs.current.set(doc.key, pdfBytes);
         // pdf.js takes ownership of (detaches) the buffer it is given.
         const opened = await openPdf(pdfBytes.slice());
         if (!opened.ok) {
@@ -61,15 +83,21 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
           });
         }
         patch(doc.key, () => ({ pages: opened.pages }));
+        const target = faxRef.current;
         const last = Math.min(opened.pages, MAX_THUMBNAILS);
         for (let n = 1; n <= last; n++) {
-          const page = await renderPage(opened.doc, n);
-          if (!docsRef.current.some((d) => d.key === doc.key)) {
+          const page = await renderPage(opened.doc, n, target);
+          localFacts.push(page.facts);
+          if (!present(doc.key)) {
             URL.revokeObjectURL(page.url); // Removed while rendering.
             break;
           }
-          localFacts.push(page.facts);
-          patch(doc.key, (current) => ({ thumbs: [...current.thumbs, page.url] }));
+          // The resolution changed: the redraw owns the thumbnails; this pass only measures for the warnings.
+          if (faxRef.current !== target) {
+            URL.revokeObjectURL(page.url);
+            continue;
+          }
+          patch(doc.key, (current) => ({ thumbs: [...current.thumbs, { url: page.url, rows: page.rows }] }));
         }
         await opened.doc.destroy();
         localWarnings = [...localWarnings, ...warningsFor(localFacts)];
@@ -102,6 +130,39 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
     },
     [patch, preflight],
   );
+
+  /** Draws a document's pages again at the current resolution, swapping the thumbnails in once all are done. */
+  const redraw = useCallback(
+    async (key: string, pdfBytes: Uint8Array, target: typeof fax) => {
+      const { openPdf, renderPage } = await import('./pdf-render');
+      const opened = await openPdf(pdfBytes.slice());
+      if (!opened.ok) return;
+      const drawn: PagePreview[] = [];
+      try {
+        for (let n = 1; n <= Math.min(opened.pages, MAX_THUMBNAILS); n++) {
+          if (!present(key) || faxRef.current !== target) break;
+          const page = await renderPage(opened.doc, n, target);
+          drawn.push({ url: page.url, rows: page.rows });
+        }
+      } finally {
+        await opened.doc.destroy();
+      }
+      if (!present(key) || faxRef.current !== target) {
+        revokeAll(drawn);
+        return;
+      }
+      revokeAll(docsRef.current.find((d) => d.key === key)?.thumbs ?? []);
+      patch(key, () => ({ thumbs: drawn }));
+    },
+    [patch],
+  );
+
+  const drawnFor = useRef(fax);
+  useEffect(() => {
+    if (drawnFor.current === fax) return;
+    drawnFor.current = fax;
+    for (const [key, pdfBytes] of previewPdfs.current) void redraw(key, pdfBytes, fax).catch(() => undefined);
+  }, [fax, redraw]);
 
   const addFiles = useCallback(
     (files: (IncomingFile & { printJobId?: string })[]) => {
@@ -149,8 +210,9 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
   );
 
   const remove = useCallback((key: string) => {
+    previewPdfs.current.delete(key);
     setDocs((list) => {
-      for (const url of list.find((d) => d.key === key)?.thumbs ?? []) URL.revokeObjectURL(url);
+      revokeAll(list.find((d) => d.key === key)?.thumbs ?? []);
       return list.filter((d) => d.key !== key);
     });
   }, []);
@@ -168,16 +230,17 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number) {
   }, []);
 
   const clear = useCallback(() => {
+    previewPdfs.current.clear();
     setDocs((list) => {
-      for (const doc of list) for (const url of doc.thumbs) URL.revokeObjectURL(url);
+      for (const doc of list) revokeAll(doc.thumbs);
       return [];
     });
   }, []);
 
   // Free the previews when the app goes away.
-  useEffect(() => () => docsRef.current.forEach((doc) => doc.thumbs.forEach((url) => URL.revokeObjectURL(url))), []);
+  useEffect(() => () => docsRef.current.forEach((doc) => revokeAll(doc.thumbs)), []);
 
-  return { docs, addFiles, remove, move, clear };
+  return { docs, addFiles, remove, move, clear, resolution, setResolution };
 }
 
 export type SendDocuments = ReturnType<typeof useSendDocuments>;

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../shared/types';
 import { useCall } from '../api/hooks';
-import { AUDIT_EVENT_LABELS, auditDetails, auditEventLabel } from '../lib/audit-events';
+import { auditDetails, auditEventLabel, auditEventLabels } from '../lib/audit-events';
+import { useBackends } from '../lib/backend-fields';
 import { formatPrecise } from '../lib/format';
 
 const FOLLOW_MS = 3000;
-
-const EVENT_OPTIONS = Object.entries(AUDIT_EVENT_LABELS).sort((a, b) => a[1].localeCompare(b[1]));
 
 function Details({ entry }: { entry: AuditEntry }) {
   return (
@@ -21,6 +20,9 @@ function Details({ entry }: { entry: AuditEntry }) {
 }
 
 export function LogsPage() {
+  const backends = useBackends();
+  const labels = auditEventLabels(backends.list);
+  const eventOptions = Object.entries(labels).sort((a, b) => a[1].localeCompare(b[1]));
   const [applied, setApplied] = useState('');
   const [limit, setLimit] = useState(200);
   const [follow, setFollow] = useState(false);
@@ -44,7 +46,7 @@ export function LogsPage() {
         <label htmlFor="log-event">Event</label>
         <select id="log-event" value={applied} onChange={(e) => setApplied(e.target.value)}>
           <option value="">All events</option>
-          {EVENT_OPTIONS.map(([name, label]) => (
+          {eventOptions.map(([name, label]) => (
             <option key={name} value={name}>
               {label}
             </option>
@@ -68,7 +70,7 @@ export function LogsPage() {
         </p>
       )}
       {entries.length === 0 && !tail.loading ? (
-        <p className="empty">No audit entries{applied ? ` for “${auditEventLabel(applied)}”` : ''} yet.</p>
+        <p className="empty">No audit entries{applied ? ` for “${auditEventLabel(applied, labels)}”` : ''} yet.</p>
       ) : (
         <div className="table-wrap card">
           <table className="table logs-table">
@@ -83,7 +85,7 @@ export function LogsPage() {
               {entries.map((entry, i) => (
                 <tr key={`${entry.ts}-${i}`}>
                   <td className="nowrap">{formatPrecise(entry.ts)}</td>
-                  <td title={entry.event}>{auditEventLabel(entry.event)}</td>
+                  <td title={entry.event}>{auditEventLabel(entry.event, labels)}</td>
                   <td className="small wrap">
                     <Details entry={entry} />
                   </td>

@@ -52,6 +52,7 @@ describe('documents waiting on Send', () => {
     expect(bridge.calls.find((c) => c.method === 'jobs:send')?.input).toEqual({
       to: '+12025550143',
       documents: [{ name: 'lab-order.txt', contentBase64: btoa('Printed pj-single') }],
+      resolution: 'fine',
       printJobIds: ['pj-single'],
     });
   });

@@ -51,28 +51,52 @@ describe('Send', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Send test fax' }));
     await waitFor(() => expect(window.location.hash).toBe('#/jobs/job-42'));
     const send = bridge.calls.find((c) => c.method === 'jobs:send');
-    expect(send?.input).toEqual({ to: '+12025550143', documents: [{ name: 'memo.txt', contentBase64: btoa('Hello\nfax') }] });
+    expect(send?.input).toEqual({
+      to: '+12025550143',
+      documents: [{ name: 'memo.txt', contentBase64: btoa('Hello\nfax') }],
+      resolution: 'fine',
+    });
   });
 
-  it('through SIP/Asterisk, offers fine or standard resolution (fine by default) and sends the choice', async () => {
-    bridge = fakeBridge({
-      'gateway:status': () => gatewayStatus({ backend: 'sip', testMode: false }),
-      'settings:get': () => settingsView(),
-      'jobs:preflight': () => ({ ok: true, pages: 1, warnings: [], error: null }),
-      'jobs:send': () => job({ id: 'job-43' }),
-      'jobs:get': () => ({ job: job({ id: 'job-43' }), events: [] }),
-      'jobs:list': () => ({ items: [], nextCursor: null, total: 0 }),
-    });
-    render(<App bridge={bridge} />);
-    fireEvent.change(await screen.findByTestId('file-input'), { target: { files: [textFile('a.txt', 'x')] } });
-    await screen.findByText('1 page');
-    const select = screen.getByLabelText('Resolution') as HTMLSelectElement;
-    expect(select.value).toBe('fine');
-    fireEvent.change(select, { target: { value: 'standard' } });
-    fireEvent.change(screen.getByLabelText('Fax number'), { target: { value: '(202) 555-0143' } });
-    fireEvent.click(screen.getByRole('button', { name: /^Send/ }));
-    await waitFor(() => expect(window.location.hash).toBe('#/jobs/job-43'));
-    expect(bridge.calls.find((c) => c.method === 'jobs:send')?.input).toMatchObject({ resolution: 'standard' });
+  it('offers fine or standard resolution on every backend (fine by default), sends the choice, and says when the service cannot take it', async () => {
+    for (const [backend, note] of [
+      ['sip', /as the receiving machine prints it/],
+      ['phaxio', /Phaxio picks it; this choice changes only the preview/],
+    ] as const) {
+      bridge = fakeBridge({
+        'gateway:status': () => gatewayStatus({ backend, testMode: false }),
+        'settings:get': () => settingsView(),
+        'setup:backends': () => [
+          { id: 'sip', name: 'SIP / Asterisk', blurb: 'b', fields: [], secrets: [], publicUrlNeed: 'p' },
+          {
+            id: 'phaxio',
+            name: 'Phaxio',
+            blurb: 'b',
+            fields: [],
+            secrets: [],
+            publicUrlNeed: 'p',
+            resolutionNote: 'Phaxio’s API takes no resolution, so Phaxio picks it; this choice changes only the preview.',
+          },
+        ],
+        'jobs:preflight': () => ({ ok: true, pages: 1, warnings: [], error: null }),
+        'jobs:send': () => job({ id: 'job-43' }),
+        'jobs:get': () => ({ job: job({ id: 'job-43' }), events: [] }),
+        'jobs:list': () => ({ items: [], nextCursor: null, total: 0 }),
+      });
+      const view = render(<App bridge={bridge} />);
+      fireEvent.change(await screen.findByTestId('file-input'), { target: { files: [textFile('a.txt', 'x')] } });
+      await screen.findByText('1 page');
+      const select = screen.getByLabelText('Resolution') as HTMLSelectElement;
+      expect(select.value).toBe('fine');
+      await waitFor(() => expect(screen.getByText(note)).toBeTruthy());
+      fireEvent.change(select, { target: { value: 'standard' } });
+      fireEvent.change(screen.getByLabelText('Fax number'), { target: { value: '(202) 555-0143' } });
+      fireEvent.click(screen.getByRole('button', { name: /^Send/ }));
+      await waitFor(() => expect(window.location.hash).toBe('#/jobs/job-43'));
+      expect(bridge.calls.find((c) => c.method === 'jobs:send')?.input).toMatchObject({ resolution: 'standard' });
+      view.unmount();
+      window.location.hash = '#/send';
+    }
   });
 
   it('explains a bad number instead of sending', async () => {

@@ -11,6 +11,7 @@ import { TestTag } from '../components/StatusChip';
 import { base64ToBytes, FAX_FILE_ACCEPT, formatBytes, readFiles } from '../lib/files';
 import { countryName, hasStrayCharacters, numberReason, plural } from '../lib/format';
 import { navigate } from '../lib/route';
+import { useBackends } from '../lib/backend-fields';
 import { useShell } from '../lib/shell-context';
 import { MAX_THUMBNAILS, type SendDocument } from '../lib/use-send-documents';
 import type { PrintJobView } from '../../shared/types';
@@ -23,10 +24,11 @@ export function SendPage() {
   const [touched, setTouched] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
-  const [resolution, setResolution] = useState<FaxResolution>('fine');
+  const { resolution, setResolution } = documents;
   const resolutionId = useId();
-  // Only SIP/Asterisk renders the pages itself; cloud services choose their own resolution.
-  const choosesResolution = status?.backend === 'sip';
+  const backends = useBackends();
+  // Set by backends whose service cannot be told the resolution (the preview still shows the choice).
+  const resolutionNote = status ? backends.info(status.backend).resolutionNote : undefined;
   const [recipients, setRecipients] = useState<Recipient[]>([]);
   const [sendLater, setSendLater] = useState<string | null>(null);
   const [cover, setCover] = useState<CoverRequest | null>(null);
@@ -129,7 +131,7 @@ export function SendPage() {
           documents: files,
           sendAt,
           cover: cover ?? undefined,
-          ...(choosesResolution ? { resolution } : {}),
+          resolution,
           ...(printJobIds.length ? { printJobIds } : {}),
         });
         toast(sendAt ? 'Fax scheduled.' : job.testMode ? 'Test fax queued (simulated, not really sent).' : 'Fax queued.');
@@ -144,6 +146,7 @@ export function SendPage() {
           documents: files,
           sendAt,
           cover: cover ?? undefined,
+          resolution,
           ...(printJobIds.length ? { printJobIds } : {}),
         });
         toast(`${sendAt ? 'Scheduled' : 'Queued'}: one fax to each of ${batch.counts.total} recipients.`);
@@ -231,15 +234,21 @@ export function SendPage() {
               ? 'No documents yet.'
               : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}${cover ? ` + cover page = ${plural(pages + 1, 'page')}` : ''}`}
           </p>
-          {choosesResolution && (
-            <div className="field">
-              <label htmlFor={resolutionId}>Resolution</label>
-              <select id={resolutionId} value={resolution} onChange={(e) => setResolution(e.target.value as FaxResolution)}>
-                <option value="fine">Fine (204×196 dpi, clearer small print)</option>
-                <option value="standard">Standard (204×98 dpi, faster to send)</option>
-              </select>
-            </div>
-          )}
+          <div className="field">
+            <label htmlFor={resolutionId}>Resolution</label>
+            <select
+              id={resolutionId}
+              value={resolution}
+              onChange={(e) => setResolution(e.target.value as FaxResolution)}
+              aria-describedby={`${resolutionId}-help`}
+            >
+              <option value="fine">Fine (204×196 dpi, clearer small print)</option>
+              <option value="standard">Standard (204×98 dpi, faster to send)</option>
+            </select>
+            <p id={`${resolutionId}-help`} className="field-help">
+              {resolutionNote ?? 'The page previews show the fax as the receiving machine prints it at this resolution.'}
+            </p>
+          </div>
           {status?.testMode && <p className="note">Test mode: the fax is simulated and marked TEST. Nothing is dialled.</p>}
           {sendError && (
             <p className="field-error" role="alert">
@@ -365,10 +374,10 @@ function DocumentCard(props: { doc: SendDocument; first: boolean; last: boolean;
       )}
       {doc.thumbs.length > 0 && (
         <ol className="thumbs" aria-label={`Pages of ${doc.name} as they will print`}>
-          {doc.thumbs.map((url, i) => (
-            <li key={url}>
-              <a href={url} target="_blank" rel="noreferrer" title="Open this page at full size">
-                <img src={url} alt={`Page ${i + 1} as it will print`} loading="lazy" />
+          {doc.thumbs.map((page, i) => (
+            <li key={page.url}>
+              <a href={page.url} target="_blank" rel="noreferrer" title="Open this page at full size">
+                <img src={page.url} alt={`Page ${i + 1} as it will print`} loading="lazy" data-fax-rows={page.rows} />
               </a>
               <span className="thumb-label">{i + 1}</span>
             </li>

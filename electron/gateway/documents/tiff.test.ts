@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { faxGeometry, ghostscriptVersion, GHOSTSCRIPT_MISSING, pdfToFaxTiff, tiffPageCount } from './tiff';
+import { faxGeometry } from '../../../shared/fax-page';
+import { ghostscriptVersion, GHOSTSCRIPT_MISSING, pdfToFaxTiff, tiffPageCount } from './tiff';
 
 const FIXTURE = join(__dirname, '../../../e2e/fixtures/three-page-letter.pdf');
 const dir = mkdtempSync(join(tmpdir(), 'fbd-tiff-'));

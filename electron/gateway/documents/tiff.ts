@@ -1,20 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { faxGeometry, type FaxPaper } from '../../../shared/fax-page';
 import type { FaxResolution } from '../../../shared/settings';
 
-export type FaxPaper = 'letter' | 'a4';
-
-/** Every fax line is 1728 pixels wide (T.4 A4/Letter width at 204 dpi; providers.md §4.4). */
-export const FAX_WIDTH_PX = 1728;
-const LINES_PER_INCH: Record<FaxResolution, number> = { fine: 196, standard: 98 };
-const PAPER_HEIGHT_IN: Record<FaxPaper, number> = { letter: 11, a4: 297 / 25.4 };
 const GS_TIMEOUT_MS = 120_000;
-
-/** Page geometry in pixels for Ghostscript's -g, e.g. Letter fine = 1728x2156. */
-export function faxGeometry(resolution: FaxResolution, paper: FaxPaper): { width: number; height: number; yDpi: number } {
-  const yDpi = LINES_PER_INCH[resolution];
-  return { width: FAX_WIDTH_PX, height: Math.round(PAPER_HEIGHT_IN[paper] * yDpi), yDpi };
-}
 
 export class FaxImageError extends Error {}
 

@@ -3,11 +3,11 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { maskNumber } from '../../../shared/phone';
 import { BACKENDS, SECRET_NAMES, type SecretName, type Settings } from '../../../shared/settings';
 import type { SettingsView } from '../../../shared/types';
 import { ConfigError, ENV_NAME_FOR_PATH, settingsFromEnv } from '../config';
 import type { GatewayCore } from '../core';
+import { PROVIDER_MODULES } from '../providers/catalog';
 import { invoke } from '../rpc-handlers';
 import { SECRET_ENV_NAMES } from '../secrets/env-names';
 import { setupChecks } from '../services/diagnostics';
@@ -40,11 +40,7 @@ export const JobIdParams = z.object({ id: z.string().min(1).max(64) });
 /** Faxbot's field names where they are not simply the lower-cased environment name. */
 const FIELD_ENV: Record<string, string> = {
   backend: 'FAX_BACKEND',
-  ami_host: 'ASTERISK_AMI_HOST',
-  ami_port: 'ASTERISK_AMI_PORT',
-  ami_username: 'ASTERISK_AMI_USERNAME',
-  ami_password: 'ASTERISK_AMI_PASSWORD',
-  fax_station_id: 'FAX_LOCAL_STATION_ID',
+  ...Object.assign({}, ...PROVIDER_MODULES.map((m) => m.faxbotAdmin?.fields ?? {})),
 };
 const SETTINGS_ENV = new Set([...ENV_NAME_FOR_PATH.values(), 'FAX_BACKEND', 'FAX_DISABLED']);
 const SECRET_BY_ENV = new Map(SECRET_NAMES.map((name) => [SECRET_ENV_NAMES[name][0] as string, name]));
@@ -54,38 +50,15 @@ async function maskedSettings(core: GatewayCore) {
   const view = await core.settings.view();
   const s: Settings = view.settings;
   const configured = (backend: Settings['backend']) => core.providers.problem(backend) === null;
+  const masked = (name: SecretName) => secretOut(view, name);
   const dbPath = join(core.dataDir, 'gateway.db');
   return {
     backend: { type: s.backend, disabled: core.status().testMode },
-    phaxio: {
-      api_key: secretOut(view, 'phaxio.apiKey'),
-      api_secret: secretOut(view, 'phaxio.apiSecret'),
-      callback_url: s.phaxio.callbackUrl,
-      verify_signature: s.phaxio.verifySignature,
-      configured: configured('phaxio'),
-    },
-    sinch: {
-      project_id: s.sinch.projectId,
-      api_key: secretOut(view, 'sinch.apiKey'),
-      api_secret: secretOut(view, 'sinch.apiSecret'),
-      configured: configured('sinch'),
-    },
-    signalwire: {
-      space_url: s.signalwire.spaceUrl,
-      project_id: s.signalwire.projectId,
-      api_token: secretOut(view, 'signalwire.apiToken'),
-      from_fax: maskNumber(s.signalwire.faxFrom),
-      callback_url: s.signalwire.statusCallbackUrl,
-      configured: configured('signalwire'),
-    },
-    sip: {
-      ami_host: s.sip.amiHost,
-      ami_port: s.sip.amiPort,
-      ami_username: s.sip.amiUsername,
-      ami_password: secretOut(view, 'sip.amiPassword'),
-      station_id: maskNumber(s.sip.stationId),
-      configured: configured('sip'),
-    },
+    ...Object.fromEntries(
+      PROVIDER_MODULES.flatMap((m) =>
+        m.faxbotAdmin ? [[m.backend, { ...m.faxbotAdmin.settings(s, masked), configured: configured(m.backend) }]] : [],
+      ),
+    ),
     security: {
       require_api_key: s.requireApiKey || core.bootstrapApiKey !== null,
       enforce_https: s.enforcePublicHttps,
@@ -98,12 +71,9 @@ async function maskedSettings(core: GatewayCore) {
       enabled: s.inboundEnabled,
       retention_days: s.inboundRetentionDays,
       token_ttl_minutes: s.inboundTokenTtlMinutes,
-      sip: { asterisk_secret: secretOut(view, 'sip.inboundSecret'), configured: view.secrets['sip.inboundSecret'].configured },
-      phaxio: { verify_signature: s.phaxio.inboundVerifySignature },
-      sinch: {
-        basic_auth_configured: s.sinch.inboundBasicUser !== '' && view.secrets['sinch.inboundBasicPass'].configured,
-        hmac_configured: view.secrets['sinch.inboundHmacSecret'].configured,
-      },
+      ...Object.fromEntries(
+        PROVIDER_MODULES.flatMap((m) => (m.faxbotAdmin?.inbound ? [[m.backend, m.faxbotAdmin.inbound(s, view.secrets, masked)]] : [])),
+      ),
     },
     limits: {
       max_file_size_mb: s.maxFileSizeMb,

@@ -11,7 +11,7 @@ import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } fro
 import { BatchForm, FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
-import { AsteriskInboundBody } from '../providers/sip/routes';
+import { PROVIDER_MODULES } from '../providers/catalog';
 import type { RegisteredRoute } from './openapi-collect';
 
 /*
@@ -136,10 +136,7 @@ const Check = z.looseObject({ id: z.string(), label: z.string(), state: z.enum([
 const AuditItem = z.looseObject({ ts: z.string(), event: z.string() });
 const MaskedSettings = z.looseObject({
   backend: z.object({ type: z.string(), disabled: z.boolean() }),
-  phaxio: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
-  sinch: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
-  signalwire: z.looseObject({ api_token: z.string(), configured: z.boolean() }),
-  sip: z.looseObject({ ami_password: z.string(), configured: z.boolean() }),
+  ...Object.fromEntries(PROVIDER_MODULES.flatMap((m) => (m.faxbotAdmin ? [[m.backend, m.faxbotAdmin.schema]] : []))),
   security: z.looseObject({ require_api_key: z.boolean() }),
   storage: z.looseObject({ backend: z.string() }),
   database: z.object({ url: z.string(), persistent: z.boolean() }),
@@ -547,29 +544,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     z.object({ ok: z.boolean(), note: z.string() }),
   ),
 
-  'POST /_internal/asterisk/inbound': {
-    summary: "Asterisk's [faxin] dialplan reports a received fax (Faxbot's contract; X-Internal-Secret)",
-    tag: 'provider callbacks',
-    auth: 'provider',
-    body: AsteriskInboundBody,
-    responses: { 200: z.object({ id: z.string(), status: z.literal('ok') }), ...errors(400, 401, 404, 413, 503) },
-  },
-  'POST /phaxio-callback': callback('Phaxio outbound status (signed)', JobIdQuery),
-  'POST /phaxio-inbound': callback('Phaxio received fax (signed)'),
-  'POST /sinch-callback': callback('Sinch outbound status', JobIdQuery),
-  'POST /sinch-inbound': callback('Sinch received fax'),
-  'GET /signalwire-callback': callback('SignalWire outbound status (signed; GET variant)', JobIdQuery),
-  'POST /signalwire-callback': callback('SignalWire outbound status (signed)', JobIdQuery),
-  'GET /signalwire-inbound': {
-    ...callback('SignalWire incoming call: answers LaML to receive the fax'),
-    responses: { 200: 'xml', ...errors(401, 403) },
-  },
-  'POST /signalwire-inbound': {
-    ...callback('SignalWire incoming call: answers LaML to receive the fax'),
-    responses: { 200: 'xml', ...errors(401, 403) },
-  },
-  'GET /signalwire-inbound/received': callback('SignalWire received fax (GET variant)'),
-  'POST /signalwire-inbound/received': callback('SignalWire received fax: the gateway downloads the media'),
+  // Each backend documents its own webhook routes (its provider folder's module.ts).
+  ...Object.assign({}, ...PROVIDER_MODULES.map((m) => m.routeDocs?.({ callback, errors, jobIdQuery: JobIdQuery }) ?? {})),
 
   [`POST ${MCP_HTTP_PATH}`]: mcp('MCP Streamable HTTP (stateless JSON-RPC; X-API-Key or Authorization: Bearer)', 'json-rpc'),
   [`GET ${MCP_HTTP_PATH}`]: mcp('Not used: the endpoint is stateless (405)', undefined, ErrorOut),

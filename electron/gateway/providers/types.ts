@@ -16,7 +16,7 @@ export interface SubmitRequest {
   mediaUrl: string | null;
   /** Per-job status callback URL, when the gateway has a public URL. */
   callbackUrl: string | null;
-  /** Fax resolution chosen for this job (SIP renders pages itself; cloud providers choose their own). */
+  /** Fax resolution chosen for this job: SIP renders its pages at it, SignalWire gets it as Quality; Phaxio and Sinch cannot be told standard. */
   resolution?: FaxResolution;
 }
 

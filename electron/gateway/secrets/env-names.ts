@@ -1,14 +1,14 @@
 import type { SecretName } from '../../../shared/settings';
-import { PROVIDER_MODULES } from '../providers/catalog';
+import { PROVIDER_SETTINGS } from '../providers/settings-catalog';
 
 /**
  * Faxbot's environment names for each secret (faxbot-compat.md). The first name that is set wins;
- * later entries are aliases. Backend secrets are declared by each provider folder (ProviderModule.secretEnv).
+ * later entries are aliases. Backend secrets are declared by each provider folder (`<name>/settings.ts`).
  */
 export const SECRET_ENV_NAMES = {
   apiKey: ['API_KEY'],
   'storage.s3SecretAccessKey': ['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'],
-  ...Object.assign({}, ...PROVIDER_MODULES.map((m) => m.secretEnv ?? {})),
+  ...Object.assign({}, ...PROVIDER_SETTINGS.map((p) => p.secrets)),
 } as Readonly<Record<SecretName, readonly string[]>>;
 
 /** The value the environment supplies for a secret; blank values count as unset. */

@@ -92,6 +92,7 @@ export interface ManyRecipients {
   apiKeyId: string | null;
   sendAt: number | null;
   cover?: CoverRequest | null;
+  resolution?: FaxResolution;
 }
 
 /**
@@ -149,6 +150,7 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
       batchId,
       sendAt: input.sendAt,
       coverTemplate: composed.coverTemplate,
+      resolution: input.resolution,
     });
   }
   return core.jobs.batch(batchId);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DiagnosticsReport } from '../../../shared/types';
-import { simulatorModule } from '../providers/simulator-module';
+import { simulatorModule } from '../providers/simulator/module';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway | null = null;

@@ -51,7 +51,7 @@ export interface StagedUpload {
 
 /** What a send may add to the plain Faxbot request. */
 export interface SendOptions {
-  /** Chosen per fax for providers that render pages themselves (SIP); absent = fine. */
+  /** Chosen per fax (SIP renders at it, SignalWire sends it as Quality); absent = fine. */
   resolution?: FaxResolution;
   batchId?: string | null;
   sendAt?: number | null;

@@ -49,7 +49,7 @@ export interface JobRow {
   api_key_id: string | null;
   resent_from: string | null;
   artifacts_deleted_at: number | null;
-  /** Per-fax resolution for providers that render pages themselves (SIP); null = fine. */
+  /** Per-fax resolution (SIP renders at it, SignalWire sends it as Quality); null = fine. */
   resolution: FaxResolution | null;
   created_at: number;
   updated_at: number;

@@ -1,4 +1,6 @@
 import type { ProviderModule } from '../module';
+import { z } from 'zod';
+import { phaxioSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { phaxioFactory, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH } from './provider';
 import { registerPhaxioRoutes } from './routes';
@@ -8,19 +10,7 @@ const label = 'Callback verification';
 
 export const phaxioModule: ProviderModule = {
   backend: 'phaxio',
-  env: [
-    ['PHAXIO_BASE_URL', 'phaxio.baseUrl', 'str'],
-    ['PHAXIO_STATUS_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
-    ['PHAXIO_CALLBACK_URL', 'phaxio.callbackUrl', 'str'],
-    ['PHAXIO_VERIFY_SIGNATURE', 'phaxio.verifySignature', 'bool'],
-    ['PHAXIO_INBOUND_VERIFY_SIGNATURE', 'phaxio.inboundVerifySignature', 'bool'],
-    ['PHAXIO_SEND_MODE', 'phaxio.sendMode', 'lower'],
-  ],
-  secretEnv: {
-    'phaxio.apiKey': ['PHAXIO_API_KEY'],
-    'phaxio.apiSecret': ['PHAXIO_API_SECRET'],
-    'phaxio.callbackToken': ['PHAXIO_CALLBACK_TOKEN'],
-  },
+  settings: phaxioSettings,
   description: {
     id: 'phaxio',
     name: 'Phaxio',
@@ -48,6 +38,7 @@ export const phaxioModule: ProviderModule = {
       },
     ],
     publicUrlNeed: 'Phaxio reports delivery by calling back a public address. Without one, status is polled instead.',
+    resolutionNote: 'Phaxio’s API takes no resolution, so Phaxio picks it; this choice changes only the preview.',
   },
   factory: phaxioFactory,
   routes: registerPhaxioRoutes,
@@ -76,4 +67,18 @@ export const phaxioModule: ProviderModule = {
           'Copy the webhook token from the Phaxio console (Settings → Webhooks) into Setup (PHAXIO_CALLBACK_TOKEN).',
         );
   },
+  faxbotAdmin: {
+    settings: (s, masked) => ({
+      api_key: masked('phaxio.apiKey'),
+      api_secret: masked('phaxio.apiSecret'),
+      callback_url: s.phaxio.callbackUrl,
+      verify_signature: s.phaxio.verifySignature,
+    }),
+    inbound: (s) => ({ verify_signature: s.phaxio.inboundVerifySignature }),
+    schema: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, jobIdQuery }) => ({
+    [`POST ${PHAXIO_CALLBACK_PATH}`]: callback('Phaxio outbound status (signed)', jobIdQuery),
+    [`POST ${PHAXIO_INBOUND_PATH}`]: callback('Phaxio received fax (signed)'),
+  }),
 };

@@ -1,21 +1,14 @@
 import type { ProviderModule } from '../module';
+import { maskNumber } from '../../../../shared/phone';
+import { z } from 'zod';
+import { signalwireSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SIGNALWIRE_CALLBACK_PATH, signalwireFactory } from './provider';
 import { registerSignalWireRoutes, SIGNALWIRE_INBOUND_PATH } from './routes';
 
 export const signalwireModule: ProviderModule = {
   backend: 'signalwire',
-  env: [
-    ['SIGNALWIRE_SPACE_URL', 'signalwire.spaceUrl', 'str'],
-    ['SIGNALWIRE_PROJECT_ID', 'signalwire.projectId', 'str'],
-    ['SIGNALWIRE_FAX_FROM_E164', 'signalwire.faxFrom', 'str'],
-    ['SIGNALWIRE_STATUS_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
-    ['SIGNALWIRE_CALLBACK_URL', 'signalwire.statusCallbackUrl', 'str'],
-  ],
-  secretEnv: {
-    'signalwire.apiToken': ['SIGNALWIRE_API_TOKEN'],
-    'signalwire.signingKey': ['SIGNALWIRE_WEBHOOK_SIGNING_KEY'],
-  },
+  settings: signalwireSettings,
   description: {
     id: 'signalwire',
     name: 'SignalWire',
@@ -30,6 +23,14 @@ export const signalwireModule: ProviderModule = {
       { name: 'signalwire.signingKey', label: 'Signing key', hint: 'Used to check that callbacks really come from SignalWire.' },
     ],
     publicUrlNeed: 'SignalWire always fetches the document from a public address, so one is required to send.',
+    auditEvents: {
+      signalwire_callback: 'Status update from SignalWire',
+      signalwire_callback_ignored: 'SignalWire status update ignored',
+      signalwire_inbound_call: 'Incoming call from SignalWire',
+      signalwire_inbound_ignored: 'SignalWire incoming fax ignored',
+      signalwire_inbound_refused: 'SignalWire incoming fax refused',
+      signalwire_webhook_refused: 'SignalWire request refused (failed verification)',
+    },
   },
   factory: signalwireFactory,
   routes: registerSignalWireRoutes,
@@ -54,4 +55,28 @@ export const signalwireModule: ProviderModule = {
           'No SignalWire signing key: callbacks and inbound faxes are refused; status still arrives by polling.',
           'Copy the Signing Key from the SignalWire API page into Setup (SIGNALWIRE_WEBHOOK_SIGNING_KEY).',
         ),
+  faxbotAdmin: {
+    settings: (s, masked) => ({
+      space_url: s.signalwire.spaceUrl,
+      project_id: s.signalwire.projectId,
+      api_token: masked('signalwire.apiToken'),
+      from_fax: maskNumber(s.signalwire.faxFrom),
+      callback_url: s.signalwire.statusCallbackUrl,
+    }),
+    schema: z.looseObject({ api_token: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, errors, jobIdQuery }) => {
+    const answersLaml = {
+      ...callback('SignalWire incoming call: answers LaML to receive the fax'),
+      responses: { 200: 'xml', ...errors(401, 403) },
+    } as const;
+    return {
+      [`GET ${SIGNALWIRE_CALLBACK_PATH}`]: callback('SignalWire outbound status (signed; GET variant)', jobIdQuery),
+      [`POST ${SIGNALWIRE_CALLBACK_PATH}`]: callback('SignalWire outbound status (signed)', jobIdQuery),
+      [`GET ${SIGNALWIRE_INBOUND_PATH}`]: answersLaml,
+      [`POST ${SIGNALWIRE_INBOUND_PATH}`]: answersLaml,
+      [`GET ${SIGNALWIRE_INBOUND_PATH}/received`]: callback('SignalWire received fax (GET variant)'),
+      [`POST ${SIGNALWIRE_INBOUND_PATH}/received`]: callback('SignalWire received fax: the gateway downloads the media'),
+    };
+  },
 };

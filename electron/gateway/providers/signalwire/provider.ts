@@ -98,7 +98,7 @@ export class SignalWireProvider implements FaxProvider {
       From: this.options.faxFrom,
       // The attempt number lets reconciliation tell this submission from the job's earlier ones.
       MediaUrl: withParam(request.mediaUrl, 'attempt', String(request.attempt)),
-      Quality: 'fine',
+      Quality: request.resolution ?? 'fine',
       ...(statusCallback ? { StatusCallback: statusCallback, StatusCallbackMethod: 'POST' } : {}),
     };
     const fax = await this.api.call<SignalWireFax>('POST', `${this.api.accountPath}/Faxes.json`, form, signal);

@@ -128,6 +128,17 @@ describe('SignalWire: sending through the emulator', () => {
     expect((await gw!.timeline(id)).at(-1)).toBe('Delivered (2 pages)');
   });
 
+  it('asks SignalWire for the resolution chosen for the fax (Quality standard or fine)', async () => {
+    await setup();
+    const to = '+15550100001';
+    const form = faxForm(to, { name: 'memo.pdf', bytes: await makePdf(1), type: 'application/pdf' });
+    form.append('resolution', 'standard');
+    const res = await gw!.post('/fax', form);
+    expect(res.status).toBe(202);
+    await gw!.waitForJob(res.body.id as string, ['delivered', 'failed']);
+    expect(faxesTo(to).map((f) => f.quality)).toEqual(['standard']);
+  });
+
   it('send → busy → retry → delivered, one fax per attempt', async () => {
     await setup();
     const to = '+15550100117';

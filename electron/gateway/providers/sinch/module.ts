@@ -1,24 +1,13 @@
 import type { ProviderModule } from '../module';
+import { z } from 'zod';
+import { sinchSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, sinchFactory } from './provider';
 import { registerSinchRoutes } from './routes';
 
 export const sinchModule: ProviderModule = {
   backend: 'sinch',
-  env: [
-    ['SINCH_PROJECT_ID', 'sinch.projectId', 'str'],
-    ['SINCH_BASE_URL', 'sinch.baseUrl', 'str'],
-    ['SINCH_AUTH_URL', 'sinch.authUrl', 'str'],
-    ['SINCH_AUTH_MODE', 'sinch.authMode', 'lower'],
-    ['SINCH_INBOUND_BASIC_USER', 'sinch.inboundBasicUser', 'str'],
-  ],
-  secretEnv: {
-    // Faxbot: SINCH_API_KEY/SECRET fall back to the Phaxio values.
-    'sinch.apiKey': ['SINCH_API_KEY', 'PHAXIO_API_KEY'],
-    'sinch.apiSecret': ['SINCH_API_SECRET', 'PHAXIO_API_SECRET'],
-    'sinch.inboundBasicPass': ['SINCH_INBOUND_BASIC_PASS'],
-    'sinch.inboundHmacSecret': ['SINCH_INBOUND_HMAC_SECRET'],
-  },
+  settings: sinchSettings,
   description: {
     id: 'sinch',
     name: 'Sinch',
@@ -41,8 +30,13 @@ export const sinchModule: ProviderModule = {
       { name: 'sinch.apiKey', label: 'Access key id' },
       { name: 'sinch.apiSecret', label: 'Access key secret' },
     ],
+    otherSecrets: [
+      { name: 'sinch.inboundBasicPass', label: 'inbound password' },
+      { name: 'sinch.inboundHmacSecret', label: 'inbound signing secret' },
+    ],
     publicUrlNeed:
       'Sinch takes documents directly, so sending works without a public address; delivery callbacks and incoming faxes need one.',
+    resolutionNote: 'Sinch sends at fine resolution or better (its API has no standard), so Standard changes only the preview.',
   },
   factory: sinchFactory,
   routes: registerSinchRoutes,
@@ -67,4 +61,16 @@ export const sinchModule: ProviderModule = {
           'Sinch callbacks carry per-fax credentials, but inbound faxes are refused until Basic auth is configured (Sinch does not sign webhooks).',
           'Set SINCH_INBOUND_BASIC_USER and SINCH_INBOUND_BASIC_PASS and put them in the incoming webhook URL as user:pass@.',
         ),
+  faxbotAdmin: {
+    settings: (s, masked) => ({ project_id: s.sinch.projectId, api_key: masked('sinch.apiKey'), api_secret: masked('sinch.apiSecret') }),
+    inbound: (s, secrets) => ({
+      basic_auth_configured: s.sinch.inboundBasicUser !== '' && secrets['sinch.inboundBasicPass'].configured,
+      hmac_configured: secrets['sinch.inboundHmacSecret'].configured,
+    }),
+    schema: z.looseObject({ api_key: z.string(), api_secret: z.string(), configured: z.boolean() }),
+  },
+  routeDocs: ({ callback, jobIdQuery }) => ({
+    [`POST ${SINCH_CALLBACK_PATH}`]: callback('Sinch outbound status', jobIdQuery),
+    [`POST ${SINCH_INBOUND_PATH}`]: callback('Sinch received fax'),
+  }),
 };

@@ -1,23 +1,15 @@
 import type { ProviderModule } from '../module';
+import { maskNumber } from '../../../../shared/phone';
+import { z } from 'zod';
+import { sipSettings } from './settings';
 import { sipFactory } from './provider';
-import { registerSipRoutes, ASTERISK_INBOUND_PATH } from './routes';
+import { AsteriskInboundBody, registerSipRoutes, ASTERISK_INBOUND_PATH } from './routes';
 import { ghostscriptVersion, GHOSTSCRIPT_MISSING } from '../../documents/tiff';
 import { fail, pass, warn } from '../../services/checks';
 
 export const sipModule: ProviderModule = {
   backend: 'sip',
-  env: [
-    ['ASTERISK_AMI_HOST', 'sip.amiHost', 'str'],
-    ['ASTERISK_AMI_PORT', 'sip.amiPort', 'int'],
-    ['ASTERISK_AMI_USERNAME', 'sip.amiUsername', 'str'],
-    ['FAX_LOCAL_STATION_ID', 'sip.stationId', 'str'],
-    ['FAX_HEADER', 'sip.header', 'str'],
-    ['ASTERISK_SPOOL_DIR', 'sip.spoolDir', 'str'],
-  ],
-  secretEnv: {
-    'sip.amiPassword': ['ASTERISK_AMI_PASSWORD'],
-    'sip.inboundSecret': ['ASTERISK_INBOUND_SECRET'],
-  },
+  settings: sipSettings,
   description: {
     id: 'sip',
     name: 'SIP / Asterisk',
@@ -73,4 +65,34 @@ export const sipModule: ProviderModule = {
           `Results arrive over the AMI login, but received faxes are refused: no inbound secret is set for ${ASTERISK_INBOUND_PATH}.`,
           'Set ASTERISK_INBOUND_SECRET (or generate one in Setup) and put the same value in the [faxin] dialplan.',
         ),
+  faxbotAdmin: {
+    settings: (s, masked) => ({
+      ami_host: s.sip.amiHost,
+      ami_port: s.sip.amiPort,
+      ami_username: s.sip.amiUsername,
+      ami_password: masked('sip.amiPassword'),
+      station_id: maskNumber(s.sip.stationId),
+    }),
+    inbound: (_s, secrets, masked) => ({
+      asterisk_secret: masked('sip.inboundSecret'),
+      configured: secrets['sip.inboundSecret'].configured,
+    }),
+    schema: z.looseObject({ ami_password: z.string(), configured: z.boolean() }),
+    fields: {
+      ami_host: 'ASTERISK_AMI_HOST',
+      ami_port: 'ASTERISK_AMI_PORT',
+      ami_username: 'ASTERISK_AMI_USERNAME',
+      ami_password: 'ASTERISK_AMI_PASSWORD',
+      fax_station_id: 'FAX_LOCAL_STATION_ID',
+    },
+  },
+  routeDocs: ({ errors }) => ({
+    [`POST ${ASTERISK_INBOUND_PATH}`]: {
+      summary: "Asterisk's [faxin] dialplan reports a received fax (Faxbot's contract; X-Internal-Secret)",
+      tag: 'provider callbacks',
+      auth: 'provider',
+      body: AsteriskInboundBody,
+      responses: { 200: z.object({ id: z.string(), status: z.literal('ok') }), ...errors(400, 401, 404, 413, 503) },
+    },
+  }),
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SimulatorOutcome } from '../../../shared/settings';
-import type { Db } from '../store/db';
-import type { FaxProvider, LookupRequest, ProviderUpdate, SubmitRequest, SubmitResult } from './types';
+import type { Db } from '../../store/db';
+import type { FaxProvider, LookupRequest, ProviderUpdate, SubmitRequest, SubmitResult } from '../types';
+import type { SimulatorOutcome } from './settings';
 
 /**
  * Test mode. Walks jobs through real transitions with configurable outcomes and delays, and keeps

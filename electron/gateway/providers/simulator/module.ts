@@ -1,8 +1,10 @@
-import type { ProviderModule } from './module';
-import { SimulatorProvider } from './simulator';
+import type { ProviderModule } from '../module';
+import { SimulatorProvider } from './provider';
+import { simulatorSettings } from './settings';
 
 export const simulatorModule: ProviderModule = {
   backend: 'simulator',
+  settings: simulatorSettings,
   description: {
     id: 'simulator',
     name: 'Test mode',
