@@ -212,6 +212,8 @@ export const SECRET_NAMES = [
   'sip.amiPassword',
   'sip.inboundSecret',
   'storage.s3SecretAccessKey',
+  /** This computer's personal key for the office server it connects to (remote mode). */
+  'remote.apiKey',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

@@ -42,6 +42,8 @@ const job = (over: Partial<JobView>): JobView => ({
   batchId: null,
   sendAt: null,
   coverTemplate: null,
+  apiKeyId: null,
+  sentBy: null,
   createdAt: '2025-01-01T00:00:00Z',
   updatedAt: '2025-01-01T00:00:00Z',
   ...over,

@@ -24,6 +24,7 @@ const OTHER_SECRET_NAMES: Partial<Record<SecretName, string>> = {
   'sinch.inboundBasicPass': 'Sinch inbound password',
   'sinch.inboundHmacSecret': 'Sinch inbound signing secret',
   'storage.s3SecretAccessKey': 'S3 secret access key',
+  'remote.apiKey': 'Office server API key',
 };
 
 /** "Phaxio: API secret" for `phaxio.apiSecret`: what Settings lists, never the dotted name. */

@@ -126,6 +126,8 @@ export function job(over: Partial<JobView> = {}): JobView {
     batchId: null,
     sendAt: null,
     coverTemplate: null,
+    apiKeyId: null,
+    sentBy: null,
     createdAt: '2025-01-01T10:00:00Z',
     updatedAt: '2025-01-01T10:00:00Z',
     ...over,

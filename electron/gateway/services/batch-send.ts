@@ -197,6 +197,7 @@ export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor
         'batch_id',
         'error',
         'job_id',
+        'sent_by',
       ],
       data: rows.map((job) =>
         [
@@ -212,6 +213,7 @@ export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor
           job.batchId ?? '',
           job.error ?? '',
           job.id,
+          job.sentBy ?? '',
         ].map((cell) => spreadsheetSafe(String(cell))),
       ),
     },
