@@ -92,6 +92,8 @@ function AppShell({ online }: { online: boolean }) {
   const route = useRoute();
   const status = useCall('gateway:status', {});
   const settings = useCall('settings:get', {});
+  const remote = useCall('remote:status', {});
+  const office = remote.data?.mode === 'remote' ? remote.data : null;
   const backends = useBackends();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -125,6 +127,13 @@ function AppShell({ online }: { online: boolean }) {
   }, []);
 
   useEvent('gateway:status', status.setData);
+  // The office-server link changed: a status call finds out at once whether the window is online.
+  useEvent('remote:changed', (change) => {
+    remote.setData(change);
+    status.reload();
+    // A revoked or replaced key: back to the step that asks for one, with the reason on screen.
+    if (change.state === 'key_rejected') navigate('setup');
+  });
   useEvent('settings:changed', settings.reload);
   useEvent('inbound:updated', status.reload);
   useEvent('inbound:received', (fax) => {
@@ -166,9 +175,10 @@ function AppShell({ online }: { online: boolean }) {
   }, [theme]);
 
   const unread = status.data?.unreadInbound ?? 0;
+  const serverName = office?.serverName ?? null;
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) Faxbot` : 'Faxbot';
-  }, [unread]);
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}Faxbot${serverName ? ` — ${serverName}` : ''}`;
+  }, [unread, serverName]);
 
   // Files dropped anywhere on the window, or handed over by the OS, go to the Send screen.
   useEffect(() => {
@@ -217,6 +227,7 @@ function AppShell({ online }: { online: boolean }) {
     setSettings: settings.setData,
     documents,
     toast,
+    remote: remote.data,
   };
 
   return (
@@ -256,10 +267,16 @@ function AppShell({ online }: { online: boolean }) {
               ))}
             </ul>
           </nav>
+          {office && (
+            <p className="sidebar-status" data-testid="office-server">
+              <span className={`dot ${online && office.state === 'connected' ? 'dot-ok' : 'dot-error'}`} aria-hidden="true" />
+              Office server: {office.serverName}
+            </p>
+          )}
           {!online ? (
             <p className="sidebar-status">
               <span className="dot dot-error" aria-hidden="true" />
-              Gateway offline
+              {office ? 'Office server offline' : 'Gateway offline'}
             </p>
           ) : (
             status.data && (
@@ -283,6 +300,11 @@ function AppShell({ online }: { online: boolean }) {
               arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
             </p>
           )}
+          {office?.state === 'key_rejected' && (
+            <p className="banner banner-error" role="alert" data-testid="key-rejected">
+              {office.problem} <a href={href('setup')}>Connect again</a>
+            </p>
+          )}
           {status.data?.diskProblem && (
             <p className="banner banner-error" role="alert">
               <strong>Disk full.</strong> {status.data.diskProblem}
@@ -294,7 +316,7 @@ function AppShell({ online }: { online: boolean }) {
             </p>
           )}
           <main id="main" tabIndex={-1}>
-            {online ? <Page key={pageGeneration} page={route.page} id={route.id} /> : <OfflineNotice />}
+            {online ? <Page key={pageGeneration} page={route.page} id={route.id} /> : <OfflineNotice server={serverName} />}
           </main>
         </div>
         {dragging && (
