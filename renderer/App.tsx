@@ -81,6 +81,9 @@ const NAV: { page: PageName; label: string }[] = [
   { page: 'settings', label: 'Settings' },
 ];
 
+/** Pages that need an admin key on an office server: a connected window's staff key cannot use them. */
+const ADMIN_PAGES = new Set<PageName>(['keys', 'diagnostics', 'logs']);
+
 interface Toast {
   id: number;
   message: string;
@@ -253,7 +256,7 @@ function AppShell({ online }: { online: boolean }) {
           </a>
           <nav aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {NAV.filter((item) => !office || !ADMIN_PAGES.has(item.page)).map((item) => (
                 <li key={item.page}>
                   <a href={href(item.page)} aria-current={route.page === item.page ? 'page' : undefined}>
                     {item.label}
@@ -270,7 +273,7 @@ function AppShell({ online }: { online: boolean }) {
           {office && (
             <p className="sidebar-status" data-testid="office-server">
               <span className={`dot ${online && office.state === 'connected' ? 'dot-ok' : 'dot-error'}`} aria-hidden="true" />
-              Office server: {office.serverName}
+              <span className="server-name">Office server: {office.serverName}</span>
             </p>
           )}
           {!online ? (
@@ -291,10 +294,10 @@ function AppShell({ online }: { online: boolean }) {
           {online && status.data?.testMode && route.page !== 'setup' && (
             <p className="banner banner-test" role="note">
               <strong>Test mode.</strong> Faxes are simulated; nothing is sent to a real fax line.{' '}
-              <a href={href('setup')}>Choose a fax service</a>
+              {office ? 'The office server’s administrator chooses the fax service.' : <a href={href('setup')}>Choose a fax service</a>}
             </p>
           )}
-          {online && status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
+          {online && !office && status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
             <p className="banner banner-info" role="note">
               <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and inbound faxes cannot
               arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>

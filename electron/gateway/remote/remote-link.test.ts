@@ -129,7 +129,7 @@ describe('a desktop window connected to an office server', () => {
     const connect = (url: string, apiKey: string) => desktop.invoke('remote:connect', { url, apiKey });
     expect(await connect(server.url, `${token.slice(0, -4)}AAAA`)).toMatchObject({
       ok: false,
-      error: { code: 'unauthorized', message: expect.stringMatching(/did not accept this API key/) },
+      error: { code: 'bad_request', message: expect.stringMatching(/did not accept this API key/) },
     });
     expect(await connect(server.url, token)).toMatchObject({
       ok: false,

@@ -304,9 +304,10 @@ export class RemoteLink {
       throw new AppError('unavailable', `Cannot reach the office server at ${host}: ${describeNetworkError(error, CHECK_TIMEOUT_MS)}.`);
     }
     const body: unknown = await response.json().catch(() => null);
+    // 400, not 401: the window's own session is fine (a 401 would send it to the sign-in page); the key typed in is not.
     if (response.status === 401)
       throw new AppError(
-        'unauthorized',
+        'bad_request',
         'The office server did not accept this API key. Check that you copied all of it (it starts with fbk_live_) and that it has not been revoked.',
       );
     if (response.status === 429)
