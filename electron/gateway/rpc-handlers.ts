@@ -165,7 +165,12 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'keys:rotate': (core, input) => core.keys.rotate(input.keyId),
   'settings:get': (core) => core.settings.view(),
   'settings:update': (core, input) => core.settings.update(input.patch),
-  'settings:setSecret': (core, input) => core.settings.setSecret(input.name, input.value),
+  'settings:setSecret': (core, input) => {
+    // The office-server key is only ever saved by remote:connect, after the server has accepted it.
+    if (input.name === 'remote.apiKey')
+      throw badRequest('Connect to the office server in Setup; the key is checked there before it is saved.');
+    return core.settings.setSecret(input.name, input.value);
+  },
   'settings:clearSecret': (core, input) => core.settings.clearSecret(input.name),
   'setup:check': (core, input) => setupChecks(core, input.backend),
   'setup:callbackUrls': (core, input) => callbackUrls(core, input.backend ?? core.settings.current.backend),
