@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropFiles, expect, FIXTURES, shoot, startGateway, test, type RunningGateway } from './fixtures/gateway';
+import { dropFiles, expect, expectAccessible, FIXTURES, shoot, startGateway, test, type RunningGateway } from './fixtures/gateway';
 
 test.use({ firstLaunch: true });
 
@@ -37,6 +37,7 @@ test('the wizard connects this window to the office server with a personal key; 
   await page.getByRole('button', { name: 'Check and connect' }).click();
   await expect(page.getByTestId('office-error')).toContainText('did not accept this API key');
   await shoot(page, 'office-connect-bad-key');
+  await expectAccessible(page, 'office connect step');
 
   await page.getByLabel('Your API key').fill(alice);
   await page.getByRole('button', { name: 'Check and connect' }).click();
@@ -67,6 +68,7 @@ test('the wizard connects this window to the office server with a personal key; 
   await expect(page.getByTestId('jobs-total')).toHaveText('1 fax');
   await expect(rows.first().locator('[data-status="delivered"]')).toBeVisible({ timeout: 30_000 });
   await shoot(page, 'office-jobs-by-sender');
+  await expectAccessible(page, 'office jobs by sender');
 
   // The server's own history agrees (REST, the same filter).
   const rest = await page.request.get(`${server.url}/fax?sender=Alice`, { headers: { 'x-api-key': alice } });
@@ -78,6 +80,7 @@ test('the wizard connects this window to the office server with a personal key; 
   await expect(page.getByText('Managed by the office server')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Fax service' })).toHaveCount(0);
   await shoot(page, 'office-settings');
+  await expectAccessible(page, 'office settings');
   await page.getByRole('button', { name: 'Use this computer instead' }).click();
   await expect(page.getByTestId('office-server')).toHaveCount(0);
   await expect(page).toHaveTitle('Faxbot');
