@@ -8,6 +8,7 @@ import type { JobView, RemoteStatus } from '../../../shared/types';
 import { MemorySecretStore } from '../secrets/memory';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { WINDOW_SCOPES } from '../security/rpc-access';
+import { checkServerUrl } from './remote-link';
 
 const ADMIN = 'office-admin-key-for-tests';
 const open: TestGateway[] = [];
@@ -192,5 +193,21 @@ describe('the office server’s window door (/rpc and /events with an API key)',
     expect((await server.json('POST', '/rpc/jobs:list', {}, { 'x-api-key': 'fbk_live_nope_nope' })).status).toBe(401);
     // Without a key, the session door still answers on loopback names only (DNS rebinding).
     expect((await server.json('POST', '/rpc/jobs:list', {}, { host: 'fax.example.com' })).status).toBe(403);
+  });
+});
+
+describe('an office server address', () => {
+  it('needs https unless the server is on this computer, and keeps a reverse proxy’s path prefix', () => {
+    expect(checkServerUrl('https://fax.example.com/')).toBe('https://fax.example.com');
+    expect(checkServerUrl(' https://proxy.example.com/faxbot/ ')).toBe('https://proxy.example.com/faxbot');
+    expect(checkServerUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(checkServerUrl('http://localhost:8080')).toBe('http://localhost:8080');
+    expect(checkServerUrl('http://[::1]:8080')).toBe('http://[::1]:8080');
+    expect(() => checkServerUrl('http://192.168.1.20:8080')).toThrow(/Use an https:\/\/ address/);
+    expect(() => checkServerUrl('http://fax.local')).toThrow(/Use an https:\/\/ address/);
+    expect(() => checkServerUrl('ftp://fax.example.com')).toThrow(/must start with https:\/\//);
+    expect(() => checkServerUrl('https://admin:pw@fax.example.com')).toThrow(/user name and password/);
+    expect(() => checkServerUrl('https://fax.example.com/?key=1')).toThrow(/query/);
+    expect(() => checkServerUrl('fax.example.com')).toThrow(/full address/);
   });
 });
