@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FaxBridge, MethodInput } from '../shared/contract';
+import { ownKeyIdOf } from '../shared/notifications';
 import { maskNumber } from '../shared/phone';
 import { FAILURE_ADVICE } from '../shared/status';
 import { createBridge, isBrowserMode } from './api/client';
@@ -152,7 +153,10 @@ function AppShell({ online }: { online: boolean }) {
   useEvent('print:changed', (change) => {
     if (change.added) navigate('send');
   });
+  const ownKeyId = ownKeyIdOf(remote.data);
   useEvent('job:updated', (job) => {
+    // Connected to an office server: colleagues' faxes are theirs to hear about.
+    if (ownKeyId !== null && job.apiKeyId !== ownKeyId) return;
     if (job.status !== 'failed' && !(job.status === 'delivered' && notifyDelivered)) return;
     const title = job.status === 'failed' ? `Fax to ${maskNumber(job.toE164)} failed` : `Fax to ${maskNumber(job.toE164)} delivered`;
     const body =

@@ -97,6 +97,16 @@ describe('FaxNotifier', () => {
     expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toBeNull();
   });
 
+  it('connected to an office server, announces only this person’s own faxes', () => {
+    const notifier = new FaxNotifier(() => false);
+    const office = { mode: 'remote', url: 'https://fax.example.com', serverName: 'fax.example.com', keyName: 'Alice' } as const;
+    notifier.connection({ ...office, keyId: 'alice', state: 'connected', problem: null });
+    expect(notifier.forJob(job({ id: 'bob-1', status: 'failed', apiKeyId: 'bob' }))).toBeNull();
+    expect(notifier.forJob(job({ id: 'alice-1', status: 'failed', apiKeyId: 'alice' }))).not.toBeNull();
+    notifier.connection({ mode: 'local', url: null, serverName: null, keyId: null, keyName: null, state: null, problem: null });
+    expect(notifier.forJob(job({ id: 'bob-2', status: 'failed', apiKeyId: 'bob' }))).not.toBeNull();
+  });
+
   it('announces each inbound fax once', () => {
     const notifier = new FaxNotifier(() => false);
     const fax = { id: 'i1', from: '+15550001111', pages: 1 } as InboundView;
