@@ -1,21 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, FIXTURES, shoot, test } from './fixtures/gateway';
-
-/** Zero serious or critical axe-core violations, in light and in dark. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${screen} (${scheme}): ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-    expect(serious).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { expect, expectAccessible, FIXTURES, shoot, test } from './fixtures/gateway';
 
 async function seed(page: Page): Promise<void> {
   const pdf = readFileSync(join(FIXTURES, 'three-page-letter.pdf')).toString('base64');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FaxBridge, MethodInput } from '../shared/contract';
+import { ownKeyIdOf } from '../shared/notifications';
 import { maskNumber } from '../shared/phone';
 import { FAILURE_ADVICE } from '../shared/status';
 import { createBridge, isBrowserMode } from './api/client';
@@ -81,6 +82,9 @@ const NAV: { page: PageName; label: string }[] = [
   { page: 'settings', label: 'Settings' },
 ];
 
+/** Pages that need an admin key on an office server: a connected window's staff key cannot use them. */
+const ADMIN_PAGES = new Set<PageName>(['keys', 'diagnostics', 'logs']);
+
 interface Toast {
   id: number;
   message: string;
@@ -92,6 +96,8 @@ function AppShell({ online }: { online: boolean }) {
   const route = useRoute();
   const status = useCall('gateway:status', {});
   const settings = useCall('settings:get', {});
+  const remote = useCall('remote:status', {});
+  const office = remote.data?.mode === 'remote' ? remote.data : null;
   const backends = useBackends();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -125,6 +131,13 @@ function AppShell({ online }: { online: boolean }) {
   }, []);
 
   useEvent('gateway:status', status.setData);
+  // The office-server link changed: a status call finds out at once whether the window is online.
+  useEvent('remote:changed', (change) => {
+    remote.setData(change);
+    status.reload();
+    // A revoked or replaced key: back to the step that asks for one, with the reason on screen.
+    if (change.state === 'key_rejected') navigate('setup');
+  });
   useEvent('settings:changed', settings.reload);
   useEvent('inbound:updated', status.reload);
   useEvent('inbound:received', (fax) => {
@@ -140,7 +153,10 @@ function AppShell({ online }: { online: boolean }) {
   useEvent('print:changed', (change) => {
     if (change.added) navigate('send');
   });
+  const ownKeyId = ownKeyIdOf(remote.data);
   useEvent('job:updated', (job) => {
+    // Connected to an office server: colleagues' faxes are theirs to hear about.
+    if (ownKeyId !== null && job.apiKeyId !== ownKeyId) return;
     if (job.status !== 'failed' && !(job.status === 'delivered' && notifyDelivered)) return;
     const title = job.status === 'failed' ? `Fax to ${maskNumber(job.toE164)} failed` : `Fax to ${maskNumber(job.toE164)} delivered`;
     const body =
@@ -166,9 +182,10 @@ function AppShell({ online }: { online: boolean }) {
   }, [theme]);
 
   const unread = status.data?.unreadInbound ?? 0;
+  const serverName = office?.serverName ?? null;
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) Faxbot` : 'Faxbot';
-  }, [unread]);
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}Faxbot${serverName ? ` — ${serverName}` : ''}`;
+  }, [unread, serverName]);
 
   // Files dropped anywhere on the window, or handed over by the OS, go to the Send screen.
   useEffect(() => {
@@ -217,6 +234,7 @@ function AppShell({ online }: { online: boolean }) {
     setSettings: settings.setData,
     documents,
     toast,
+    remote: remote.data,
   };
 
   return (
@@ -242,7 +260,7 @@ function AppShell({ online }: { online: boolean }) {
           </a>
           <nav aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {NAV.filter((item) => !office || !ADMIN_PAGES.has(item.page)).map((item) => (
                 <li key={item.page}>
                   <a href={href(item.page)} aria-current={route.page === item.page ? 'page' : undefined}>
                     {item.label}
@@ -256,10 +274,16 @@ function AppShell({ online }: { online: boolean }) {
               ))}
             </ul>
           </nav>
+          {office && (
+            <p className="sidebar-status" data-testid="office-server">
+              <span className={`dot ${online && office.state === 'connected' ? 'dot-ok' : 'dot-error'}`} aria-hidden="true" />
+              <span className="server-name">Office server: {office.serverName}</span>
+            </p>
+          )}
           {!online ? (
             <p className="sidebar-status">
               <span className="dot dot-error" aria-hidden="true" />
-              Gateway offline
+              {office ? 'Office server offline' : 'Gateway offline'}
             </p>
           ) : (
             status.data && (
@@ -274,13 +298,18 @@ function AppShell({ online }: { online: boolean }) {
           {online && status.data?.testMode && route.page !== 'setup' && (
             <p className="banner banner-test" role="note">
               <strong>Test mode.</strong> Faxes are simulated; nothing is sent to a real fax line.{' '}
-              <a href={href('setup')}>Choose a fax service</a>
+              {office ? 'The office server’s administrator chooses the fax service.' : <a href={href('setup')}>Choose a fax service</a>}
             </p>
           )}
-          {online && status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
+          {online && !office && status.data && !status.data.testMode && !status.data.callbacksEnabled && route.page !== 'setup' && (
             <p className="banner banner-info" role="note">
               <strong>Callbacks are off.</strong> There is no public URL, so the fax service cannot call back and inbound faxes cannot
               arrive; fax status is checked by polling instead. <a href={href('setup')}>Turn on the tunnel or set your own HTTPS URL</a>
+            </p>
+          )}
+          {office?.state === 'key_rejected' && (
+            <p className="banner banner-error" role="alert" data-testid="key-rejected">
+              {office.problem} <a href={href('setup')}>Connect again</a>
             </p>
           )}
           {status.data?.diskProblem && (
@@ -294,7 +323,7 @@ function AppShell({ online }: { online: boolean }) {
             </p>
           )}
           <main id="main" tabIndex={-1}>
-            {online ? <Page key={pageGeneration} page={route.page} id={route.id} /> : <OfflineNotice />}
+            {online ? <Page key={pageGeneration} page={route.page} id={route.id} /> : <OfflineNotice server={serverName} />}
           </main>
         </div>
         {dragging && (

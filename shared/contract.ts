@@ -19,6 +19,7 @@ import type {
   BackendDescription,
   CallbackUrl,
   CheckResult,
+  CallerView,
   CreatedApiKey,
   DiagnosticsReport,
   GatewayStatus,
@@ -31,6 +32,8 @@ import type {
   PreflightView,
   PrintJobView,
   PrintRoutesView,
+  RemoteStatus,
+  SenderView,
   SettingsView,
 } from './types';
 
@@ -61,6 +64,8 @@ const jobFilter = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   scheduled: z.boolean().optional(),
+  /** Only faxes sent with this API key (its id, or its name; case-insensitive). */
+  sender: z.string().trim().min(1).max(100).optional(),
 });
 /** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
 const sendAt = z.string().max(40);
@@ -121,6 +126,8 @@ export const contract = {
   'jobs:report': returns<{ fileName: string; contentBase64: string }>()(byId),
   'jobs:mintMediaLink': returns<{ url: string; expiresAt: string }>()(byId),
   'numbers:check': returns<NumberCheck>()(z.object({ to: z.string().max(64) })),
+  /** Every API key that has sent a fax, for the Jobs page's "Sent by" filter. */
+  'jobs:senders': returns<SenderView[]>()(empty),
 
   'inbound:list': returns<InboundPage>()(
     z.object({
@@ -212,6 +219,16 @@ export const contract = {
   /** Adds or removes the per-user Send To (Windows) or PDF Services (macOS) entry; no admin rights. */
   'printRoutes:install': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
   'printRoutes:remove': returns<PrintRoutesView>()(z.object({ route: z.enum(['send-to', 'pdf-services']) })),
+  /** The calling key's id, name and scopes (a connecting window checks its key with this). */
+  'auth:whoami': returns<CallerView>()(empty),
+  /** This window's gateway: its own, or an office server (these three never leave this computer). */
+  'remote:status': returns<RemoteStatus>()(empty),
+  /** Checks the office server live (reachable, HTTPS unless loopback, key valid with a window's scopes), then uses it. */
+  'remote:connect': returns<RemoteStatus>()(
+    z.object({ url: z.string().trim().min(1).max(2000), apiKey: z.string().trim().min(1).max(512) }),
+  ),
+  /** Back to this computer's own gateway; the key is removed from the keychain. */
+  'remote:disconnect': returns<RemoteStatus>()(empty),
   'audit:tail': returns<AuditEntry[]>()(
     z.object({ limit: z.number().int().min(1).max(1000).default(200), event: z.string().max(64).optional() }),
   ),
@@ -243,6 +260,8 @@ export interface EventPayloads {
   'settings:changed': { at: string };
   /** `added`: a new document is waiting (the window opens Send to show it). */
   'print:changed': { waiting: number; added: boolean };
+  /** The office-server connection changed (connected, offline, key rejected, switched back). */
+  'remote:changed': RemoteStatus;
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
@@ -253,6 +272,7 @@ export const EVENT_NAMES: EventName[] = [
   'keys:changed',
   'settings:changed',
   'print:changed',
+  'remote:changed',
 ];
 
 /** Every door answers with this envelope, so errors carry a readable message and a stable code. */

@@ -1,5 +1,5 @@
 import { maskNumber, scrubNumbers } from './phone';
-import type { InboundView, JobView } from './types';
+import type { InboundView, JobView, RemoteStatus } from './types';
 
 export interface FaxNotification {
   title: string;
@@ -11,12 +11,15 @@ export interface FaxNotification {
 /**
  * The notification policy for fax outcomes: failures always, deliveries only when the user asked
  * (office-fax.md §3.3), received faxes always. Numbers are masked and provider messages scrubbed of
- * numbers, because OS notifications show on lock screens.
+ * numbers, because OS notifications show on lock screens. A window connected to an office server
+ * (`ownKeyId`: its key) announces only its own person's faxes, not every colleague's.
  */
 export function jobNotification(
-  job: Pick<JobView, 'id' | 'status' | 'toE164' | 'pages' | 'error'>,
+  job: Pick<JobView, 'id' | 'status' | 'toE164' | 'pages' | 'error' | 'apiKeyId'>,
   notifyOnDelivered: boolean,
+  ownKeyId: string | null = null,
 ): FaxNotification | null {
+  if (ownKeyId !== null && job.apiKeyId !== ownKeyId) return null;
   const tag = `job-${job.id}-${job.status}`;
   const to = maskNumber(job.toE164);
   if (job.status === 'failed') {
@@ -36,4 +39,9 @@ export function inboundNotification(fax: Pick<InboundView, 'id' | 'from' | 'page
   const from = fax.from ? maskNumber(fax.from) : 'an unknown sender';
   const pages = fax.pages ? ` · ${fax.pages} page${fax.pages === 1 ? '' : 's'}` : '';
   return { title: 'New fax received', body: `From ${from}${pages}`, tag: `inbound-${fax.id}` };
+}
+
+/** The key whose faxes this window announces: its own key while connected to an office server, else everyone's (null). */
+export function ownKeyIdOf(remote: RemoteStatus | null | undefined): string | null {
+  return remote?.mode === 'remote' ? remote.keyId : null;
 }

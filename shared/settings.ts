@@ -154,12 +154,14 @@ export function defaultSettings(): Settings {
 /** Deep-partial update accepted by settings:update; validated again against SettingsSchema. */
 export type SettingsPatch = { [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K] };
 
-export type SecretName = 'apiKey' | 'storage.s3SecretAccessKey' | SecretsOf<ProviderSettingsList[number]>;
-/** The bootstrap API key first, then each backend's secrets in catalog order, then storage. */
+export type SecretName = 'apiKey' | 'storage.s3SecretAccessKey' | 'remote.apiKey' | SecretsOf<ProviderSettingsList[number]>;
+/** The bootstrap API key first, then each backend's secrets in catalog order, then storage, then the office-server key. */
 export const SECRET_NAMES = [
   'apiKey',
   ...PROVIDER_SETTINGS.flatMap((p) => Object.keys(p.secrets) as SecretName[]),
   'storage.s3SecretAccessKey',
+  /** This computer's personal key for the office server it connects to (remote mode). */
+  'remote.apiKey',
 ] as const satisfies readonly SecretName[];
 
 /** Plain words for each SecretStore.kind (where credentials really are); unknown kinds are shown as they are. */

@@ -28,6 +28,10 @@ export interface JobView {
   sendAt: IsoTime | null;
   /** The cover page template sent in front of the document, if any. */
   coverTemplate: string | null;
+  /** The API key that sent it (null: this computer's own window, or the bootstrap API_KEY). */
+  apiKeyId: string | null;
+  /** Who sent it: the key's name when it had one, else its id; null like apiKeyId. */
+  sentBy: string | null;
   createdAt: IsoTime;
   updatedAt: IsoTime;
 }
@@ -249,4 +253,33 @@ export interface BatchView {
   /** One job per recipient: the latest attempt at that recipient. */
   jobs: JobView[];
   counts: { total: number; delivered: number; failed: number; canceled: number; pending: number };
+}
+
+/** One sender in the job history: an API key that has sent at least one fax. */
+export interface SenderView {
+  keyId: string;
+  /** The key's name at send time, or its id when it had none. */
+  name: string;
+}
+
+/** Who is calling (`auth:whoami`): the office server tells a connecting window what its key may do. */
+export interface CallerView {
+  keyId: string | null;
+  name: string | null;
+  scopes: string[];
+}
+
+/** Where this window's faxes go: this computer's own gateway, or an office server it connects to. */
+export interface RemoteStatus {
+  mode: 'local' | 'remote';
+  /** The office server's address (remote mode). */
+  url: string | null;
+  /** Shown in the title bar and Settings: the server's host name. */
+  serverName: string | null;
+  keyId: string | null;
+  keyName: string | null;
+  /** connected: answering; offline: not reachable (retrying); key_rejected: the key was revoked or replaced. */
+  state: 'connected' | 'offline' | 'key_rejected' | null;
+  /** A readable sentence while offline or rejected. */
+  problem: string | null;
 }

@@ -23,6 +23,7 @@ import { PrintJobsService } from './services/print-jobs';
 import { sourceTreeDesktop, type DesktopRouteContext } from './print/desktop-routes';
 import { HotFolder } from './print/hot-folder';
 import { PrintSpool } from './print/spool';
+import { RemoteLink } from './remote/remote-link';
 import { RetentionSweeper } from './services/retention';
 import { SettingsService } from './services/settings';
 import { LocalArtifactStore, StoredDocuments, type ArtifactStore, type StoreSet } from './storage/artifact-store';
@@ -96,6 +97,8 @@ export interface GatewayCore {
   tunnel: TunnelManager;
   /** Counts HTTP requests so background work can yield to intake under load. */
   load: RequestLoad;
+  /** The window's link to an office server (remote mode); its `events` are what windows see. */
+  remote: RemoteLink;
   publicUrl(): string | null;
   status(): GatewayStatus;
   log: LogFn;
@@ -297,6 +300,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     tunnel,
     publicUrl,
+    remote: new RemoteLink({ dataDir: options.dataDir, secrets: options.secretStore, localEvents: events, log }),
     status: (): GatewayStatus => {
       const s = settings.current;
       const base = publicUrl();

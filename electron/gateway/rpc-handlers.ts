@@ -10,6 +10,7 @@ import type { Caller } from './services/keys';
 import { textToPdf } from './documents';
 import { installRoute, removeRoute } from './print/desktop-routes';
 import { printRoutes } from './print/routes-state';
+import { RPC_ACCESS } from './security/rpc-access';
 
 type Handler<M extends MethodName> = (
   core: GatewayCore,
@@ -165,7 +166,12 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'keys:rotate': (core, input) => core.keys.rotate(input.keyId),
   'settings:get': (core) => core.settings.view(),
   'settings:update': (core, input) => core.settings.update(input.patch),
-  'settings:setSecret': (core, input) => core.settings.setSecret(input.name, input.value),
+  'settings:setSecret': (core, input) => {
+    // The office-server key is only ever saved by remote:connect, after the server has accepted it.
+    if (input.name === 'remote.apiKey')
+      throw badRequest('Connect to the office server in Setup; the key is checked there before it is saved.');
+    return core.settings.setSecret(input.name, input.value);
+  },
   'settings:clearSecret': (core, input) => core.settings.clearSecret(input.name),
   'setup:check': (core, input) => setupChecks(core, input.backend),
   'setup:callbackUrls': (core, input) => callbackUrls(core, input.backend ?? core.settings.current.backend),
@@ -208,6 +214,15 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     return printRoutes(core);
   },
   'audit:tail': (core, input) => core.audit.recent(input.limit, input.event),
+  'jobs:senders': (core) => core.jobs.senders(),
+  'auth:whoami': (_core, _input, caller) => ({
+    keyId: caller.kind === 'key' ? caller.keyId : null,
+    name: caller.kind === 'env' ? 'API_KEY' : (caller.name ?? null),
+    scopes: [...caller.scopes],
+  }),
+  'remote:status': (core) => core.remote.status(),
+  'remote:connect': (core, input) => core.remote.connect(input.url, input.apiKey),
+  'remote:disconnect': (core) => core.remote.disconnect(),
 };
 
 /** Parses the argument from `unknown` with the contract schema, runs the handler, wraps the result. */
@@ -215,6 +230,8 @@ export async function invoke(core: GatewayCore, method: string, input: unknown, 
   if (!isMethodName(method)) return { ok: false, error: { code: 'not_found', message: `Unknown method ${method.slice(0, 64)}` } };
   const parsed = contract[method].input.safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: { code: 'bad_request', message: describeIssues(parsed.error.issues) } };
+  // Connected to an office server: the window's calls are the server's to answer (with this computer's key).
+  if (core.remote.connected && RPC_ACCESS[method] !== 'desktop') return core.remote.invoke(method, input);
   try {
     const handler = handlers[method] as Handler<typeof method>;
     return { ok: true, value: await handler(core, parsed.data as never, caller) };

@@ -47,6 +47,11 @@ export interface GatewayOptions extends Partial<Omit<CoreOptions, 'dataDir' | 'e
   fallbackWhenPortBusy?: boolean;
   /** Start the outbox, poller and retention sweeper (tests may drive them by hand). */
   startWorkers?: boolean;
+  /**
+   * Remote mode: the window's calls and events go to this office server with this API key. Without
+   * it, the server chosen in the setup wizard (saved in the data folder and keychain) is used, if any.
+   */
+  remote?: { url: string; apiKey: string };
 }
 
 export interface Gateway {
@@ -94,6 +99,7 @@ export class PortBusyError extends Error {
 }
 
 async function closeQuietly(core: GatewayCore): Promise<void> {
+  core.remote.close();
   core.tunnel.stop();
   await core.audit.close().catch(() => undefined);
   core.db.close();
@@ -112,6 +118,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
   const core = createCore({ ...options, env, settingsStore, secretStore, log });
   await core.providers.refresh();
+  await core.remote.restore(options.remote);
   const orphans = await core.intake.sweepPartials();
   if (orphans > 0) log(`removed ${orphans} unfinished upload file(s) left by an earlier run`);
   core.settings.onChange(() => core.providers.refresh());
@@ -222,7 +229,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     port,
     core,
-    events: core.events,
+    events: core.remote.events,
     invoke: (method, input) => invoke(core, method, input, UI_CALLER),
     uiLoginUrl: () => `${url}/ui/login?code=${sessions.mintLoginCode()}`,
     routes,
@@ -230,6 +237,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       if (closed) return;
       closed = true;
+      core.remote.close();
       stopSyncingTunnel();
       stopSavingReports();
       core.tunnel.stop();

@@ -1,5 +1,5 @@
 import type { EventPayloads } from '../../shared/contract';
-import { inboundNotification, jobNotification, type FaxNotification } from '../../shared/notifications';
+import { inboundNotification, jobNotification, ownKeyIdOf, type FaxNotification } from '../../shared/notifications';
 
 export type NotificationContent = Pick<FaxNotification, 'title' | 'body'>;
 
@@ -12,11 +12,17 @@ const REMEMBERED = 2000;
  */
 export class FaxNotifier {
   private readonly announced = new Set<string>();
+  private ownKeyId: string | null = null;
 
   constructor(private readonly notifyOnDelivered: () => boolean) {}
 
+  /** Follows the office-server link (remote:changed): while connected, only this person's faxes are announced. */
+  connection(remote: EventPayloads['remote:changed']): void {
+    this.ownKeyId = ownKeyIdOf(remote);
+  }
+
   forJob(job: EventPayloads['job:updated']): NotificationContent | null {
-    return this.once(jobNotification(job, this.notifyOnDelivered()));
+    return this.once(jobNotification(job, this.notifyOnDelivered(), this.ownKeyId));
   }
 
   forInbound(fax: EventPayloads['inbound:received']): NotificationContent | null {

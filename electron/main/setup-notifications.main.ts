@@ -31,6 +31,7 @@ export function setupNotifications(deps: NotificationsStepDeps): NotificationsSt
     notify,
     watch(events, notifyOnDelivered) {
       const notifier = new FaxNotifier(notifyOnDelivered);
+      events.on('remote:changed', (remote) => notifier.connection(remote));
       events.on('job:updated', (job) => {
         const content = notifier.forJob(job);
         if (content) notify(content);

@@ -42,6 +42,8 @@ const job = (over: Partial<JobView>): JobView => ({
   batchId: null,
   sendAt: null,
   coverTemplate: null,
+  apiKeyId: null,
+  sentBy: null,
   createdAt: '2025-01-01T00:00:00Z',
   updatedAt: '2025-01-01T00:00:00Z',
   ...over,
@@ -93,6 +95,16 @@ describe('FaxNotifier', () => {
     expect(notifier.forJob(job({ status: 'delivered' }))).toBeNull();
     expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toEqual({ title: 'Fax to ****4567 failed', body: 'Busy' });
     expect(notifier.forJob(job({ id: 'j2', status: 'failed', error: 'Busy' }))).toBeNull();
+  });
+
+  it('connected to an office server, announces only this person’s own faxes', () => {
+    const notifier = new FaxNotifier(() => false);
+    const office = { mode: 'remote', url: 'https://fax.example.com', serverName: 'fax.example.com', keyName: 'Alice' } as const;
+    notifier.connection({ ...office, keyId: 'alice', state: 'connected', problem: null });
+    expect(notifier.forJob(job({ id: 'bob-1', status: 'failed', apiKeyId: 'bob' }))).toBeNull();
+    expect(notifier.forJob(job({ id: 'alice-1', status: 'failed', apiKeyId: 'alice' }))).not.toBeNull();
+    notifier.connection({ mode: 'local', url: null, serverName: null, keyId: null, keyName: null, state: null, problem: null });
+    expect(notifier.forJob(job({ id: 'bob-2', status: 'failed', apiKeyId: 'bob' }))).not.toBeNull();
   });
 
   it('announces each inbound fax once', () => {

@@ -3,22 +3,24 @@ import type { JobListQuery } from '../../shared/contract';
 import { errorMessage } from '../api/client';
 import { useCall, useInvoke } from '../api/hooks';
 
-/** Date range, contact and batch: the history filters beside status and search. */
+/** Date range, contact, sender and batch: the history filters beside status and search. */
 export interface HistoryFilter {
   fromDate: string;
   untilDate: string;
   contactId: string;
   batchId: string;
+  /** The sending API key's id ("who sent it?"). */
+  sender: string;
 }
 
-export const NO_HISTORY_FILTER: HistoryFilter = { fromDate: '', untilDate: '', contactId: '', batchId: '' };
+export const NO_HISTORY_FILTER: HistoryFilter = { fromDate: '', untilDate: '', contactId: '', batchId: '', sender: '' };
 
 export function hasHistoryFilter(filter: HistoryFilter): boolean {
-  return Boolean(filter.fromDate || filter.untilDate || filter.contactId || filter.batchId);
+  return Boolean(filter.fromDate || filter.untilDate || filter.contactId || filter.batchId || filter.sender);
 }
 
 /** The filter as jobs:list / jobs:exportCsv fields; dates are whole local days. */
-export function historyQuery(filter: HistoryFilter): Pick<JobListQuery, 'from' | 'until' | 'contactId' | 'batchId'> {
+export function historyQuery(filter: HistoryFilter): Pick<JobListQuery, 'from' | 'until' | 'contactId' | 'batchId' | 'sender'> {
   const dayStart = (date: string, plusDays = 0) => {
     const d = new Date(`${date}T00:00`);
     d.setDate(d.getDate() + plusDays);
@@ -29,6 +31,7 @@ export function historyQuery(filter: HistoryFilter): Pick<JobListQuery, 'from' |
     until: filter.untilDate ? dayStart(filter.untilDate, 1) : undefined,
     contactId: filter.contactId || undefined,
     batchId: filter.batchId || undefined,
+    sender: filter.sender || undefined,
   };
 }
 
@@ -39,6 +42,7 @@ export function HistoryFilters(props: {
 }) {
   const invoke = useInvoke();
   const contacts = useCall('contacts:list', { limit: 200 });
+  const senders = useCall('jobs:senders', {});
   const [error, setError] = useState<string | null>(null);
   const { value, onChange } = props;
 
@@ -76,6 +80,19 @@ export function HistoryFilters(props: {
           ))}
         </select>
       </label>
+      {(senders.data?.length ?? 0) > 0 && (
+        <label>
+          Sent by{' '}
+          <select value={value.sender} onChange={(e) => onChange({ ...value, sender: e.target.value })}>
+            <option value="">Everyone</option>
+            {(senders.data ?? []).map((s) => (
+              <option key={s.keyId} value={s.keyId}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {value.batchId && (
         <button type="button" onClick={() => onChange({ ...value, batchId: '' })}>
           One batch only ✕

@@ -22,6 +22,7 @@ export function useBackends(): { list: BackendDescription[]; info: (id: Backend)
 const OTHER_SECRET_NAMES: Partial<Record<SecretName, string>> = {
   apiKey: 'Bootstrap admin API key',
   'storage.s3SecretAccessKey': 'S3 secret access key',
+  'remote.apiKey': 'Office server API key',
 };
 
 /** "Phaxio: API secret" for `phaxio.apiSecret`: what Settings lists, never the dotted name. */

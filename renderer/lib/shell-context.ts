@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { GatewayStatus, SettingsView } from '../../shared/types';
+import type { GatewayStatus, RemoteStatus, SettingsView } from '../../shared/types';
 import type { SendDocuments } from './use-send-documents';
 
 /** What every page may need from the shell: gateway status, settings and the Send queue. */
@@ -11,6 +11,8 @@ export interface Shell {
   setSettings: (view: SettingsView) => void;
   documents: SendDocuments;
   toast: (message: string, tone?: 'info' | 'error') => void;
+  /** This window's gateway: its own, or an office server (and that link's state). */
+  remote?: RemoteStatus;
 }
 
 export const ShellContext = createContext<Shell | null>(null);

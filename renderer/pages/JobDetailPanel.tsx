@@ -213,6 +213,8 @@ export function JobDetailPanel({ id, now, onClose }: { id: string; now: number; 
         <dd>
           {job.attempts} of {job.maxAttempts}
         </dd>
+        <dt>Sent by</dt>
+        <dd data-testid="job-detail-sender">{job.sentBy ?? 'This computer'}</dd>
         <dt>Sent through</dt>
         <dd>{job.testMode ? 'Test mode (simulated, nothing was dialled)' : backends.info(job.backend).name}</dd>
         {job.status === 'retry_wait' && job.nextAttemptAt && (

@@ -233,10 +233,14 @@ function JobRow(props: {
         <span className="job-row-to">
           <ContactName number={job.toE164} names={props.names} /> <span className="mono">{job.to}</span>
         </span>
-        <span className="job-row-file muted" title={job.fileName ?? undefined}>
+        <span
+          className="job-row-file muted"
+          title={[job.fileName, job.sentBy && `sent by ${job.sentBy}`].filter(Boolean).join(' · ') || undefined}
+        >
           {job.fileName ?? 'Document'}
           {job.pages !== null && ` · ${plural(job.pages, 'page')}`}
           {job.sendAt && job.status === 'queued' && ` · scheduled ${formatWhen(job.sendAt, props.now)}`}
+          {job.sentBy && <span data-testid="job-sender"> · sent by {job.sentBy}</span>}
         </span>
       </span>
       <time className="job-row-time muted" dateTime={job.createdAt}>

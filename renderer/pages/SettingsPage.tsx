@@ -10,6 +10,7 @@ import { href } from '../lib/route';
 import { countryName } from '../lib/format';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
+import { OfficeServerCard } from './OfficeServer';
 import { PrintToFaxCard } from './PrintToFaxCard';
 
 /** Every country the number library knows, by name: "United Kingdom (GB)". */
@@ -130,7 +131,7 @@ const SECTIONS: { title: string; fields: SettingField[] }[] = [
 ];
 
 export function SettingsPage() {
-  const { settings, setSettings, status, toast } = useShell();
+  const { settings, setSettings, status, toast, remote } = useShell();
   const invoke = useInvoke();
   const backends = useBackends();
   const [draft, setDraft] = useState<Record<string, FieldValue>>({});
@@ -149,6 +150,16 @@ export function SettingsPage() {
     setDraft(values);
   }, [settings]);
 
+  // Connected to an office server: provider sections and credentials are the server's, never asked for here.
+  if (remote?.mode === 'remote')
+    return (
+      <div className="page settings">
+        <div className="page-head">
+          <h1>Settings</h1>
+        </div>
+        <OfficeServerCard remote={remote} />
+      </div>
+    );
   if (!settings) return <p className="page muted">Loading settings…</p>;
   const view = settings;
   const patch = buildPatch(view.settings, draft);

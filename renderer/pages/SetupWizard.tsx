@@ -11,6 +11,7 @@ import { sectionValues, useBackends, type SectionValues } from '../lib/backend-f
 import { plural } from '../lib/format';
 import { navigate } from '../lib/route';
 import { useShell } from '../lib/shell-context';
+import { OfficeServerCard, OfficeServerForm } from './OfficeServer';
 
 /** Step names for the chosen service: test mode's second step holds simulator options, not credentials. */
 function stepNames(backend: Backend): string[] {
@@ -37,8 +38,11 @@ const SENDER_FIELDS = [
 type SenderKey = (typeof SENDER_FIELDS)[number]['key'];
 
 export function SetupWizard() {
-  const { settings, status, setSettings, reloadStatus, toast } = useShell();
+  const { settings, status, setSettings, reloadStatus, toast, remote } = useShell();
   const invoke = useInvoke();
+  // The first question: this computer's own gateway, or the office server (null: follow the current mode).
+  const [place, setPlace] = useState<'local' | 'remote' | null>(null);
+  const where = place ?? (remote?.mode === 'remote' ? 'remote' : 'local');
   const [step, setStep] = useState(0);
   const [backend, setBackend] = useState<Backend | null>(null);
   const [values, setValues] = useState<SectionValues>({});
@@ -184,28 +188,57 @@ export function SetupWizard() {
           </button>
         )}
       </div>
-      <ol className="stepper" aria-label="Setup steps">
-        {steps.map((name, i) => (
-          <li
-            key={name}
-            className={i === step ? 'current' : skipped(i) ? 'skipped' : i < step ? 'done' : ''}
-            aria-current={i === step ? 'step' : undefined}
-          >
-            <span className="step-number" aria-hidden="true">
-              {skipped(i) ? '–' : i < step ? '✓' : i + 1}
-            </span>
-            {name}
-            {skipped(i) && <span className="muted small"> (not needed in test mode)</span>}
-          </li>
-        ))}
-      </ol>
+      {where === 'local' && (
+        <ol className="stepper" aria-label="Setup steps">
+          {steps.map((name, i) => (
+            <li
+              key={name}
+              className={i === step ? 'current' : skipped(i) ? 'skipped' : i < step ? 'done' : ''}
+              aria-current={i === step ? 'step' : undefined}
+            >
+              <span className="step-number" aria-hidden="true">
+                {skipped(i) ? '–' : i < step ? '✓' : i + 1}
+              </span>
+              {name}
+              {skipped(i) && <span className="muted small"> (not needed in test mode)</span>}
+            </li>
+          ))}
+        </ol>
+      )}
 
       <section className="card wizard-body" aria-labelledby="wizard-step-heading">
         <h2 id="wizard-step-heading">
-          Step {step + 1} of {steps.length}: {steps[step]}
+          {where === 'remote' ? 'Connect to the office server' : `Step ${step + 1} of ${steps.length}: ${steps[step]}`}
         </h2>
 
         {step === 0 && (
+          <fieldset className="backend-choices">
+            <legend>Where should this window send and receive faxes?</legend>
+            <label className={`backend-choice ${where === 'local' ? 'on' : ''}`}>
+              <input type="radio" name="place" value="local" checked={where === 'local'} onChange={() => setPlace('local')} />
+              <span>
+                <strong>Use this computer</strong>
+                <span className="muted small">Faxbot on this computer talks to your fax service itself.</span>
+              </span>
+            </label>
+            <label className={`backend-choice ${where === 'remote' ? 'on' : ''}`}>
+              <input type="radio" name="place" value="remote" checked={where === 'remote'} onChange={() => setPlace('remote')} />
+              <span>
+                <strong>Connect to the office server</strong>
+                <span className="muted small">Your office runs one shared Faxbot server: use it with your own API key.</span>
+              </span>
+            </label>
+          </fieldset>
+        )}
+
+        {where === 'remote' && (
+          <>
+            {remote?.mode === 'remote' && <OfficeServerCard remote={remote} />}
+            <OfficeServerForm initialUrl={remote?.url ?? ''} />
+          </>
+        )}
+
+        {where === 'local' && step === 0 && (
           <fieldset className="backend-choices">
             <legend>Which fax service will send and receive your faxes?</legend>
             {backends.error && <p role="alert">Could not load the list of fax services: {backends.error}</p>}
@@ -376,28 +409,30 @@ export function SetupWizard() {
         )}
       </section>
 
-      <div className="wizard-nav">
-        <button
-          type="button"
-          disabled={step === 0 || busy}
-          onClick={() => {
-            setChecks(null);
-            setStep(step === 3 && chosen === 'simulator' ? 1 : step - 1);
-          }}
-        >
-          Back
-        </button>
-        {step < 3 && (
-          <button type="button" className="primary" disabled={busy} onClick={() => void next()}>
-            Next
+      {where === 'local' && (
+        <div className="wizard-nav">
+          <button
+            type="button"
+            disabled={step === 0 || busy}
+            onClick={() => {
+              setChecks(null);
+              setStep(step === 3 && chosen === 'simulator' ? 1 : step - 1);
+            }}
+          >
+            Back
           </button>
-        )}
-        {step === 3 && (
-          <button type="button" className="primary" disabled={busy} onClick={finish}>
-            {busy ? 'Applying…' : `Finish: use ${info.name}`}
-          </button>
-        )}
-      </div>
+          {step < 3 && (
+            <button type="button" className="primary" disabled={busy} onClick={() => void next()}>
+              Next
+            </button>
+          )}
+          {step === 3 && (
+            <button type="button" className="primary" disabled={busy} onClick={finish}>
+              {busy ? 'Applying…' : `Finish: use ${info.name}`}
+            </button>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -45,7 +45,11 @@ export function backendDescriptions(): BackendDescription[] {
 }
 
 /** Answers every screen needs whatever the test is about; a test's own handlers win. */
-const DEFAULT_HANDLERS: Handlers = { 'setup:backends': backendDescriptions };
+const DEFAULT_HANDLERS: Handlers = {
+  'setup:backends': backendDescriptions,
+  'remote:status': () => ({ mode: 'local', url: null, serverName: null, keyId: null, keyName: null, state: null, problem: null }),
+  'jobs:senders': () => [],
+};
 
 /** An in-memory FaxBridge: each method answers from `handlers` (or the defaults above), or fails with not_found. */
 export function fakeBridge(handlers: Handlers): FakeBridge {
@@ -126,6 +130,8 @@ export function job(over: Partial<JobView> = {}): JobView {
     batchId: null,
     sendAt: null,
     coverTemplate: null,
+    apiKeyId: null,
+    sentBy: null,
     createdAt: '2025-01-01T10:00:00Z',
     updatedAt: '2025-01-01T10:00:00Z',
     ...over,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
+import { JOB_STATUSES } from '../../../shared/status';
 import type { BatchView, JobView } from '../../../shared/types';
 import { MAX_RECIPIENTS } from '../../../shared/recipients';
 import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
@@ -38,6 +39,8 @@ export function faxJobOut(job: JobView) {
     batch_id: job.batchId,
     send_at: job.sendAt,
     cover_template: job.coverTemplate,
+    api_key_id: job.apiKeyId,
+    sent_by: job.sentBy,
   };
 }
 
@@ -230,6 +233,8 @@ const FAX_JOB_OUT_SCHEMA = {
     batch_id: nullable('string'),
     send_at: nullable('string'),
     cover_template: nullable('string'),
+    api_key_id: nullable('string'),
+    sent_by: nullable('string'),
   },
 } as const;
 
@@ -254,6 +259,14 @@ export async function jobPdf(core: GatewayCore, row: JobRow): Promise<Buffer> {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** GET /fax: the history, newest first, optionally one sender's faxes ("who sent it?"). */
+export const FaxListQuery = z.object({
+  sender: z.string().trim().min(1).max(100).optional().describe('An API key id or name (case-insensitive): only the faxes it sent'),
+  state: z.enum(JOB_STATUSES).optional().describe('Only jobs in this state'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional().describe("The previous page's next_cursor"),
+});
+
 export const FaxPdfQuery = z.object({
   token: z.string({ error: 'token query parameter is required' }).min(1, 'token query parameter is required').max(512),
 });
@@ -271,6 +284,18 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
     const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));
     const batch = await readBatch(core, request, caller.keyId === 'env' ? null : caller.keyId);
     return reply.code(202).send(batchOut(batch));
+  });
+
+  app.get('/fax', async (request) => {
+    await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
+    const query = parseInput(FaxListQuery, request.query);
+    const page = core.jobs.list({
+      sender: query.sender,
+      status: query.state ? [query.state] : undefined,
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+    return { items: page.items.map(faxJobOut), next_cursor: page.nextCursor, total: page.total };
   });
 
   app.get<{ Params: { id: string } }>('/fax/batch/:id', async (request) => {

@@ -8,7 +8,7 @@ import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, Simu
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
 import { DOCS_HTML, DOCS_JS } from './docs-viewer';
 import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } from './contacts-routes';
-import { BatchForm, FaxPdfQuery } from './fax-routes';
+import { BatchForm, FaxListQuery, FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
 import { PROVIDER_MODULES } from '../providers/catalog';
@@ -45,6 +45,8 @@ export const FaxJobOut = z.object({
   batch_id: nullable(z.string()).describe('The batch, when the fax was one of several recipients of one send'),
   send_at: nullable(z.string()).describe('Scheduled send time (not sent before it)'),
   cover_template: nullable(z.string()).describe('The cover page template sent in front of the document'),
+  api_key_id: nullable(z.string()).describe('The API key that sent it (null: the desktop window or the bootstrap API_KEY)'),
+  sent_by: nullable(z.string()).describe("Who sent it: the key's name at send time, else its id"),
 });
 const BatchOut = z.object({
   batch_id: z.string(),
@@ -216,6 +218,17 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     scope: 'fax:send',
     body: 'multipart',
     responses: { 202: FaxJobOut, ...errors(400, 401, 403, 413, 415, 429) },
+  },
+  'GET /fax': {
+    summary: 'Fax history, newest first; ?sender= answers "who sent it?" (a key id or name)',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:read',
+    query: FaxListQuery,
+    responses: {
+      200: z.object({ items: z.array(FaxJobOut), next_cursor: nullable(z.string()), total: z.number().int() }),
+      ...errors(400, 401, 403, 429),
+    },
   },
   'GET /fax/:id': {
     summary: 'A fax job',
@@ -583,7 +596,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     responses: { 200: z.object({ authenticated: z.boolean() }) },
   },
   'POST /rpc/:method': {
-    summary: "Browser mode: the window's service calls (shared/contract.ts)",
+    summary:
+      "The window's service calls (shared/contract.ts): a browser session, or an API key (X-API-Key) holding the scope each method needs (security/rpc-access.ts)",
     tag: 'desktop',
     auth: 'session',
     params: z.object({ method: z.string() }),
@@ -599,7 +613,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     },
   },
   'GET /events': {
-    summary: 'Browser mode: live events (SSE)',
+    summary: 'Live events (SSE): a browser session, or an API key (each event needs the scope its method would)',
     tag: 'desktop',
     auth: 'session',
     responses: { 200: 'event-stream', ...errors(401, 403) },

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_NAMES, HTTP_STATUS_FOR } from '../../../shared/contract';
+import { EVENT_NAMES, HTTP_STATUS_FOR, isMethodName } from '../../../shared/contract';
 import type { GatewayCore } from '../core';
 import type { Db } from '../store/db';
 import { invoke } from '../rpc-handlers';
 import { isAllowedOrigin, isLoopbackHost } from '../security/origin';
 import { tokenDigest } from '../security/api-key-tokens';
 import { AppError } from '../services/errors';
-import { isAdmin, UI_CALLER } from '../services/keys';
+import { EVENT_ACCESS, refusal, RPC_ACCESS, type RpcAccess } from '../security/rpc-access';
+import { isAdmin, UI_CALLER, type Caller } from '../services/keys';
 import { authenticateKey, countAuthFailure } from './auth';
 
 const COOKIE = 'fbd_session';
@@ -75,16 +76,32 @@ function setSession(reply: FastifyReply, id: string): FastifyReply {
   return reply.header('set-cookie', `${COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}`);
 }
 
-/** Loopback Host (no DNS rebinding), same-origin Origin, and a live session or an admin key. */
-async function requireUi(core: GatewayCore, sessions: UiSessions, request: FastifyRequest): Promise<void> {
-  if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
+/**
+ * The window's door. A browser session (loopback Host against DNS rebinding, same-origin, cookie)
+ * is this computer's own window and may call everything. An API key (X-API-Key: a desktop window
+ * connected to this gateway as its office server, or a script) may come from any address and gets
+ * what its scopes allow (security/rpc-access.ts).
+ */
+async function requireWindow(core: GatewayCore, sessions: UiSessions, request: FastifyRequest): Promise<Caller> {
   if (!isAllowedOrigin(request.headers.origin, request.headers.host))
     throw new AppError('forbidden', 'Cross-site requests are not allowed');
-  if (sessions.valid(cookieValue(request))) return;
   const key = request.headers['x-api-key'];
-  const caller = typeof key === 'string' ? await authenticateKey(core.auth, request, key) : null;
-  if (caller && isAdmin(caller)) return;
+  if (typeof key === 'string') {
+    const caller = await authenticateKey(core.auth, request, key);
+    if (!caller) throw new AppError('unauthorized', 'Invalid or revoked API key');
+    return caller;
+  }
+  if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
+  if (sessions.valid(cookieValue(request))) return UI_CALLER;
   throw new AppError('unauthorized', 'Sign in to Faxbot Desktop first');
+}
+
+/** 403 unless the caller may use what `access` guards (audited like the REST scope checks). */
+function allow(core: GatewayCore, caller: Caller, access: RpcAccess): void {
+  const reason = refusal(caller, access);
+  if (reason === null) return;
+  core.audit.record('api_key_denied_scope', { key_id: caller.keyId, reason: access });
+  throw new AppError('forbidden', reason);
 }
 
 export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessions: UiSessions): void {
@@ -123,13 +140,16 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
   });
 
   app.post<{ Params: { method: string } }>('/rpc/:method', { bodyLimit: 64 * 1024 * 1024 }, async (request, reply) => {
-    await requireUi(core, sessions, request);
-    const result = await invoke(core, request.params.method, request.body, UI_CALLER);
+    const caller = await requireWindow(core, sessions, request);
+    const method = request.params.method;
+    if (isMethodName(method)) allow(core, caller, RPC_ACCESS[method]);
+    const result = await invoke(core, method, request.body, caller);
     return reply.code(result.ok ? 200 : HTTP_STATUS_FOR[result.error.code]).send(result);
   });
 
   app.get('/events', async (request, reply) => {
-    await requireUi(core, sessions, request);
+    const caller = await requireWindow(core, sessions, request);
+    const status = await invoke(core, 'gateway:status', {}, caller);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -140,9 +160,11 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     });
     // Every stream starts with the current status, so a window that reconnects (gateway restarted,
     // laptop woke up) knows to refetch what it may have missed.
-    res.write(`retry: 2000\n\nevent: gateway:status\ndata: ${JSON.stringify(core.status())}\n\n`);
-    const unsubscribe = core.events.onAny((name, payload) => {
-      if (EVENT_NAMES.includes(name)) res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    res.write(`retry: 2000\n\n${status.ok ? `event: gateway:status\ndata: ${JSON.stringify(status.value)}\n\n` : ''}`);
+    // The window's events: this gateway's own, or the office server's while connected to one.
+    const unsubscribe = core.remote.events.onAny((name, payload) => {
+      if (EVENT_NAMES.includes(name) && refusal(caller, EVENT_ACCESS[name]) === null)
+        res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();

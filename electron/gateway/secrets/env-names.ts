@@ -8,6 +8,7 @@ import { PROVIDER_SETTINGS } from '../providers/settings-catalog';
 export const SECRET_ENV_NAMES = {
   apiKey: ['API_KEY'],
   'storage.s3SecretAccessKey': ['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'],
+  'remote.apiKey': ['OFFICE_SERVER_API_KEY'],
   ...Object.assign({}, ...PROVIDER_SETTINGS.map((p) => p.secrets)),
 } as Readonly<Record<SecretName, readonly string[]>>;
 

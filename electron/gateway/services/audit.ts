@@ -32,6 +32,9 @@ const ALLOWED_FIELDS = new Set([
 ]);
 const NUMBER_FIELDS = new Set(['to', 'from']);
 const SAFE_VALUE = /^[\w:./*@+=,-]{0,120}$/;
+/** A key's name as "sender" (who sent it): an admin-chosen label such as a person's name, so spaces and letters of any script. */
+const LABEL_FIELDS = new Set(['sender']);
+const SAFE_LABEL = /^[\p{L}\p{N} ._@'’()-]{0,100}$/u;
 
 export type AuditFields = Record<string, string | number | boolean | null | undefined>;
 
@@ -41,6 +44,8 @@ export function sanitizeAuditFields(fields: AuditFields): Record<string, string 
     if (value === undefined) continue;
     if (NUMBER_FIELDS.has(key)) {
       out[key] = maskNumber(String(value));
+    } else if (LABEL_FIELDS.has(key)) {
+      out[key] = typeof value === 'string' && !SAFE_LABEL.test(value) ? '[redacted]' : value;
     } else if (ALLOWED_FIELDS.has(key)) {
       out[key] = typeof value === 'string' && !SAFE_VALUE.test(value) ? '[redacted]' : value;
     }

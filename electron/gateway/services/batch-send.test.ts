@@ -190,7 +190,7 @@ describe('history filters and CSV export', () => {
 
     const csv = (await gw.invoke('jobs:exportCsv', { contactId: ann.value.id })) as { ok: true; value: { text: string } };
     const lines = csv.value.text.split('\r\n');
-    expect(lines[0]).toBe('created_at,to,contact,status,pages,attempts,file_name,cover,send_at,batch_id,error,job_id');
+    expect(lines[0]).toBe('created_at,to,contact,status,pages,attempts,file_name,cover,send_at,batch_id,error,job_id,sent_by');
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).every((line) => line.includes(',+12025550143,Ann,queued,'))).toBe(true);
   });

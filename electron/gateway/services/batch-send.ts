@@ -198,6 +198,7 @@ export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor
         'batch_id',
         'error',
         'job_id',
+        'sent_by',
       ],
       data: rows.map((job) =>
         [
@@ -213,6 +214,7 @@ export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor
           job.batchId ?? '',
           job.error ?? '',
           job.id,
+          job.sentBy ?? '',
         ].map((cell) => spreadsheetSafe(String(cell))),
       ),
     },

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/status';
 import type { Backend, FaxResolution } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
-import type { BatchView, JobDetail, JobEventKind, JobEventView, JobPage, JobView } from '../../../shared/types';
+import type { BatchView, JobDetail, JobEventKind, JobEventView, JobPage, JobView, SenderView } from '../../../shared/types';
 import { decideRetry } from '../dispatch/retry-policy';
 import type { ProviderUpdate } from '../providers/types';
 import type { MediaTokens } from '../security/media-tokens';
@@ -47,6 +47,8 @@ export interface JobRow {
   lease_owner: string | null;
   lease_expires_at: number | null;
   api_key_id: string | null;
+  /** The sending key's name at send time (migration 0012). */
+  sender: string | null;
   resent_from: string | null;
   artifacts_deleted_at: number | null;
   /** Per-fax resolution (SIP renders at it, SignalWire sends it as Quality); null = fine. */
@@ -83,6 +85,9 @@ export interface NewJob {
 
 const VIEW_CACHE_SIZE = 10_000;
 
+/** The sending key's name, looked up as the row is written (one SQL fragment for jobs and batches). */
+const SENDER_NAME = '(SELECT name FROM api_keys WHERE key_id = @apiKeyId)';
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function jobView(row: JobRow): JobView {
@@ -107,6 +112,8 @@ export function jobView(row: JobRow): JobView {
     batchId: row.batch_id,
     sendAt: iso(row.send_at),
     coverTemplate: row.cover_template,
+    apiKeyId: row.api_key_id,
+    sentBy: row.sender ?? row.api_key_id,
     createdAt: iso(row.created_at) as string,
     updatedAt: iso(row.updated_at) as string,
   };
@@ -167,9 +174,10 @@ export class JobsService {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO jobs (id, to_input, to_e164, status, backend, test_mode, file_name, source_kind, upload_path, pdf_path,
-           pages, attempts, max_attempts, next_attempt_at, api_key_id, resent_from, resolution, batch_id, send_at, cover_template, created_at, updated_at)
+           pages, attempts, max_attempts, next_attempt_at, api_key_id, sender, resent_from, resolution, batch_id, send_at, cover_template, created_at, updated_at)
          VALUES (@id, @toInput, @toE164, 'queued', @backend, @testMode, @fileName, @sourceKind, @uploadPath, @pdfPath,
-           @pages, 0, @maxAttempts, COALESCE(@sendAt, @now), @apiKeyId, @resentFrom, @resolution, @batchId, @sendAt, @coverTemplate, @now, @now)`,
+           @pages, 0, @maxAttempts, COALESCE(@sendAt, @now), @apiKeyId, ${SENDER_NAME}, @resentFrom, @resolution, @batchId, @sendAt,
+           @coverTemplate, @now, @now)`,
       ),
       get: db.prepare('SELECT * FROM jobs WHERE id = ?'),
       byProvider: db.prepare('SELECT * FROM jobs WHERE backend = ? AND provider_id = ?'),
@@ -180,7 +188,12 @@ export class JobsService {
       insertUpload: db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)'),
       upload: db.prepare('SELECT bytes FROM job_uploads WHERE job_id = ?').pluck(),
       deleteUpload: db.prepare('DELETE FROM job_uploads WHERE job_id = ?'),
-      insertBatch: db.prepare('INSERT INTO job_batches (id, api_key_id, created_at) VALUES (?, ?, ?)'),
+      insertBatch: db.prepare(`INSERT INTO job_batches (id, api_key_id, sender, created_at) VALUES (@id, @apiKeyId, ${SENDER_NAME}, @now)`),
+      batchSender: db.prepare('SELECT sender FROM job_batches WHERE id = ?').pluck(),
+      senders: db.prepare(
+        `SELECT api_key_id AS keyId, COALESCE(MAX(sender), api_key_id) AS name FROM jobs
+         WHERE api_key_id IS NOT NULL GROUP BY api_key_id ORDER BY LOWER(COALESCE(MAX(sender), api_key_id))`,
+      ),
       batch: db.prepare('SELECT * FROM job_batches WHERE id = ?'),
       batchJobs: db.prepare('SELECT * FROM jobs WHERE batch_id = ? ORDER BY created_at, id'),
     };
@@ -213,8 +226,9 @@ export class JobsService {
     if (uploadBytes) this.stmt.insertUpload.run(job.id, uploadBytes);
     const queued = job.sendAt ? `Scheduled for ${new Date(job.sendAt).toISOString()}` : 'Queued';
     this.stmt.event.run(job.id, now, 'status', 'queued', job.testMode ? `${queued} (test mode: no real fax is sent)` : queued);
-    this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId });
-    return this.stmt.get.get(job.id) as JobRow;
+    const row = this.stmt.get.get(job.id) as JobRow;
+    this.audit.record('job_created', { job_id: job.id, backend: job.backend, key_id: job.apiKeyId, sender: row.sender });
+    return row;
   }
 
   private flushCreates(): void {
@@ -326,6 +340,10 @@ export class JobsService {
       params.push(Date.parse(query.until));
     }
     if (query.scheduled) where.push("send_at IS NOT NULL AND status = 'queued'");
+    if (query.sender) {
+      where.push('(api_key_id = ? OR LOWER(sender) = LOWER(?))');
+      params.push(query.sender, query.sender);
+    }
     const search = query.search?.trim();
     if (search) {
       const digits = search.replace(/\D/g, '');
@@ -356,8 +374,13 @@ export class JobsService {
 
   /** A batch row first, so its jobs can refer to it; the jobs follow through `create`. */
   createBatch(id: string, apiKeyId: string | null): void {
-    this.stmt.insertBatch.run(id, apiKeyId, this.now());
-    this.audit.record('batch_created', { batch_id: id, key_id: apiKeyId });
+    this.stmt.insertBatch.run({ id, apiKeyId, now: this.now() });
+    this.audit.record('batch_created', { batch_id: id, key_id: apiKeyId, sender: this.stmt.batchSender.get(id) as string | null });
+  }
+
+  /** Every key that has sent a fax, named as it was when it last sent one. */
+  senders(): SenderView[] {
+    return this.stmt.senders.all() as SenderView[];
   }
 
   batch(id: string): BatchView {

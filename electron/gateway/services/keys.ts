@@ -20,6 +20,8 @@ export interface Caller {
   kind: 'env' | 'key' | 'anonymous' | 'ui';
   keyId: string | null;
   scopes: ReadonlySet<string>;
+  /** The key's name (a person or a script), for "who sent it?"; absent for callers without a key row. */
+  name?: string | null;
 }
 
 export const ANONYMOUS: Caller = { kind: 'anonymous', keyId: null, scopes: new Set() };
@@ -205,7 +207,11 @@ export class KeysService {
       this.bestEffortWrite(() => this.sql.upgrade.run(hmacSecret(parsed.secret, this.serverKey), row.key_id, row.key_hash));
     }
     const scopes = new Set(JSON.parse(row.scopes) as string[]);
-    const entry: CachedKey = { keyId: row.key_id, expiresAt: row.expires_at, caller: { kind: 'key', keyId: row.key_id, scopes } };
+    const entry: CachedKey = {
+      keyId: row.key_id,
+      expiresAt: row.expires_at,
+      caller: { kind: 'key', keyId: row.key_id, scopes, name: row.name },
+    };
     this.cache.set(digest, entry);
     let digests = this.digestsByKey.get(row.key_id);
     if (!digests) this.digestsByKey.set(row.key_id, (digests = new Set()));

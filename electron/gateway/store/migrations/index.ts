@@ -6,6 +6,7 @@ import { apiKeyHmac } from './0003-api-key-hmac';
 import { printJobs } from './0008-print-jobs';
 import { sipAttempts } from './0009-sip-attempts';
 import { uiSessions } from './0011-ui-sessions';
+import { jobSenders } from './0012-job-senders';
 import { phoneBook } from './0006-phone-book';
 import { batchesSchedule } from './0007-batches-schedule';
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   printJobs,
   sipAttempts,
   uiSessions,
+  jobSenders,
 ];
