@@ -14,6 +14,7 @@ import { RateLimiter } from './security/rate-limit';
 import { AuditLog } from './services/audit';
 import { DiskHealth } from './services/disk-health';
 import { ContactsService } from './services/contacts';
+import { CoverTemplatesService } from './services/cover-templates';
 import { EventBus } from './services/event-bus';
 import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
@@ -80,6 +81,8 @@ export interface GatewayCore {
   hotFolder: HotFolder;
   inbound: InboundService;
   contacts: ContactsService;
+  /** Cover page templates: built in, and PDFs an admin imported. */
+  covers: CoverTemplatesService;
   providers: ProviderRegistry;
   outbox: Outbox;
   retention: RetentionSweeper;
@@ -225,6 +228,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     onAccepted: () => outbox.nudge(),
   });
   const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
+  const covers = new CoverTemplatesService({ db, now, audit, toPdf: (doc) => intake.toPdf(doc) });
   const printJobs = new PrintJobsService({
     db,
     dataDir: options.dataDir,
@@ -274,6 +278,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     hotFolder,
     inbound,
     contacts,
+    covers,
     providers,
     outbox,
     retention,

@@ -7,6 +7,7 @@ import { sipAttempts } from './0009-sip-attempts';
 import { uiSessions } from './0011-ui-sessions';
 import { phoneBook } from './0006-phone-book';
 import { batchesSchedule } from './0007-batches-schedule';
+import { coverTemplates } from './0013-cover-templates';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   printJobs,
   sipAttempts,
   uiSessions,
+  coverTemplates,
 ];
