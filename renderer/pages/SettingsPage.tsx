@@ -10,6 +10,7 @@ import { href } from '../lib/route';
 import { countryName } from '../lib/format';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
+import { CoverTemplatesCard } from './CoverTemplatesCard';
 import { PrintToFaxCard } from './PrintToFaxCard';
 
 /** Every country the number library knows, by name: "United Kingdom (GB)". */
@@ -249,6 +250,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <CoverTemplatesCard />
       <PrintToFaxCard />
     </div>
   );
