@@ -65,6 +65,7 @@ describe('imported cover templates', () => {
       unknown: ['fax_id'],
       unsupported: [],
       literal: ['{{to_name}}', '{{pages}}'],
+      rotation: 0,
     });
   });
 

@@ -40,6 +40,8 @@ export interface CoverTemplateFacts {
   unsupported: string[];
   /** `{{name}}` written as page text: it would be sent as written, never replaced. */
   literal: string[];
+  /** The page's /Rotate (0, 90, 180, 270): values would be drawn sideways on a rotated page. */
+  rotation: number;
 }
 
 /** What an uploaded template carries (the bytes passed the document preflight first). */
@@ -58,7 +60,8 @@ export async function inspectCoverTemplate(bytes: Uint8Array): Promise<CoverTemp
   }
   const text = await pdfText(bytes);
   const literal = [...new Set([...text.matchAll(/\{\{\s*([^{}\n]{1,40}?)\s*\}\}/g)].map((m) => `{{${m[1] ?? ''}}}`))];
-  return { pages: doc.getPageCount(), fields: [...new Set(fields)], unknown, unsupported, literal };
+  const rotation = ((doc.getPage(0).getRotation().angle % 360) + 360) % 360;
+  return { pages: doc.getPageCount(), fields: [...new Set(fields)], unknown, unsupported, literal, rotation };
 }
 
 /** The values the fields are filled with: the same facts the built-in templates print. */

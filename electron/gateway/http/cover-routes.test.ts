@@ -105,6 +105,8 @@ describe('REST /admin/cover-templates', () => {
     const literal = await refused(templateForm('typed', await coverTemplatePdf({ fields: [], pageText: 'Dear {{to_name}},' })));
     expect(literal.status).toBe(400);
     expect(literal.body.detail).toMatch(/^This PDF has \{\{to_name\}\} written as page text, which is sent as written, never replaced/);
+    const turned = await refused(templateForm('turned', await coverTemplatePdf({ rotate: 90 })));
+    expect(turned.body.detail).toMatch(/^This PDF's page is rotated by 90°, so the values would be written sideways/);
     const bare = await refused(templateForm('bare', await coverTemplatePdf({ fields: [] })));
     expect(bare.body.detail).toMatch(/^This PDF has no form fields, so nothing would be filled in/);
     const broken = await refused(templateForm('broken', '%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n'));

@@ -118,6 +118,11 @@ export class CoverTemplatesService {
     const facts = await inspectCoverTemplate(input.bytes).catch(() => {
       throw badRequest('The form fields of this PDF cannot be read. Export it again as a PDF form and retry.');
     });
+    if (facts.rotation !== 0) {
+      throw badRequest(
+        `This PDF's page is rotated by ${facts.rotation}°, so the values would be written sideways. Save it without rotation and upload again.`,
+      );
+    }
     if (facts.literal.length > 0) {
       throw badRequest(
         `This PDF has ${facts.literal.slice(0, 8).join(', ')} written as page text, which is sent as written, never replaced. ` +

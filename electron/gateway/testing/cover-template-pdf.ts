@@ -1,7 +1,7 @@
 // Cover templates made in tests, as an admin would in a PDF editor: artwork as page text, a form
 // field for each value. Field boxes get a grey background and a coloured border on purpose: the
 // filled cover must come out black on white whatever the template's field styling.
-import { PDFDocument, StandardFonts, grayscale, rgb } from 'pdf-lib';
+import { PDFDocument, StandardFonts, degrees, grayscale, rgb } from 'pdf-lib';
 
 export interface TemplateField {
   name: string;
@@ -26,7 +26,7 @@ export const LETTERHEAD_FIELDS: TemplateField[] = [
 ];
 
 export async function coverTemplatePdf(
-  options: { fields?: TemplateField[]; pages?: number; pageText?: string; title?: string } = {},
+  options: { fields?: TemplateField[]; pages?: number; pageText?: string; title?: string; rotate?: number } = {},
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -47,5 +47,6 @@ export async function coverTemplatePdf(
     if (field.multiline) text.enableMultiline();
     text.addToPage(page, style);
   }
+  if (options.rotate) page.setRotation(degrees(options.rotate));
   return doc.save();
 }
