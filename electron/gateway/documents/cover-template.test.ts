@@ -1,37 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { LETTERHEAD_FIELDS, coverTemplatePdf } from '../testing/cover-template-pdf';
+import { pdfToGreyPixels, pdfToText } from '../testing/poppler';
 import type { CoverInput } from './cover-page';
 import { coverFieldName, inspectCoverTemplate, renderImportedCover } from './cover-template';
-
-/** Runs a poppler tool on the PDF and returns what it wrote (pdftotext) or the file it made (pdftoppm). */
-function poppler(pdf: Uint8Array, run: (input: string, dir: string) => Buffer | string): Buffer | string {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-cover-tpl-'));
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf);
-    return run(join(dir, 'in.pdf'), dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const text = (pdf: Uint8Array) => String(poppler(pdf, (input) => execFileSync('pdftotext', ['-layout', input, '-'], { encoding: 'utf8' })));
-
-/** The page at 72 dpi as 8-bit grey pixels, anti-aliasing off (a fax has no half-tones either). */
-function greyPixels(pdf: Uint8Array): { width: number; height: number; pixels: Buffer } {
-  const pgm = poppler(pdf, (input, dir) => {
-    execFileSync('pdftoppm', ['-r', '72', '-gray', '-aa', 'no', '-aaVector', 'no', '-singlefile', input, join(dir, 'page')]);
-    return readFileSync(join(dir, 'page.pgm'));
-  }) as Buffer;
-  // P5 header: magic, width, height, maxval, each followed by whitespace.
-  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-  if (!header) throw new Error('not a PGM');
-  return { width: Number(header[1]), height: Number(header[2]), pixels: pgm.subarray(header[0].length) };
-}
 
 const input: CoverInput = {
   template: 'letterhead',
@@ -76,7 +48,7 @@ describe('imported cover templates', () => {
     expect(doc.getPageCount()).toBe(1);
     expect(doc.getForm().getFields()).toHaveLength(0);
 
-    const words = text(pdf);
+    const words = pdfToText(pdf);
     expect(words).toContain('Bob Reader');
     expect(words).toContain('+12025550199');
     expect(words).toContain('Riverside Clinic');
@@ -86,7 +58,7 @@ describe('imported cover templates', () => {
     expect(words).toContain('Please call before noon.');
     expect(words).toMatch(/\.\.\./); // the long note was cut to its box, not spilled
 
-    const { width, height, pixels } = greyPixels(pdf);
+    const { width, height, pixels } = pdfToGreyPixels(pdf);
     const greys = pixels.filter((v) => v !== 0 && v !== 255).length;
     expect(greys, 'grey pixels on the filled cover').toBe(0);
     /** Share of black pixels inside a field's box (PDF points at 72 dpi; the image's y runs down). */
@@ -102,7 +74,7 @@ describe('imported cover templates', () => {
     expect(inkIn(box('urgent'))).toBeGreaterThan(0.2); // the box and its tick
     // The grey field background and blue border are gone: an empty field's box is white.
     const blank = await renderImportedCover(template, { ...input, subject: '', checks: [] });
-    const blankPixels = greyPixels(blank);
+    const blankPixels = pdfToGreyPixels(blank);
     let subjectInk = 0;
     const subject = box('subject');
     for (let y = Math.ceil(792 - subject.y - subject.height) + 2; y < 792 - subject.y - 2; y++)

@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LETTERHEAD_FIELDS, coverTemplatePdf } from '../testing/cover-template-pdf';
+import { pdfToText } from '../testing/poppler';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 
 let gw: TestGateway;
@@ -20,16 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-
-function pdfText(pdf: Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-cover-rest-'));
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function templateForm(name: string, pdf: Uint8Array | string, label?: string): FormData {
   const form = new FormData();
@@ -134,7 +121,7 @@ describe('sending and previewing with an imported template', () => {
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ pages: 2, cover_template: 'acme' });
     const pdf = await gw.get(`/admin/fax-jobs/${sent.body.id}/pdf`, admin);
-    const [cover, memo] = pdfText(pdf.bytes).split('\f');
+    const [cover, memo] = pdfToText(pdf.bytes).split('\f');
     expect(cover).toContain('ACME LETTERHEAD FAX');
     expect(cover).toContain('Bob Reader');
     expect(cover).toContain('Riverside Clinic');
@@ -160,7 +147,7 @@ describe('sending and previewing with an imported template', () => {
     expect(preview.status).toBe(200);
     expect(preview.headers['content-type']).toBe('application/pdf');
     expect(preview.headers['x-fax-pages']).toBe('4');
-    const text = pdfText(preview.bytes);
+    const text = pdfToText(preview.bytes);
     expect(text).toContain('Bob Reader'); // the contact behind the typed number
     expect(text).toContain('Typed so far');
     expect(text).toMatch(/P\.1\/4/); // the header line numbers the cover as page 1 of the whole fax
