@@ -106,16 +106,12 @@ export async function previewCover(
 ): Promise<CoverPreview> {
   const cover = checkedCover(core, input.cover);
   let number: E164Number | null = null;
-  if (input.contactId) {
-    const contact = core.contacts.get(input.contactId);
+  // A group is previewed with its first contact (an empty group: with an empty To block).
+  const contactId = input.contactId ?? (input.groupId ? core.contacts.findGroup(input.groupId).contactIds[0] : undefined);
+  if (contactId) {
+    const contact = core.contacts.get(contactId);
     number = { input: contact.fax, e164: contact.faxE164 };
-  } else if (input.groupId) {
-    const first = core.contacts.findGroup(input.groupId).contactIds[0];
-    if (first) {
-      const contact = core.contacts.get(first);
-      number = { input: contact.fax, e164: contact.faxE164 };
-    }
-  } else if (input.to?.trim()) {
+  } else if (!input.groupId && input.to?.trim()) {
     try {
       number = core.intake.normalize(input.to);
     } catch {
