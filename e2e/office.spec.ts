@@ -42,6 +42,9 @@ test('phone book: import, pick a contact by name, send to a group of three with 
   await page.getByLabel('Cover page').selectOption('confidential');
   await page.getByLabel('Subject').fill('Monthly figures');
   await expect(page.getByTestId('send-summary')).toContainText('+ cover page = 2 pages');
+  // A group is previewed with its first contact; the cover is the built-in one, drawn as it is sent.
+  await expect(page.getByTestId('cover-preview').getByRole('img', { name: 'Cover page as it will print' })).toBeVisible();
+  await expect(page.getByTestId('cover-preview-for')).toContainText('the first of 3 recipients');
   await shoot(page, 'send-group');
   await page.getByRole('button', { name: 'Send test fax' }).click();
   await expect(page).toHaveURL(/#\/jobs\/[^/]+$/);

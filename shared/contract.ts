@@ -8,7 +8,7 @@ import {
   type ImportResult,
   type RecentNumber,
 } from './contacts';
-import { COVER_CHECKS, COVER_TEMPLATES } from './cover';
+import { COVER_CHECKS, MAX_COVER_TEMPLATE_BYTES, type CoverPreview, type CoverTemplateView } from './cover';
 import { MAX_RECIPIENTS } from './recipients';
 import { JOB_STATUSES } from './status';
 import { BACKENDS, FAX_RESOLUTIONS, SECRET_NAMES } from './settings';
@@ -70,7 +70,8 @@ const jobFilter = z.object({
 /** ISO 8601 with a UTC offset; the gateway refuses times in the past. */
 const sendAt = z.string().max(40);
 const cover = z.object({
-  template: z.enum(COVER_TEMPLATES),
+  /** A built-in template (`standard`, `confidential`, `checkboxes`, `plain`) or one an admin imported. */
+  template: z.string().trim().min(1).max(40),
   subject: z.string().max(200).optional(),
   note: z.string().max(4000).optional(),
   checks: z.array(z.enum(COVER_CHECKS)).max(COVER_CHECKS.length).optional(),
@@ -177,6 +178,31 @@ export const contract = {
   'groups:create': returns<GroupView>()(GroupInputSchema),
   'groups:update': returns<GroupView>()(z.object({ id, group: GroupInputSchema })),
   'groups:delete': returns<{ deleted: true }>()(byId),
+
+  /** Cover page templates Send offers: the built-in ones, then those an admin imported. */
+  'covers:list': returns<CoverTemplateView[]>()(empty),
+  /** The cover page one recipient would get (Send shows the first recipient's), as the PDF that is sent. */
+  'covers:preview': returns<CoverPreview>()(
+    z.object({
+      to: z.string().max(64).optional(),
+      contactId: id.optional(),
+      groupId: id.optional(),
+      cover: cover.nullable(),
+      documentPages: z.number().int().min(0).max(10_000),
+    }),
+  ),
+  /** Admin: a one-page PDF whose form fields are named after the cover fields. */
+  'covers:import': returns<{ template: CoverTemplateView; warnings: string[] }>()(
+    z.object({
+      name: z.string().max(40),
+      label: z.string().max(80).optional(),
+      contentBase64: z
+        .string()
+        .min(1)
+        .max(Math.ceil((MAX_COVER_TEMPLATE_BYTES * 4) / 3) + 4),
+    }),
+  ),
+  'covers:delete': returns<{ deleted: true }>()(z.object({ name: z.string().min(1).max(40) })),
 
   'keys:list': returns<ApiKeyView[]>()(empty),
   'keys:create': returns<CreatedApiKey>()(

@@ -14,6 +14,7 @@ import { RateLimiter } from './security/rate-limit';
 import { AuditLog } from './services/audit';
 import { DiskHealth } from './services/disk-health';
 import { ContactsService } from './services/contacts';
+import { CoverTemplatesService } from './services/cover-templates';
 import { EventBus } from './services/event-bus';
 import { InboundService } from './services/inbound';
 import { IntakeService } from './services/intake';
@@ -85,6 +86,8 @@ export interface GatewayCore {
   /** Outbound jobs' documents (uploads, fax PDFs), in the local folder or S3: every reader goes through this. */
   outboundDocuments: StoredDocuments;
   contacts: ContactsService;
+  /** Cover page templates: built in, and PDFs an admin imported. */
+  covers: CoverTemplatesService;
   providers: ProviderRegistry;
   outbox: Outbox;
   retention: RetentionSweeper;
@@ -234,6 +237,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     onAccepted: () => outbox.nudge(),
   });
   const contacts = new ContactsService({ db, now, newId, audit, normalize: (number) => intake.normalize(number) });
+  const covers = new CoverTemplatesService({ db, now, audit, toPdf: (doc) => intake.toPdf(doc) });
   const printJobs = new PrintJobsService({
     db,
     dataDir: options.dataDir,
@@ -284,6 +288,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     inbound,
     outboundDocuments,
     contacts,
+    covers,
     providers,
     outbox,
     retention,

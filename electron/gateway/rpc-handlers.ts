@@ -4,9 +4,9 @@ import { describeIssues } from '../../shared/validation';
 import type { GatewayCore } from './core';
 import { PROVIDER_MODULES } from './providers/catalog';
 import { runDiagnostics, setupChecks, callbackUrls } from './services/diagnostics';
-import { confirmationReport, historyCsv, sendOne, sendToMany } from './services/batch-send';
-import { AppError, badRequest, conflict } from './services/errors';
-import type { Caller } from './services/keys';
+import { confirmationReport, historyCsv, previewCover, sendOne, sendToMany } from './services/batch-send';
+import { AppError, badRequest, conflict, forbidden } from './services/errors';
+import { isAdmin, type Caller } from './services/keys';
 import { textToPdf } from './documents';
 import { installRoute, removeRoute } from './print/desktop-routes';
 import { printRoutes } from './print/routes-state';
@@ -158,6 +158,17 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'groups:update': (core, input) => core.contacts.updateGroup(input.id, input.group),
   'groups:delete': (core, input) => {
     core.contacts.removeGroup(input.id);
+    return { deleted: true };
+  },
+  'covers:list': (core) => core.covers.list(),
+  'covers:preview': (core, input) => previewCover(core, input),
+  'covers:import': (core, input, caller) => {
+    if (!isAdmin(caller)) throw forbidden('Only an admin can import cover templates');
+    return core.covers.add({ name: input.name, label: input.label, bytes: Buffer.from(input.contentBase64, 'base64') });
+  },
+  'covers:delete': (core, input, caller) => {
+    if (!isAdmin(caller)) throw forbidden('Only an admin can delete cover templates');
+    core.covers.remove(input.name);
     return { deleted: true };
   },
   'keys:list': (core) => core.keys.list(),

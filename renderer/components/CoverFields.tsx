@@ -1,23 +1,63 @@
-import { COVER_CHECKS, COVER_CHECK_LABELS, COVER_LABELS, COVER_TEMPLATES, type CoverRequest, type CoverTemplate } from '../../shared/cover';
+import {
+  COVER_CHECKS,
+  COVER_CHECK_LABELS,
+  COVER_FIELDS,
+  type CoverCheck,
+  type CoverRequest,
+  type CoverTemplateView,
+} from '../../shared/cover';
 import { href } from '../lib/route';
 
-/** Cover page choice in Send: template, subject, note and (for that template) the checkboxes. */
-export function CoverFields(props: { value: CoverRequest | null; onChange: (value: CoverRequest | null) => void; senderMissing: boolean }) {
-  const { value, onChange } = props;
+/** What a template asks Send for: the subject and note boxes, and which ticks it can print. */
+function asks(template: CoverTemplateView | undefined): { subject: boolean; note: boolean; checks: readonly CoverCheck[] } {
+  if (!template) return { subject: false, note: false, checks: [] };
+  if (template.builtIn) {
+    const text = template.name !== 'plain';
+    return { subject: text, note: text, checks: template.name === 'checkboxes' ? COVER_CHECKS : [] };
+  }
+  return {
+    subject: template.fields.includes('subject'),
+    note: template.fields.includes('note'),
+    checks: COVER_CHECKS.filter((check) => template.fields.includes(check)),
+  };
+}
+
+/** Cover page choice in Send: template (built in or imported), subject, note and the ticks it prints. */
+export function CoverFields(props: {
+  value: CoverRequest | null;
+  onChange: (value: CoverRequest | null) => void;
+  senderMissing: boolean;
+  templates: CoverTemplateView[];
+}) {
+  const { value, onChange, templates } = props;
+  const chosen = templates.find((t) => t.name === value?.template);
+  const wants = asks(chosen);
+  const imported = templates.filter((t) => !t.builtIn);
   return (
     <div className="field cover-fields">
       <label htmlFor="cover-template">Cover page</label>
       <select
         id="cover-template"
         value={value?.template ?? ''}
-        onChange={(e) => onChange(e.target.value ? { ...value, template: e.target.value as CoverTemplate } : null)}
+        onChange={(e) => onChange(e.target.value ? { ...value, template: e.target.value } : null)}
       >
         <option value="">No cover page (unless the contact always wants one)</option>
-        {COVER_TEMPLATES.map((t) => (
-          <option key={t} value={t}>
-            {COVER_LABELS[t]}
-          </option>
-        ))}
+        {templates
+          .filter((t) => t.builtIn)
+          .map((t) => (
+            <option key={t.name} value={t.name}>
+              {t.label}
+            </option>
+          ))}
+        {imported.length > 0 && (
+          <optgroup label="Imported by your admin">
+            {imported.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.label}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
       {value && (
         <>
@@ -26,7 +66,18 @@ export function CoverFields(props: { value: CoverRequest | null; onChange: (valu
               The sender profile is empty, so the From block will be blank. <a href={href('settings')}>Fill it in under Settings</a>.
             </p>
           )}
-          {value.template !== 'plain' && (
+          {chosen && !chosen.builtIn && (
+            <p className="field-help" data-testid="cover-template-fields">
+              This template fills in:{' '}
+              {chosen.fields
+                .map((f) =>
+                  f in COVER_FIELDS ? COVER_FIELDS[f as keyof typeof COVER_FIELDS] : `the “${COVER_CHECK_LABELS[f as CoverCheck]}” tick`,
+                )
+                .join(', ')}
+              .
+            </p>
+          )}
+          {wants.subject && (
             <>
               <label htmlFor="cover-subject">Subject</label>
               <input
@@ -35,6 +86,10 @@ export function CoverFields(props: { value: CoverRequest | null; onChange: (valu
                 value={value.subject ?? ''}
                 onChange={(e) => onChange({ ...value, subject: e.target.value })}
               />
+            </>
+          )}
+          {wants.note && (
+            <>
               <label htmlFor="cover-note">Note</label>
               <textarea
                 id="cover-note"
@@ -45,10 +100,10 @@ export function CoverFields(props: { value: CoverRequest | null; onChange: (valu
               />
             </>
           )}
-          {value.template === 'checkboxes' && (
+          {wants.checks.length > 0 && (
             <fieldset className="filter-chips">
               <legend className="small">Tick on the cover</legend>
-              {COVER_CHECKS.map((check) => {
+              {wants.checks.map((check) => {
                 const on = value.checks?.includes(check) ?? false;
                 return (
                   <label key={check} className={`filter-chip ${on ? 'on' : ''}`}>

@@ -240,7 +240,7 @@ export function useSendDocuments(preflight: Preflight, maxFileSizeMb: number, pa
   // Free the previews when the app goes away.
   useEffect(() => () => docsRef.current.forEach((doc) => revokeAll(doc.thumbs)), []);
 
-  return { docs, addFiles, remove, move, clear, resolution, setResolution };
+  return { docs, addFiles, remove, move, clear, resolution, setResolution, fax };
 }
 
 export type SendDocuments = ReturnType<typeof useSendDocuments>;

@@ -3,8 +3,9 @@ import { normalizeFaxNumber } from '../../shared/phone';
 import type { FaxResolution } from '../../shared/settings';
 import { splitRecipients } from '../../shared/recipients';
 import { errorMessage } from '../api/client';
-import { useInvoke, useNow } from '../api/hooks';
+import { useCall, useInvoke, useNow } from '../api/hooks';
 import type { CoverRequest } from '../../shared/cover';
+import { useCoverPreview, type CoverPreviewState } from '../lib/use-cover-preview';
 import { CoverFields } from '../components/CoverFields';
 import { localInputToIso, RecipientChips, RecipientSuggestions, ScheduleField, type Recipient } from '../components/RecipientPicker';
 import { TestTag } from '../components/StatusChip';
@@ -32,6 +33,7 @@ export function SendPage() {
   const [recipients, setRecipients] = useState<Recipient[]>([]);
   const [sendLater, setSendLater] = useState<string | null>(null);
   const [cover, setCover] = useState<CoverRequest | null>(null);
+  const coverTemplates = useCall('covers:list', {});
   const sender = settings?.settings.sender;
   const now = useNow(30_000);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -84,6 +86,25 @@ export function SendPage() {
             : sendLater !== null && !localInputToIso(sendLater)
               ? 'Pick the date and time to send.'
               : null;
+
+  // The cover is previewed for the first recipient (their contact fills the To block and may refuse covers).
+  const first = recipients[0];
+  const recipientCount = recipients.reduce((n, r) => n + (r.kind === 'group' ? r.count : 1), 0) + (to.trim() && number.ok ? 1 : 0);
+  const coverPreview = useCoverPreview(
+    cover || first || number.ok
+      ? {
+          ...(first?.kind === 'contact'
+            ? { contactId: first.id }
+            : first?.kind === 'group'
+              ? { groupId: first.id }
+              : { to: first?.e164 ?? to }),
+          cover,
+          documentPages: pages,
+        }
+      : null,
+    documents.fax,
+  );
+  const withCover = coverPreview.preview ? coverPreview.preview.template !== null : cover !== null;
 
   const printJobIds = docs.flatMap((d) => (d.printJobId ? [d.printJobId] : []));
   const { addFiles } = documents;
@@ -198,6 +219,11 @@ export function SendPage() {
             />
           </div>
           <ol className="doc-list">
+            <CoverCard
+              state={coverPreview}
+              label={coverTemplates.data?.find((t) => t.name === coverPreview.preview?.template)?.label ?? null}
+              recipientCount={recipientCount}
+            />
             {docs.map((doc, index) => (
               <DocumentCard
                 key={doc.key}
@@ -228,11 +254,16 @@ export function SendPage() {
             }}
           />
           <ScheduleField value={sendLater} onChange={setSendLater} now={now} />
-          <CoverFields value={cover} onChange={setCover} senderMissing={!sender?.company && !sender?.name} />
+          <CoverFields
+            value={cover}
+            onChange={setCover}
+            senderMissing={!sender?.company && !sender?.name}
+            templates={coverTemplates.data ?? []}
+          />
           <p className="send-summary" data-testid="send-summary">
             {docs.length === 0
               ? 'No documents yet.'
-              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}${cover ? ` + cover page = ${plural(pages + 1, 'page')}` : ''}`}
+              : `${plural(docs.length, 'document')} · ${checking ? 'counting pages…' : plural(pages, 'page')}${withCover ? ` + cover page = ${plural(pages + 1, 'page')}` : ''}`}
           </p>
           <div className="field">
             <label htmlFor={resolutionId}>Resolution</label>
@@ -322,6 +353,50 @@ function NumberField(props: { value: string; onChange: (value: string) => void; 
         )}
       </p>
     </div>
+  );
+}
+
+/**
+ * The cover page first in the preview strip, drawn from the PDF the gateway would send, or the
+ * reason the first recipient gets none.
+ */
+function CoverCard(props: { state: CoverPreviewState; label: string | null; recipientCount: number }) {
+  const { preview, thumb, error, pending } = props.state;
+  if (!preview?.template && !preview?.reason && !error) return null;
+  const who = preview?.recipient
+    ? props.recipientCount > 1
+      ? `For ${preview.recipient}, the first of ${props.recipientCount} recipients; each gets a cover addressed to them`
+      : `For ${preview.recipient}`
+    : 'For the recipient you enter';
+  return (
+    <li className="card doc-card cover-card" data-testid="cover-preview" aria-busy={pending}>
+      <div className="doc-head">
+        <div>
+          <h3 className="doc-name">Cover page{props.label ? `: ${props.label}` : ''}</h3>
+          <p className="muted small" data-testid="cover-preview-for">
+            {who}
+            {preview?.template ? ` · page 1 of ${preview.pages}` : ''}
+            {pending && ' · updating…'}
+          </p>
+        </div>
+      </div>
+      {preview?.reason && <p className="note">No cover page: {preview.reason}.</p>}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {thumb && (
+        <ol className="thumbs" aria-label="The cover page as it will print">
+          <li>
+            <a href={thumb} target="_blank" rel="noreferrer" title="Open the cover page at full size">
+              <img src={thumb} alt="Cover page as it will print" />
+            </a>
+            <span className="thumb-label">1</span>
+          </li>
+        </ol>
+      )}
+    </li>
   );
 }
 

@@ -11,6 +11,7 @@ import { countryName } from '../lib/format';
 import { buildPatch, getPath, type SettingField } from '../lib/settings-form';
 import { useShell } from '../lib/shell-context';
 import { OfficeServerCard } from './OfficeServer';
+import { CoverTemplatesCard } from './CoverTemplatesCard';
 import { PrintToFaxCard } from './PrintToFaxCard';
 
 /** Every country the number library knows, by name: "United Kingdom (GB)". */
@@ -260,6 +261,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <CoverTemplatesCard />
       <PrintToFaxCard />
     </div>
   );

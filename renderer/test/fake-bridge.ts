@@ -1,4 +1,5 @@
 import type { EventName, EventPayloads, FaxBridge, MethodInput, MethodName, MethodOutput, RpcResult } from '../../shared/contract';
+import { COVER_LABELS, COVER_TEMPLATES } from '../../shared/cover';
 import { defaultSettings, SECRET_NAMES, type SecretName } from '../../shared/settings';
 import type { BackendDescription, GatewayStatus, JobView, SecretStatus, SettingsView } from '../../shared/types';
 
@@ -49,6 +50,16 @@ const DEFAULT_HANDLERS: Handlers = {
   'setup:backends': backendDescriptions,
   'remote:status': () => ({ mode: 'local', url: null, serverName: null, keyId: null, keyName: null, state: null, problem: null }),
   'jobs:senders': () => [],
+  'covers:list': () =>
+    COVER_TEMPLATES.map((name) => ({ name, label: COVER_LABELS[name], builtIn: true, fields: [], createdAt: null, size: null })),
+  // The gateway's answer without the drawing: the chosen template, counted in front of the document.
+  'covers:preview': (input) => ({
+    template: input.cover?.template ?? null,
+    pdfBase64: null,
+    pages: input.documentPages + (input.cover ? 1 : 0),
+    recipient: null,
+    reason: null,
+  }),
 };
 
 /** An in-memory FaxBridge: each method answers from `handlers` (or the defaults above), or fails with not_found. */

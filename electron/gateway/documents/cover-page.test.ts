@@ -1,22 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pdfToText } from '../testing/poppler';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 import { headerLine, renderCoverPage } from './cover-page';
-
-/** The text a reader of the PDF sees (poppler's pdftotext). */
-function pdfText(pdf: Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fbd-cover-'));
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const party = { name: 'Dr. Ann Example', company: 'Riverside Clinic', fax: '+12025550143', voice: '+12025550100' };
 
@@ -33,7 +19,7 @@ describe('cover page', () => {
       date: new Date(2026, 2, 2, 14, 30),
     });
     expect((await PDFDocument.load(pdf)).getPageCount()).toBe(1);
-    const text = pdfText(pdf);
+    const text = pdfToText(pdf);
     expect(text).toContain('4 pages including this cover');
     expect(text).toContain('CONFIDENTIAL');
     expect(text).toContain('Lab results - March');
@@ -51,7 +37,7 @@ describe('cover page', () => {
       documentPages: 1,
       date: new Date(),
     });
-    expect(pdfText(pdf)).toMatch(/Urgent\s+For review\s+Please comment\s+Please reply/);
+    expect(pdfToText(pdf)).toMatch(/Urgent\s+For review\s+Please comment\s+Please reply/);
   });
 
   it('keeps the header line within 50 characters, shortening the sender', () => {
@@ -87,7 +73,7 @@ describe('cover and header line on sends', () => {
     expect(res.body.pages).toBe(2);
     const row = gw.core.jobs.row(res.body.id);
     expect(row.cover_template).toBe('confidential');
-    const text = pdfText((await gw.core.jobs.readPdf(row))!);
+    const text = pdfToText((await gw.core.jobs.readPdf(row))!);
     expect(text).toContain('2 pages including this cover');
     expect(text.match(/FROM: Riversi~ \+12025550100 P\.\d\/2/g)).toHaveLength(2);
 

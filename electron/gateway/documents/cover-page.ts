@@ -34,7 +34,7 @@ export function winAnsi(text: string): string {
     .replace(/[^\n\x20-\x7e\xa0-\xff]/g, '?');
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of winAnsi(text).split('\n')) {
     let line = '';
@@ -112,7 +112,7 @@ export async function renderCoverPage(input: CoverInput): Promise<Uint8Array> {
     let line = top;
     text(title, x, line, 13, bold);
     line -= 26;
-    for (const value of wrap(party.name || '-', bold, 20, w).slice(0, 2)) {
+    for (const value of wrapText(party.name || '-', bold, 20, w).slice(0, 2)) {
       text(value, x, line, 20, bold);
       line -= 24;
     }
@@ -125,7 +125,7 @@ export async function renderCoverPage(input: CoverInput): Promise<Uint8Array> {
     for (const [label, value] of rows) {
       if (!value) continue;
       text(`${label}:`, x, line, 12, bold);
-      text(wrap(value, regular, 12, w - 72)[0] ?? '', x + 72, line, 12);
+      text(wrapText(value, regular, 12, w - 72)[0] ?? '', x + 72, line, 12);
       line -= 17;
     }
     return line;
@@ -140,7 +140,7 @@ export async function renderCoverPage(input: CoverInput): Promise<Uint8Array> {
   if (input.template !== 'plain' && input.subject) {
     y -= 26;
     text('Subject:', MARGIN, y, 14, bold);
-    const subject = wrap(input.subject, bold, 14, inner - 70);
+    const subject = wrapText(input.subject, bold, 14, inner - 70);
     text(subject[0] ?? '', MARGIN + 70, y, 14, bold);
   }
 
@@ -164,7 +164,7 @@ export async function renderCoverPage(input: CoverInput): Promise<Uint8Array> {
     y -= 34;
     text('Note:', MARGIN, y, 13, bold);
     y -= 20;
-    const lines = wrap(input.note, regular, 13, inner);
+    const lines = wrapText(input.note, regular, 13, inner);
     const room = Math.max(0, Math.floor((y - noteFloor) / 17));
     const shown = lines.length > room ? [...lines.slice(0, Math.max(0, room - 1)), `${lines[room - 1] ?? ''} ...`] : lines;
     for (const line of shown.slice(0, room)) {
@@ -187,7 +187,7 @@ function drawNotice(page: PDFPage, regular: PDFFont, bold: PDFFont, from: Party,
     `please ${call ? `call ${call}` : 'tell the sender'} and destroy all copies.`;
   page.drawText('CONFIDENTIALITY NOTICE', { x: MARGIN + 10, y: MARGIN + 72, size: 11, font: bold, color: BLACK });
   let y = MARGIN + 56;
-  for (const line of wrap(notice, regular, 10.5, inner - 20).slice(0, 4)) {
+  for (const line of wrapText(notice, regular, 10.5, inner - 20).slice(0, 4)) {
     page.drawText(line, { x: MARGIN + 10, y, size: 10.5, font: regular, color: BLACK });
     y -= 13;
   }
@@ -206,14 +206,20 @@ export function headerLine(input: { date: Date; sender: string; fax: string; pag
   return `${head}${fitted}${tail}`.slice(0, 50);
 }
 
-/** Stamps the header line into the top margin of every page, on a white band so it stays legible. */
-export async function stampHeaderLine(pdf: Uint8Array, input: { date: Date; sender: string; fax: string }): Promise<Uint8Array> {
+/**
+ * Stamps the header line into the top margin of every page, on a white band so it stays legible.
+ * `totalPages` numbers a part of a longer fax (the cover previewed alone says "P.1/4", as sent).
+ */
+export async function stampHeaderLine(
+  pdf: Uint8Array,
+  input: { date: Date; sender: string; fax: string; totalPages?: number },
+): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
   const font = await doc.embedFont(StandardFonts.Courier);
   const pages = doc.getPages();
   pages.forEach((page, index) => {
     const { width, height } = page.getSize();
-    const line = headerLine({ ...input, page: index + 1, pages: pages.length });
+    const line = headerLine({ ...input, page: index + 1, pages: input.totalPages ?? pages.length });
     const size = 9;
     page.drawRectangle({ x: 0, y: height - 20, width, height: 20, color: WHITE });
     page.drawText(line, { x: Math.max(18, (width - font.widthOfTextAtSize(line, size)) / 2), y: height - 14, size, font, color: BLACK });

@@ -17,14 +17,17 @@ type TextToPdfModule = typeof import('./txt-to-pdf');
 type PreflightModule = typeof import('./preflight');
 type CoverPageModule = typeof import('./cover-page');
 type ReportModule = typeof import('./report');
+type CoverTemplateModule = typeof import('./cover-template');
 let textToPdfModule: Promise<TextToPdfModule> | undefined;
 let preflightModule: Promise<PreflightModule> | undefined;
 let coverPageModule: Promise<CoverPageModule> | undefined;
 let reportModule: Promise<ReportModule> | undefined;
+let coverTemplateModule: Promise<CoverTemplateModule> | undefined;
 const loadTextToPdf = () => (textToPdfModule ??= import('./txt-to-pdf'));
 const loadPreflight = () => (preflightModule ??= import('./preflight'));
 const loadCoverPage = () => (coverPageModule ??= import('./cover-page'));
 const loadReport = () => (reportModule ??= import('./report'));
+const loadCoverTemplate = () => (coverTemplateModule ??= import('./cover-template'));
 
 export const textToPdf: TextToPdfModule['textToPdf'] = async (...args) => (await loadTextToPdf()).textToPdf(...args);
 export const preflightPdf: PreflightModule['preflightPdf'] = async (...args) => (await loadPreflight()).preflightPdf(...args);
@@ -34,3 +37,7 @@ export const stampHeaderLine: CoverPageModule['stampHeaderLine'] = async (...arg
 export const firstPageThumbnail: ReportModule['firstPageThumbnail'] = async (...args) => (await loadReport()).firstPageThumbnail(...args);
 export const renderConfirmationReport: ReportModule['renderConfirmationReport'] = async (...args) =>
   (await loadReport()).renderConfirmationReport(...args);
+export const inspectCoverTemplate: CoverTemplateModule['inspectCoverTemplate'] = async (...args) =>
+  (await loadCoverTemplate()).inspectCoverTemplate(...args);
+export const renderImportedCover: CoverTemplateModule['renderImportedCover'] = async (...args) =>
+  (await loadCoverTemplate()).renderImportedCover(...args);

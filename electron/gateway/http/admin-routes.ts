@@ -9,6 +9,7 @@ import { runDiagnostics, callbackUrls } from '../services/diagnostics';
 import { badRequest } from '../services/errors';
 import { adminCompatRoutes } from './admin-compat-routes';
 import { requireAdmin } from './auth';
+import { coverTemplateAdminRoutes } from './cover-routes';
 import { parseInput } from './validate';
 
 /** Faxbot's key list shape (snake_case). */
@@ -68,6 +69,7 @@ export function registerAdminRoutes(root: FastifyInstance, core: GatewayCore): v
     });
     adminRoutes(app, core);
     adminCompatRoutes(app, core);
+    coverTemplateAdminRoutes(app, core);
   });
 }
 

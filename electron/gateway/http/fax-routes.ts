@@ -5,7 +5,7 @@ import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
 import { JOB_STATUSES } from '../../../shared/status';
 import type { BatchView, JobView } from '../../../shared/types';
 import { MAX_RECIPIENTS } from '../../../shared/recipients';
-import { COVER_TEMPLATES, isCoverTemplate, type CoverRequest } from '../../../shared/cover';
+import { COVER_TEMPLATES, type CoverRequest } from '../../../shared/cover';
 import { confirmationReport, sendOne, sendToMany } from '../services/batch-send';
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
@@ -13,6 +13,7 @@ import type { StagedUpload } from '../services/intake';
 import type { JobRow } from '../services/jobs';
 import { S3StoreError } from '../storage/s3-store';
 import { noStore, requireScope } from './auth';
+import { registerCoverPreviewRoute } from './cover-routes';
 import { parseInput } from './validate';
 
 /** Faxbot's FaxJobOut field names first (clients read these), then our richer fields. */
@@ -98,7 +99,7 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
   let cover: CoverRequest | null;
   try {
     scheduled = core.intake.scheduleTime(sendAt);
-    cover = coverRequest(coverFields);
+    cover = coverRequest(core, coverFields);
   } catch (error) {
     await core.intake.discard(staged);
     throw error;
@@ -122,16 +123,17 @@ async function readUpload(core: GatewayCore, request: FastifyRequest, apiKeyId: 
 
 type CoverFields = { cover?: string; subject?: string; note?: string };
 
-/** `cover` names a template (`standard` always exists); a subject or note alone asks for the standard one. */
-function coverRequest(fields: CoverFields): CoverRequest | null {
-  const name = fields.cover?.trim().toLowerCase();
+/**
+ * `cover` names a template (`standard` always exists, or one an admin imported); a subject or note
+ * alone asks for the standard one.
+ */
+function coverRequest(core: GatewayCore, fields: CoverFields): CoverRequest | null {
+  const name = fields.cover?.trim();
   if (!name && !fields.subject && !fields.note) return null;
-  if (name && !isCoverTemplate(name)) {
-    throw new AppError('bad_request', `Unknown cover page '${name.slice(0, 40)}': use one of ${COVER_TEMPLATES.join(', ')}`);
-  }
+  const template = name ? core.covers.resolve(name) : 'standard';
   if ((fields.subject?.length ?? 0) > 200) throw new AppError('bad_request', "'subject' is longer than 200 characters");
   if ((fields.note?.length ?? 0) > 4000) throw new AppError('bad_request', "'note' is longer than 4000 characters");
-  return { template: name && isCoverTemplate(name) ? name : 'standard', subject: fields.subject, note: fields.note };
+  return { template, subject: fields.subject, note: fields.note };
 }
 
 /** The text fields of POST /fax/batch (besides the file part); repeated fields arrive as lists. */
@@ -143,7 +145,7 @@ export const BatchForm = z.object({
   cover: z
     .string()
     .optional()
-    .describe(`Cover page template: ${COVER_TEMPLATES.join(', ')}`),
+    .describe(`Cover page template: ${COVER_TEMPLATES.join(', ')}, or one imported under /admin/cover-templates`),
   subject: z.string().optional().describe('Cover page subject (up to 200 characters)'),
   note: z.string().optional().describe('Cover page note (up to 4000 characters)'),
 });
@@ -186,7 +188,7 @@ async function readBatch(core: GatewayCore, request: FastifyRequest, apiKeyId: s
       documents: [{ name: staged.fileName ?? `fax.${staged.kind}`, bytes }],
       apiKeyId,
       sendAt: core.intake.scheduleTime(form.send_at),
-      cover: coverRequest(form),
+      cover: coverRequest(core, form),
     });
   } finally {
     // Each recipient's job has its own copy; the staged upload is never a job's file.
@@ -273,6 +275,7 @@ export const FaxPdfQuery = z.object({
 
 export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void {
   const rate = (bucket: string) => ({ bucket, limit: core.settings.current.maxRequestsPerMinute });
+  registerCoverPreviewRoute(app, core);
 
   app.post('/fax', { schema: { response: { 202: FAX_JOB_OUT_SCHEMA } } }, async (request, reply) => {
     const caller = await requireScope(core.auth, request, 'fax:send', rate('/fax'));

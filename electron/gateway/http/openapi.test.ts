@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { coverTemplatePdf } from '../testing/cover-template-pdf';
 import { faxForm, startTestGateway, type TestGateway } from '../testing/harness';
 import type { OpenApiDocument } from './openapi';
 
@@ -161,6 +162,20 @@ describe('/openapi.json and /docs', () => {
     await call('GET', '/fax/batch/{id}', `/fax/batch/${batchId}`, { headers: admin });
     await call('GET', '/fax/batch/{id}', '/fax/batch/unknown', { headers: admin });
     await call('GET', '/fax/{id}/report.pdf', '/fax/unknown/report.pdf', { headers: admin });
+    const coverForm = (name: string, pdf: Uint8Array) => {
+      const form = new FormData();
+      form.append('name', name);
+      form.append('file', new Blob([new Uint8Array(pdf)]), 'cover.pdf');
+      return form;
+    };
+    const template = await coverTemplatePdf();
+    await call('POST', '/admin/cover-templates', '/admin/cover-templates', { headers: admin, body: coverForm('acme', template) });
+    await call('POST', '/admin/cover-templates', '/admin/cover-templates', { headers: admin, body: coverForm('standard', template) });
+    await call('GET', '/admin/cover-templates', '/admin/cover-templates', { headers: admin });
+    await call('POST', '/covers/preview', '/covers/preview', { headers: admin, body: { cover: 'acme', to: '+15551230005' } });
+    await call('POST', '/covers/preview', '/covers/preview', { headers: admin, body: { cover: 'nope' } });
+    await call('DELETE', '/admin/cover-templates/{name}', '/admin/cover-templates/acme', { headers: admin });
+    await call('DELETE', '/admin/cover-templates/{name}', '/admin/cover-templates/acme', { headers: admin });
     await call('DELETE', '/groups/{id}', `/groups/${groupId}`, { headers: admin });
     await call('DELETE', '/contacts/{id}', `/contacts/${contactId}`, { headers: admin });
 

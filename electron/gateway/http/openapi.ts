@@ -8,6 +8,7 @@ import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, Simu
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
 import { DOCS_HTML, DOCS_JS } from './docs-viewer';
 import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } from './contacts-routes';
+import { CoverPreviewBody, CoverTemplateForm, CoverTemplateParams } from './cover-routes';
 import { BatchForm, FaxListQuery, FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
 import { PrintJobParams, PrintJobSendBody, PrintSpoolParams } from './print-routes';
@@ -71,6 +72,14 @@ const ContactOut = z.object({
   group_ids: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
+});
+const CoverTemplateOut = z.object({
+  name: z.string().describe('What cover=<name> asks for'),
+  label: z.string(),
+  built_in: z.boolean(),
+  fields: z.array(z.string()).describe('Form fields an imported template fills (empty for the built-in ones)'),
+  created_at: nullable(z.string()),
+  size: nullable(z.number().int()),
 });
 const GroupOut = z.object({
   id: z.string(),
@@ -261,6 +270,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     scope: 'fax:read',
     params: JobIdParams,
     responses: { 200: 'pdf', ...errors(401, 403, 404, 409, 429) },
+  },
+  'POST /covers/preview': {
+    summary: 'The cover page one recipient would get (built-in or imported template), as the PDF that is sent',
+    tag: 'fax',
+    auth: 'apiKey',
+    scope: 'fax:send',
+    body: CoverPreviewBody,
+    responses: { 200: 'pdf', ...errors(400, 401, 403, 404, 409, 429) },
   },
   'GET /fax/:id/pdf': {
     summary: "The job's PDF for the provider's fetch (tokenised link, no API key)",
@@ -462,6 +479,19 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'DELETE /admin/api-keys/:keyId': adminGet('Revoke a key', Ack, { params: KeyIdParams }),
   'POST /admin/api-keys/:keyId/rotate': adminGet('Rotate a key (same id, new token)', z.object({ key_id: z.string(), token: z.string() }), {
     params: KeyIdParams,
+  }),
+  'GET /admin/cover-templates': adminGet('Cover page templates: the built-in ones and those imported', z.array(CoverTemplateOut)),
+  'POST /admin/cover-templates': {
+    summary:
+      'Import a one-page PDF cover template whose form fields are named after the cover fields (multipart: "name", "label", file part "file")',
+    tag: 'admin',
+    auth: 'admin',
+    body: { multipart: CoverTemplateForm },
+    responses: { 201: CoverTemplateOut.extend({ warnings: z.array(z.string()) }), ...errors(400, 401, 409, 413, 415) },
+  },
+  'DELETE /admin/cover-templates/:name': adminGet('Delete an imported cover template (faxes already queued keep their cover)', Ack, {
+    params: CoverTemplateParams,
+    errors: [409],
   }),
   'GET /admin/config': adminGet('Effective configuration, sanitised', z.looseObject({ backend: z.string(), test_mode: z.boolean() })),
   'GET /admin/health-status': adminGet(

@@ -2,19 +2,69 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { JobListQuery } from '../../../shared/contract';
-import type { CoverRequest } from '../../../shared/cover';
+import { isCoverTemplate, type CoverPreview, type CoverRequest } from '../../../shared/cover';
 import type { FaxResolution } from '../../../shared/settings';
 import { MAX_RECIPIENTS, splitRecipients } from '../../../shared/recipients';
 import { isTerminal } from '../../../shared/status';
 import type { BatchView, JobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
-import { firstPageThumbnail, mergePdfs, renderConfirmationReport, renderCoverPage, stampHeaderLine } from '../documents';
+import {
+  firstPageThumbnail,
+  mergePdfs,
+  renderConfirmationReport,
+  renderCoverPage,
+  renderImportedCover,
+  stampHeaderLine,
+} from '../documents';
+import type { CoverInput } from '../documents/cover-page';
 import { AppError, badRequest, conflict } from './errors';
 import { spreadsheetSafe } from './contacts-io';
 import type { DocumentInput } from './intake';
 
 type Converted = { pdf: Uint8Array; pages: number; fileName: string | null };
 type E164Number = { input: string; e164: string };
+
+type Contact = ReturnType<GatewayCore['contacts']['contactForNumber']>;
+
+/** The template a recipient gets: their contact's "never" wins, "always" adds the standard one when none was chosen. */
+function coverTemplateFor(contact: Contact, cover: CoverRequest | null): string | null {
+  const policy = contact?.coverPolicy ?? 'default';
+  return policy === 'never' ? null : (cover?.template ?? (policy === 'always' ? 'standard' : null));
+}
+
+/** The cover page itself, from the same code for a send and for the preview in Send. */
+function renderCover(
+  core: GatewayCore,
+  template: string,
+  number: E164Number | null,
+  contact: Contact,
+  cover: CoverRequest | null,
+  documentPages: number,
+  date: Date,
+): Promise<Uint8Array> {
+  const { sender, pageSize } = core.settings.current;
+  const input: CoverInput = {
+    template,
+    subject: cover?.subject,
+    note: cover?.note,
+    checks: cover?.checks,
+    pageSize,
+    date,
+    documentPages,
+    from: { name: sender.name, company: sender.company, fax: sender.fax, voice: sender.voice, email: sender.email },
+    to: contact
+      ? { name: contact.name, company: contact.company, fax: contact.faxE164, voice: contact.voice }
+      : { name: number?.e164 ?? '', company: '', fax: number?.e164 ?? '', voice: '' },
+  };
+  return isCoverTemplate(template) ? renderCoverPage(input) : renderImportedCover(core.covers.pdf(template), input);
+}
+
+/** The legal header line, when the sender profile asks for it and has a name and a number. */
+async function stampIfWanted(core: GatewayCore, pdf: Uint8Array, date: Date, totalPages?: number): Promise<Uint8Array> {
+  const { sender } = core.settings.current;
+  if (!sender.headerLine || !(sender.company || sender.name) || !sender.fax) return pdf;
+  return stampHeaderLine(pdf, { date, sender: sender.company || sender.name, fax: sender.fax, totalPages });
+}
 
 /**
  * What one recipient is sent: the cover page (unless their contact says never; always adds the
@@ -29,32 +79,56 @@ export async function composeFor(
   sendAt: number | null,
 ): Promise<Converted & { coverTemplate: string | null }> {
   const contact = core.contacts.contactForNumber(number.e164);
-  const policy = contact?.coverPolicy ?? 'default';
-  const template = policy === 'never' ? null : (cover?.template ?? (policy === 'always' ? 'standard' : null));
-  const { sender, pageSize } = core.settings.current;
+  const template = coverTemplateFor(contact, cover);
   const date = new Date(sendAt ?? core.now());
   let pdf = document.pdf;
   let pages = document.pages;
   if (template) {
-    const coverPdf = await renderCoverPage({
-      template,
-      subject: cover?.subject,
-      note: cover?.note,
-      checks: cover?.checks,
-      pageSize,
-      date,
-      documentPages: document.pages,
-      from: { name: sender.name, company: sender.company, fax: sender.fax, voice: sender.voice, email: sender.email },
-      to: contact
-        ? { name: contact.name, company: contact.company, fax: contact.faxE164, voice: contact.voice }
-        : { name: number.e164, company: '', fax: number.e164, voice: '' },
-    });
+    const coverPdf = await renderCover(core, template, number, contact, cover, document.pages, date);
     ({ pdf, pages } = await mergePdfs([coverPdf, pdf]));
   }
-  if (sender.headerLine && (sender.company || sender.name) && sender.fax) {
-    pdf = await stampHeaderLine(pdf, { date, sender: sender.company || sender.name, fax: sender.fax });
-  }
+  pdf = await stampIfWanted(core, pdf, date);
   return { pdf, pages, fileName: document.fileName, coverTemplate: template };
+}
+
+/** A cover request with its template name checked (built in or imported) before anything is queued. */
+function checkedCover(core: GatewayCore, cover: CoverRequest | null | undefined): CoverRequest | null {
+  return cover ? { ...cover, template: core.covers.resolve(cover.template) } : null;
+}
+
+/**
+ * The cover page one recipient would get with this request, as the PDF that is sent (header line
+ * included, page numbers counting the document). Send shows it for the first recipient.
+ */
+export async function previewCover(
+  core: GatewayCore,
+  input: { to?: string; contactId?: string; groupId?: string; cover: CoverRequest | null; documentPages: number },
+): Promise<CoverPreview> {
+  const cover = checkedCover(core, input.cover);
+  let number: E164Number | null = null;
+  // A group is previewed with its first contact (an empty group: with an empty To block).
+  const contactId = input.contactId ?? (input.groupId ? core.contacts.findGroup(input.groupId).contactIds[0] : undefined);
+  if (contactId) {
+    const contact = core.contacts.get(contactId);
+    number = { input: contact.fax, e164: contact.faxE164 };
+  } else if (!input.groupId && input.to?.trim()) {
+    try {
+      number = core.intake.normalize(input.to);
+    } catch {
+      // Half-typed: the preview shows the cover with an empty To block until the number reads.
+    }
+  }
+  const contact = number ? core.contacts.contactForNumber(number.e164) : null;
+  const template = coverTemplateFor(contact, cover);
+  const recipient = contact?.name ?? number?.e164 ?? null;
+  if (!template) {
+    const reason = contact?.coverPolicy === 'never' && cover ? `${contact.name}'s contact card says never to send a cover page` : null;
+    return { template: null, pdfBase64: null, pages: input.documentPages, recipient, reason };
+  }
+  const date = new Date(core.now());
+  const total = input.documentPages + 1;
+  const pdf = await stampIfWanted(core, await renderCover(core, template, number, contact, cover, input.documentPages, date), date, total);
+  return { template, pdfBase64: Buffer.from(pdf).toString('base64'), pages: total, recipient, reason: null };
 }
 
 /** One recipient through the same path as a batch (cover, header line, schedule). */
@@ -70,8 +144,9 @@ export async function sendOne(
   },
 ): Promise<JobView> {
   const number = core.intake.normalize(input.to);
+  const cover = checkedCover(core, input.cover);
   const document = await core.intake.convertDocuments(input.documents);
-  const composed = await composeFor(core, number, document, input.cover, input.sendAt);
+  const composed = await composeFor(core, number, document, cover, input.sendAt);
   return core.intake.acceptConverted({
     number,
     document: composed,
@@ -137,12 +212,13 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
   if (numbers.size === 0) throw badRequest("Give at least one recipient: 'to', 'group' or a contact");
   if (numbers.size > MAX_RECIPIENTS)
     throw new AppError('bad_request', `At most ${MAX_RECIPIENTS} recipients in one send (got ${numbers.size})`);
+  const cover = checkedCover(core, input.cover);
 
   const document = await core.intake.convertDocuments(input.documents);
   const batchId = core.newId();
   core.jobs.createBatch(batchId, input.apiKeyId);
   for (const number of numbers.values()) {
-    const composed = await composeFor(core, number, document, input.cover ?? null, input.sendAt);
+    const composed = await composeFor(core, number, document, cover, input.sendAt);
     await core.intake.acceptConverted({
       number,
       document: composed,

@@ -39,7 +39,7 @@ export interface TestGateway extends Gateway {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; bytes: Buffer }>;
   /** The job's timeline messages, oldest first (what the window shows in the detail view). */
   timeline(id: string): Promise<string[]>;
   /** Waits (bounded) until the job reaches one of the statuses, returning the REST view. */

@@ -9,6 +9,7 @@ import { uiSessions } from './0011-ui-sessions';
 import { jobSenders } from './0012-job-senders';
 import { phoneBook } from './0006-phone-book';
 import { batchesSchedule } from './0007-batches-schedule';
+import { coverTemplates } from './0013-cover-templates';
 
 /**
  * One numbered history, two dialects: every migration carries its SQLite step and the same change
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   sipAttempts,
   uiSessions,
   jobSenders,
+  coverTemplates,
 ];
