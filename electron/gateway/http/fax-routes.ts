@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FAX_RESOLUTIONS, type FaxResolution } from '../../../shared/settings';
 import type { BatchView, JobView } from '../../../shared/types';
 import { MAX_RECIPIENTS } from '../../../shared/recipients';

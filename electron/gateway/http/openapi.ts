@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COVER_POLICIES } from '../../../shared/contacts';
 import { JOB_STATUSES } from '../../../shared/status';
 import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../mcp/routes';
