@@ -11,7 +11,7 @@ import { registerContactsRoutes } from './http/contacts-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
-import { registerOpenApiRoutes } from './http/openapi';
+import { registerOpenApiRoutes } from './http/openapi-routes';
 import { collectRoutes, type RegisteredRoute } from './http/openapi-collect';
 import { registerPrintRoutes } from './http/print-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import { COVER_POLICIES } from '../../../shared/contacts';
 import { JOB_STATUSES } from '../../../shared/status';
@@ -6,7 +5,6 @@ import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../mcp/route
 import { version } from '../version';
 import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, SimulateInboundBody } from './admin-compat-routes';
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
-import { DOCS_HTML, DOCS_JS } from './docs-viewer';
 import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } from './contacts-routes';
 import { BatchForm, FaxPdfQuery } from './fax-routes';
 import { InboundListQuery, InboundPdfQuery } from './inbound-routes';
@@ -746,16 +744,4 @@ export function buildOpenApi(routes: readonly RegisteredRoute[]): OpenApiDocumen
       },
     },
   };
-}
-
-export const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly RegisteredRoute[]): void {
-  let cached: OpenApiDocument | null = null;
-  app.get('/openapi.json', async () => (cached ??= buildOpenApi(routes)));
-  app.get('/docs', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_HTML),
-  );
-  app.get('/docs/viewer.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(DOCS_JS));
 }
