@@ -15,6 +15,7 @@ import { registerOpenApiRoutes } from './http/openapi-routes';
 import { collectRoutes, type RegisteredRoute } from './http/openapi-collect';
 import { registerPrintRoutes } from './http/print-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
+import { lazySchemaCompilers } from './http/schema-compilers';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { createLogger, logFunction } from './logging';
@@ -125,6 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     genReqId: () => randomBytes(6).toString('hex'),
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);
