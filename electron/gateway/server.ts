@@ -107,7 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Structured JSON lines (LOG_LEVEL), redacted and scrubbed by the logger itself; tests pass their own `log`.
   const logger = options.log ? null : createLogger({ level: env.LOG_LEVEL });
   const log = options.log ?? logFunction(logger as NonNullable<typeof logger>);
-  const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
+  const settingsStore = options.settingsStore ?? (await import('./settings-store')).createJsonSettingsStore(options.dataDir);
   const secretStore =
     options.secretStore ??
     (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
