@@ -27,6 +27,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-debugger': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // zod's named `z` is a namespace object esbuild cannot tree-shake: every bundle would carry all of zod
+          // (its 40-odd locales too), parsed at each start of the gateway, the window and the preload.
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "Import zod as `import * as z from 'zod'` (the named `z` keeps all of zod in the bundles).",
+        },
+      ],
     },
   },
   {

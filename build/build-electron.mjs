@@ -63,10 +63,11 @@ export function electronBuildOptions(outDir = join(root, 'dist-electron')) {
 }
 
 /**
- * Kept in node_modules by the gateway bundle too: native addons, and pino (its transports start
- * workers from files beside its own code).
+ * Kept in node_modules by the gateway bundle too: native addons, pino (its transports start
+ * workers from files beside its own code), and Fastify's JSON-schema compilers, which the gateway
+ * loads only if a route declares a schema (http/schema-compilers.ts): left out, nobody parses them at start.
  */
-export const GATEWAY_EXTERNAL = [...EXTERNAL, 'pino', 'thread-stream'];
+export const GATEWAY_EXTERNAL = [...EXTERNAL, 'pino', 'thread-stream', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 
 /**
  * esbuild options for the headless gateway (ESM, run by plain Node): dist-electron/gateway/cli.mjs.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Phone book types and input rules, shared by the store, REST, /rpc and the window. */
 export const COVER_POLICIES = ['default', 'always', 'never'] as const;

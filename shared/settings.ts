@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_SETTINGS } from '../electron/gateway/providers/settings-catalog';
 import { countryCodeFor, isCountryCode } from './phone';
 

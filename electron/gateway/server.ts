@@ -11,10 +11,11 @@ import { registerContactsRoutes } from './http/contacts-routes';
 import { registerFaxRoutes } from './http/fax-routes';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerInboundRoutes } from './http/inbound-routes';
-import { registerOpenApiRoutes } from './http/openapi';
+import { registerOpenApiRoutes } from './http/openapi-routes';
 import { collectRoutes, type RegisteredRoute } from './http/openapi-collect';
 import { registerPrintRoutes } from './http/print-routes';
 import { clientErrorHandler, frameworkErrors, refuseRepeatedQuery } from './http/request-guards';
+import { lazySchemaCompilers } from './http/schema-compilers';
 import { registerStaticRoutes } from './http/static-routes';
 import { registerUiRoutes, UiSessions } from './http/ui-routes';
 import { createLogger, logFunction } from './logging';
@@ -112,7 +113,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Structured JSON lines (LOG_LEVEL), redacted and scrubbed by the logger itself; tests pass their own `log`.
   const logger = options.log ? null : createLogger({ level: env.LOG_LEVEL });
   const log = options.log ?? logFunction(logger as NonNullable<typeof logger>);
-  const settingsStore = options.settingsStore ?? (await import('./settings-store')).createConfSettingsStore(options.dataDir);
+  const settingsStore = options.settingsStore ?? (await import('./settings-store')).createJsonSettingsStore(options.dataDir);
   const secretStore =
     options.secretStore ??
     (await (await import('./secrets/default')).createDefaultSecretStore(env, { dataDir: options.dataDir, warn: log }));
@@ -132,6 +133,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     genReqId: () => randomBytes(6).toString('hex'),
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   });
   await app.register(fastifyMultipart, { throwFileSizeLimit: true });
   app.addHook('onRequest', refuseRepeatedQuery);

@@ -1,6 +1,7 @@
-import Conf from 'conf';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings';
-import type { SettingsStore } from './config';
+import { ConfigError, type SettingsStore } from './config';
 
 /** What conf and electron-store (a thin subclass of conf) have in common for our purposes. */
 export interface ConfLike {
@@ -24,9 +25,37 @@ export function settingsStoreOver(conf: ConfLike): SettingsStore {
   };
 }
 
-/** Headless: `conf` (electron-store needs Electron). The file is `<dir>/settings.json`. */
-export function createConfSettingsStore(dir: string): SettingsStore {
-  return settingsStoreOver(
-    new Conf<Record<string, unknown>>({ cwd: dir, configName: SETTINGS_FILE_NAME, projectSuffix: '', clearInvalidConfig: false }),
-  );
+/**
+ * Headless: `<dir>/settings.json` in conf's format (tab-indented JSON), without conf itself, whose
+ * schema machinery (ajv) would load at every start for a file zod validates. Read afresh on every
+ * call, as conf did; written to a temporary file, flushed and renamed over the old one, so a crash
+ * mid-write never leaves half a file.
+ */
+export function createJsonSettingsStore(dir: string): SettingsStore {
+  const path = join(dir, `${SETTINGS_FILE_NAME}.json`);
+  return settingsStoreOver({
+    path,
+    get store(): Record<string, unknown> {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        throw error;
+      }
+      try {
+        return JSON.parse(text) as Record<string, unknown>;
+      } catch (error) {
+        throw new ConfigError(
+          `${path} is not valid JSON (${(error as Error).message}). Correct it, or move it away to start with default settings.`,
+        );
+      }
+    },
+    set store(value: Record<string, unknown>) {
+      mkdirSync(dir, { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(value, undefined, '\t'), { flush: true });
+      renameSync(temporary, path);
+    },
+  });
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BACKENDS, SECRET_NAMES, type SecretName, type Settings } from '../../../shared/settings';
 import type { SettingsView } from '../../../shared/types';
 import { ConfigError, ENV_NAME_FOR_PATH, settingsFromEnv } from '../config';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MCP_HTTP_PATH, MCP_SSE_PATH } from '../../../shared/mcp';
 import { maskNumber } from '../../../shared/phone';
 import { statusesForFilter } from '../../../shared/status';

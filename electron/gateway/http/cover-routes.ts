@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COVER_CHECKS, MAX_COVER_TEMPLATE_BYTES, type CoverTemplateView } from '../../../shared/cover';
 import type { GatewayCore } from '../core';
 import { previewCover } from '../services/batch-send';

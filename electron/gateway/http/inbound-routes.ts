@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GatewayCore } from '../core';
 import { AppError } from '../services/errors';
 import { faxbotInbound } from '../services/inbound';

@@ -1,12 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COVER_POLICIES } from '../../../shared/contacts';
 import { JOB_STATUSES } from '../../../shared/status';
 import { MCP_HTTP_PATH, MCP_SSE_MESSAGES_PATH, MCP_SSE_PATH } from '../mcp/routes';
 import { version } from '../version';
 import { JobIdParams, LogsTailQuery, SettingsPutBody, SettingsValidateBody, SimulateInboundBody } from './admin-compat-routes';
 import { AdminFaxJobsQuery, AdminLogsQuery, CreateKey, KeyIdParams } from './admin-routes';
-import { DOCS_HTML, DOCS_JS } from './docs-viewer';
 import { ContactBody, ContactPatchBody, ContactsQuery, GroupBody, IdParams } from './contacts-routes';
 import { CoverPreviewBody, CoverTemplateForm, CoverTemplateParams } from './cover-routes';
 import { BatchForm, FaxListQuery, FaxPdfQuery } from './fax-routes';
@@ -766,16 +764,4 @@ export function buildOpenApi(routes: readonly RegisteredRoute[]): OpenApiDocumen
       },
     },
   };
-}
-
-export const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly RegisteredRoute[]): void {
-  let cached: OpenApiDocument | null = null;
-  app.get('/openapi.json', async () => (cached ??= buildOpenApi(routes)));
-  app.get('/docs', async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(DOCS_HTML),
-  );
-  app.get('/docs/viewer.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(DOCS_JS));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PrintJobView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { isLocalCaller } from '../security/origin';

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MethodName, MethodOutput, MethodInput } from '../../../shared/contract';
 import { statusesForFilter } from '../../../shared/status';
 import type { InboundPage, InboundView, JobDetail, JobPage, JobView } from '../../../shared/types';

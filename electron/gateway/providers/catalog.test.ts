@@ -1,14 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../../shared/contract';
 import { BACKENDS, defaultSettings, SECRET_NAMES } from '../../../shared/settings';
 import { FIELD_LABELS } from '../../../shared/validation';
 import { ENV_NAME_FOR_PATH, resolveSettings, settingsFromEnv } from '../config';
 import { SECRET_ENV_NAMES, secretFromEnv } from '../secrets/env-names';
-import { createConfSettingsStore } from '../settings-store';
+import { createJsonSettingsStore } from '../settings-store';
 import { PROVIDER_MODULES } from './catalog';
 import { PROVIDER_SETTINGS } from './settings-catalog';
 
@@ -128,7 +128,7 @@ describe('provider catalog: every backend is one folder', () => {
     try {
       const written = readFileSync(join(import.meta.dirname, 'fixtures', 'settings-v0.1.0.json'), 'utf8');
       writeFileSync(join(dir, 'settings.json'), written);
-      const resolved = resolveSettings(createConfSettingsStore(dir).read(), {});
+      const resolved = resolveSettings(createJsonSettingsStore(dir).read(), {});
       // Every value the file held is kept (a backend added since then gets its defaults).
       expect(resolved.settings).toMatchObject(JSON.parse(written) as object);
       expect(resolved.sources['sip.amiPort']).toBe('file');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_NAMES } from '../../../shared/settings';
-import { createDefaultSecretStore } from './default';
+import { createDefaultSecretStore, sessionBusMayExist } from './default';
 import { aesGcmCipher, EncryptedFileSecretStore } from './encrypted-file';
 import { EnvSecretStore } from './env';
 import { SECRET_ENV_NAMES, secretFromEnv } from './env-names';
@@ -157,5 +157,28 @@ describe('createDefaultSecretStore', () => {
     await store.set('sip.amiPassword', SECRET);
     expect(await store.get('sip.amiPassword')).toBe(SECRET);
     expect(warnings.join('')).not.toContain(SECRET);
+  });
+});
+
+describe('sessionBusMayExist (whether the Secret Service is worth asking)', () => {
+  const noFiles = () => false;
+
+  it('on Linux with no session bus address, no display and no bus socket: no, so the native keyring is not loaded', () => {
+    expect(sessionBusMayExist({}, 'linux', 1000, noFiles)).toBe(false);
+    expect(sessionBusMayExist({ XDG_RUNTIME_DIR: '/run/user/1000', DISPLAY: '' }, 'linux', 1000, noFiles)).toBe(false);
+  });
+
+  it('on Linux with a bus address, a display, or a bus socket in the runtime folder: yes', () => {
+    expect(sessionBusMayExist({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/bus' }, 'linux', 1000, noFiles)).toBe(true);
+    expect(sessionBusMayExist({ DISPLAY: ':0' }, 'linux', 1000, noFiles)).toBe(true);
+    const socketAt = (expected: string) => (path: string) => path === expected;
+    expect(sessionBusMayExist({ XDG_RUNTIME_DIR: '/tmp/rt' }, 'linux', 1000, socketAt('/tmp/rt/bus'))).toBe(true);
+    // Without XDG_RUNTIME_DIR, the systemd default for this user.
+    expect(sessionBusMayExist({}, 'linux', 1000, socketAt('/run/user/1000/bus'))).toBe(true);
+  });
+
+  it('on macOS and Windows the keychain is always asked', () => {
+    expect(sessionBusMayExist({}, 'darwin', 501, noFiles)).toBe(true);
+    expect(sessionBusMayExist({}, 'win32', -1, noFiles)).toBe(true);
   });
 });

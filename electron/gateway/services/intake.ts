@@ -99,7 +99,6 @@ export class IntakeService {
   constructor(private readonly deps: IntakeDeps) {
     this.jobsDir = deps.stagingDir;
     this.documents = deps.documents ?? documentPool();
-    this.documents.warm();
   }
 
   /** Document work for a request, off the event loop; a document the worker refuses is the sender's 400. */
@@ -173,6 +172,9 @@ export class IntakeService {
             throw unsupported();
           }
           kind = sniffed.kind;
+          // A worker is a whole V8 isolate (about 10 MB): none idles in a gateway that has had no document;
+          // the first one starts while the rest of the upload streams in.
+          this.documents.warm();
         }
         if (kind === 'txt') {
           let text: string;

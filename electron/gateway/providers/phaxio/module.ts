@@ -1,5 +1,5 @@
 import type { ProviderModule } from '../module';
-import { z } from 'zod';
+import * as z from 'zod';
 import { phaxioSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { phaxioFactory, PHAXIO_CALLBACK_PATH, PHAXIO_INBOUND_PATH } from './provider';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { scrubNumbers } from '../../../../shared/phone';
 import { FAILURE_ADVICE, type FailureClass } from '../../../../shared/status';
 import type { ProviderUpdate } from '../types';

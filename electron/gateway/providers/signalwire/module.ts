@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../module';
 import { maskNumber } from '../../../../shared/phone';
-import { z } from 'zod';
+import * as z from 'zod';
 import { signalwireSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SIGNALWIRE_CALLBACK_PATH, signalwireFactory } from './provider';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineProviderSettings } from '../provider-settings';
 
 export const SIMULATOR_OUTCOMES = ['delivered', 'busy', 'no_answer', 'invalid_number', 'partial', 'busy_then_delivered'] as const;

@@ -1,5 +1,5 @@
 import type { ProviderModule } from '../module';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sinchSettings } from './settings';
 import { pass, warn } from '../../services/checks';
 import { SINCH_CALLBACK_PATH, SINCH_INBOUND_PATH, sinchFactory } from './provider';

@@ -1,6 +1,6 @@
 import type { ProviderModule } from '../module';
 import { maskNumber } from '../../../../shared/phone';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sipSettings } from './settings';
 import { sipFactory } from './provider';
 import { AsteriskInboundBody, registerSipRoutes, ASTERISK_INBOUND_PATH } from './routes';

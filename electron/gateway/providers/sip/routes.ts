@@ -3,7 +3,7 @@ import { open, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GatewayCore } from '../../core';
 import { DocumentError } from '../../documents/errors';
 import { tiffPageCount } from '../../documents/tiff';
