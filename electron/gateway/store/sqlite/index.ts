@@ -1,0 +1,20 @@
+import type { Db } from '../db';
+import type { Store } from '../types';
+import { SqliteBatches } from './batches';
+import { SqliteJobs } from './jobs';
+import { SqliteMediaTokens } from './media-tokens';
+import { SqliteUiSessions } from './ui-sessions';
+
+/** The embedded engine: every repository over one better-sqlite3 connection (opened and migrated by db.ts). */
+export function sqliteStore(db: Db): Store {
+  const ping = db.prepare('SELECT 1');
+  return {
+    jobs: new SqliteJobs(db),
+    batches: new SqliteBatches(db),
+    mediaTokens: new SqliteMediaTokens(db),
+    uiSessions: new SqliteUiSessions(db),
+    ping: async () => {
+      ping.get();
+    },
+  };
+}
