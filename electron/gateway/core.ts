@@ -28,6 +28,8 @@ import { SettingsService } from './services/settings';
 import { LocalArtifactStore, type ArtifactStore } from './storage/artifact-store';
 import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
+import { sqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
 import type { AuthDeps } from './http/auth';
 import { TunnelManager, type TunnelDeps } from './tunnel/manager';
 import { probeHealth } from './tunnel/probe';
@@ -62,6 +64,8 @@ export interface CoreOptions {
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
 export interface GatewayCore {
   db: Db;
+  /** Every repository (all SQL goes through it). */
+  store: Store;
   dataDir: string;
   now: () => number;
   newId: () => string;
@@ -93,7 +97,7 @@ export interface GatewayCore {
   /** Counts HTTP requests so background work can yield to intake under load. */
   load: RequestLoad;
   publicUrl(): string | null;
-  status(): GatewayStatus;
+  status(): Promise<GatewayStatus>;
   log: LogFn;
 }
 
@@ -133,13 +137,19 @@ export function createCore(options: CoreOptions): GatewayCore {
   const log = options.log ?? logFunction(createLogger({ level: options.env.LOG_LEVEL }));
   const { bootstrapApiKey } = processOptions(options.env);
   const db = openDatabase(join(options.dataDir, 'gateway.db'), undefined, { nativeBinding: options.sqliteBinding });
+  const store = sqliteStore(db);
   const events = new EventBus();
   let settingsRef: SettingsService | null = null;
+  const emitStatus = () =>
+    void core.status().then(
+      (status) => events.emit('gateway:status', status),
+      (error: unknown) => log(`status failed: ${(error as Error).message}`),
+    );
   const disk = new DiskHealth({
     dataDir: options.dataDir,
     now,
     log,
-    onChange: () => events.emit('gateway:status', core.status()),
+    onChange: () => emitStatus(),
     ...options.disk,
   });
   const audit = new AuditLog(db, {
@@ -152,7 +162,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   });
   const settings = new SettingsService(options.settingsStore, options.env, options.secretStore, events, audit, now);
   settingsRef = settings;
-  const tokens = new MediaTokens(db, now);
+  const tokens = new MediaTokens(store.mediaTokens, now);
   const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
   const tunnel = new TunnelManager({
     // localtunnel (and its HTTP stack) loads only when a tunnel is turned on.
@@ -160,13 +170,13 @@ export function createCore(options: CoreOptions): GatewayCore {
     probe: probeHealth,
     ...options.tunnel,
     log,
-    onChange: () => events.emit('gateway:status', core.status()),
+    onChange: () => emitStatus(),
   });
   const core = {} as GatewayCore;
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
   /** Document links point at the public URL when there is one, else at this gateway. */
   const linkBase = () => publicUrl() ?? core.localUrl;
-  const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase);
+  const jobs = new JobsService(store, now, events, audit, settings, tokens, linkBase);
   const localStore = new LocalArtifactStore(join(options.dataDir, 'files', 'inbound'));
   const storeOf = (kind: ArtifactStore['kind']): ArtifactStore =>
     kind === 's3'
@@ -191,17 +201,17 @@ export function createCore(options: CoreOptions): GatewayCore {
   const isTestMode = (backend: Settings['backend']) => providers.forBackend(backend)?.traits.testMode ?? backend === 'simulator';
   const load = new RequestLoad(now);
   const outbox = new Outbox({
-    db,
+    store: store.jobs,
     busy: () => load.busy(),
     jobs,
     now,
     providerFor: (backend) => providers.forBackend(backend),
     prepare: (job) => intake.prepare(job),
-    urlsFor: (job, provider) => {
+    urlsFor: async (job, provider) => {
       const base = publicUrl();
       if (!base) return { mediaUrl: null, callbackUrl: null };
       return {
-        mediaUrl: provider.traits.needsPublicMediaUrl || provider.traits.wantsMediaUrl ? jobs.mintMediaLink(job.id).url : null,
+        mediaUrl: provider.traits.needsPublicMediaUrl || provider.traits.wantsMediaUrl ? (await jobs.mintMediaLink(job.id)).url : null,
         callbackUrl: provider.traits.callbackPath ? `${base}${provider.traits.callbackPath}?job_id=${job.id}` : null,
       };
     },
@@ -254,9 +264,10 @@ export function createCore(options: CoreOptions): GatewayCore {
     ...(options.desktop ?? sourceTreeDesktop()),
     printDir: options.printDir ?? null,
   };
-  const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
+  const retention = new RetentionSweeper({ now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
+    store,
     dataDir: options.dataDir,
     now,
     newId,
@@ -290,7 +301,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     },
     tunnel,
     publicUrl,
-    status: (): GatewayStatus => {
+    status: async (): Promise<GatewayStatus> => {
       const s = settings.current;
       const base = publicUrl();
       return {
@@ -304,7 +315,7 @@ export function createCore(options: CoreOptions): GatewayCore {
         publicUrlSource: base === null ? null : s.publicApiUrl ? 'setting' : 'tunnel',
         callbacksEnabled: base !== null && providers.forBackend(s.backend)?.traits.callbackPath != null,
         tunnel: core.tunnel.state(),
-        jobsInFlight: jobs.inFlightCount(),
+        jobsInFlight: await jobs.inFlightCount(),
         unreadInbound: inbound.unreadCount(),
         diskProblem: disk.problem(),
       };

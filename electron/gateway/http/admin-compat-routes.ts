@@ -56,7 +56,7 @@ async function maskedSettings(core: GatewayCore) {
   const configured = (backend: Settings['backend']) => core.providers.problem(backend) === null;
   const dbPath = join(core.dataDir, 'gateway.db');
   return {
-    backend: { type: s.backend, disabled: core.status().testMode },
+    backend: { type: s.backend, disabled: (await core.status()).testMode },
     phaxio: {
       api_key: secretOut(view, 'phaxio.apiKey'),
       api_secret: secretOut(view, 'phaxio.apiSecret'),
@@ -281,13 +281,13 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
 
   app.get('/admin/fax-jobs/:id', async (request) => {
     await requireAdmin(core.auth, request);
-    const job = core.jobs.get(parseInput(JobIdParams, request.params).id);
+    const job = await core.jobs.get(parseInput(JobIdParams, request.params).id);
     return { ...adminJobOut(job), provider_sid: job.providerId, file_name: job.fileName };
   });
 
   app.get('/admin/fax-jobs/:id/pdf', async (request, reply) => {
     await requireAdmin(core.auth, request);
-    const row = core.jobs.row(parseInput(JobIdParams, request.params).id);
+    const row = await core.jobs.row(parseInput(JobIdParams, request.params).id);
     const bytes = await jobPdf(core, row);
     core.audit.record('admin_pdf_download', { job_id: row.id });
     return noStore(reply).type('application/pdf').header('content-disposition', `attachment; filename="fax_${row.id}.pdf"`).send(bytes);
@@ -305,7 +305,7 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
       throw new AppError('unavailable', 'The provider did not answer the status request; try again later');
     }
     if (!asked) throw badRequest('Refresh not supported for this job (it is not in progress, or its provider cannot be asked)');
-    return faxJobOut(core.jobs.get(id));
+    return faxJobOut(await core.jobs.get(id));
   });
 
   /** A safe reload: settings re-read, providers rebuilt, the dispatcher restarted after in-flight sends finish. */

@@ -18,16 +18,16 @@ describe('retention sweep', () => {
     await gw.waitForJob(sent.body.id, ['delivered']);
     const inbound = await gw.invoke('inbound:simulate', {});
     if (!inbound.ok) throw new Error(inbound.error.message);
-    const row = gw.core.jobs.row(sent.body.id);
-    const uploads = () => (gw!.core.db.prepare('SELECT COUNT(*) AS n FROM job_uploads WHERE job_id = ?').get(row.id) as { n: number }).n;
+    const row = await gw.core.jobs.row(sent.body.id);
+    const storedUpload = async () => (await gw!.core.store.jobs.upload(row.id)) !== null;
     expect(row.upload_path).toBe('');
-    expect(uploads()).toBe(1);
+    expect(await storedUpload()).toBe(true);
     expect(existsSync(row.pdf_path as string)).toBe(true);
 
     offset += 8 * 86_400_000;
     const first = await gw.core.retention.runOnce();
     expect(first).toMatchObject({ outbound: 1, inbound: 0 });
-    expect(uploads()).toBe(0);
+    expect(await storedUpload()).toBe(false);
     expect(existsSync(row.pdf_path as string)).toBe(false);
     expect((await gw.get(`/fax/${sent.body.id}`)).body.state).toBe('delivered');
     expect((await gw.invoke('jobs:mintMediaLink', { id: sent.body.id })).ok).toBe(false);

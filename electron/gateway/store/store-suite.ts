@@ -96,6 +96,17 @@ export function describeStoreSuite(engine: string, open: () => Promise<{ store: 
         ).toBeNull();
       });
 
+      it('counts queued, in-progress and recently failed jobs', async () => {
+        await store.jobs.createMany([newJob({ id: 'c1' }), newJob({ id: 'c2' }), newJob({ id: 'c3' }), newJob({ id: 'c4' })], 1);
+        const fail = (id: string, now: number) =>
+          store.jobs.transition(id, { to: 'failed', fields: {}, kind: 'status', message: 'Failed', now }, decideTransition);
+        await store.jobs.transition('c1', { to: 'sending', fields: {}, kind: 'attempt', message: 'a', now: 2 }, decideTransition);
+        await fail('c2', 10);
+        await fail('c3', 100);
+        expect(await store.jobs.statusCounts(50)).toEqual({ queued: 1, inProgress: 1, failedSince: 1 });
+        expect(await store.jobs.inFlightCount()).toBe(2);
+      });
+
       it('refuses a field that is not a job column', async () => {
         await store.jobs.createMany([newJob({ id: 'p1' })], 1);
         await expect(store.jobs.patch('p1', { ['status; DROP TABLE jobs' as 'error']: 'x' }, 2)).rejects.toThrow(/Unknown job column/);

@@ -121,6 +121,8 @@ export interface JobsRepository {
   addEvent(id: string, at: number, kind: JobEventKind, status: JobStatus | null, message: string): Promise<void>;
   /** Jobs not yet finished (queued, sending, retry_wait). */
   inFlightCount(): Promise<number>;
+  /** Queued jobs, jobs in progress (sending or waiting to retry), and jobs that failed after `since`. */
+  statusCounts(since: number): Promise<{ queued: number; inProgress: number; failedSince: number }>;
   page(request: JobPageRequest): Promise<{ rows: JobRow[]; total: number }>;
   /** The bytes of an upload kept in the database, or null. */
   upload(id: string): Promise<Buffer | null>;

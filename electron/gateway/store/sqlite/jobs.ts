@@ -98,6 +98,12 @@ export class SqliteJobs implements JobsRepository {
       event: db.prepare('INSERT INTO job_events (job_id, at, kind, status, message) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare('SELECT * FROM job_events WHERE job_id = ? ORDER BY id'),
       inFlight: db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued','sending','retry_wait')").pluck(),
+      statusCounts: db.prepare(
+        `SELECT COUNT(*) FILTER (WHERE status = 'queued') AS queued,
+                COUNT(*) FILTER (WHERE status IN ('sending','retry_wait')) AS inProgress,
+                COUNT(*) FILTER (WHERE status = 'failed' AND updated_at > ?) AS failedSince
+         FROM jobs`,
+      ),
       insertUpload: db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)'),
       upload: db.prepare('SELECT bytes FROM job_uploads WHERE job_id = ?').pluck(),
       deleteUpload: db.prepare('DELETE FROM job_uploads WHERE job_id = ?'),
@@ -163,6 +169,10 @@ export class SqliteJobs implements JobsRepository {
 
   async inFlightCount(): Promise<number> {
     return this.stmt.inFlight.get() as number;
+  }
+
+  async statusCounts(since: number): Promise<{ queued: number; inProgress: number; failedSince: number }> {
+    return this.stmt.statusCounts.get(since) as { queued: number; inProgress: number; failedSince: number };
   }
 
   async page({ filter, after, limit }: JobPageRequest): Promise<{ rows: JobRow[]; total: number }> {
