@@ -152,7 +152,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     onChange: () => emitStatus(),
     ...options.disk,
   });
-  const audit = new AuditLog(db, {
+  const audit = new AuditLog(store.audit, {
     now,
     target: () => {
       const current = settingsRef?.current.audit ?? { enabled: true, file: '', format: 'json' as const };

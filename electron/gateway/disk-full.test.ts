@@ -116,7 +116,7 @@ describe('a full disk never ends the process', () => {
     const accepted = await gw.post('/fax', faxForm(TO, { name: 'a.txt', bytes: text(100) }), key);
     expect(accepted.status).toBe(202);
     expect((await gw.waitForJob(accepted.body.id, ['delivered'], 10_000, key)).state).toBe('delivered');
-    expect(gw.core.audit.recent(50, 'audit_dropped')[0]).toMatchObject({ reason: 'disk_full' });
+    expect((await gw.core.audit.recent(50, 'audit_dropped'))[0]).toMatchObject({ reason: 'disk_full' });
   });
 
   it('an outbox job that hits SQLITE_FULL mid-way neither crashes nor is lost', async () => {

@@ -210,10 +210,10 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
     let error: string | null = null;
     const counts = { fax_jobs: 0, api_keys: 0, inbound_fax: 0 };
     try {
-      const count = (table: string) => (core.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-      counts.fax_jobs = count('jobs');
-      counts.api_keys = count('api_keys');
-      counts.inbound_fax = count('inbound_faxes');
+      const stored = await core.store.counts();
+      counts.fax_jobs = stored.jobs;
+      counts.api_keys = stored.apiKeys;
+      counts.inbound_fax = stored.inboundFaxes;
     } catch (thrown) {
       connected = false;
       error = (thrown as Error).message;

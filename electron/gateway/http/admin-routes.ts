@@ -148,7 +148,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.get('/admin/logs', async (request) => {
     await requireAdmin(core.auth, request);
     const query = parseInput(AdminLogsQuery, request.query);
-    const items = core.audit.recent(query.limit, query.event || undefined);
+    const items = await core.audit.recent(query.limit, query.event || undefined);
     return { items, count: items.length };
   });
 

@@ -59,7 +59,7 @@ describe('retention sweep', () => {
     now += 8 * 86_400_000;
     gw.core.audit.record('job_created', { job_id: 'recent' });
     expect(await gw.core.retention.runOnce()).toMatchObject({ audit: old });
-    expect(gw.core.audit.recent(100, 'job_created').map((e) => e.job_id)).toEqual(['recent']);
+    expect((await gw.core.audit.recent(100, 'job_created')).map((e) => e.job_id)).toEqual(['recent']);
     expect(lines).toContain(`retention: removed ${old} audit rows older than 7 days`);
   });
 });

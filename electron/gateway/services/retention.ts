@@ -62,7 +62,7 @@ export class RetentionSweeper {
     const inbound = await this.deps.inbound.sweepRetention();
     const tokens = await this.deps.tokens.sweep();
     const auditDays = this.deps.settings.current.audit.retentionDays;
-    const audit = auditDays > 0 ? this.deps.audit.sweep(this.deps.now() - auditDays * 86_400_000) : 0;
+    const audit = auditDays > 0 ? await this.deps.audit.sweep(this.deps.now() - auditDays * 86_400_000) : 0;
     this.deps.audit.record('retention_sweep', {
       count: outbound + inbound + audit,
       reason: `outbound=${outbound},inbound=${inbound},audit=${audit}`,

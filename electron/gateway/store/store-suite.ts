@@ -253,8 +253,26 @@ export function describeStoreSuite(engine: string, open: () => Promise<{ store: 
       });
     });
 
-    it('answers a ping', async () => {
+    describe('audit', () => {
+      it('appends rows in order, reads newest first (optionally one event), and deletes the oldest in bounded batches', async () => {
+        await store.audit.append([
+          { ts: 1, event: 'job_created', fields: '{"job_id":"a"}' },
+          { ts: 2, event: 'job_status', fields: '{"job_id":"a"}' },
+          { ts: 3, event: 'job_created', fields: '{"job_id":"b"}' },
+        ]);
+        expect((await store.audit.recent(10, null)).map((r) => r.ts)).toEqual([3, 2, 1]);
+        expect(await store.audit.recent(1, 'job_created')).toEqual([{ ts: 3, event: 'job_created', fields: '{"job_id":"b"}' }]);
+        expect(await store.audit.deleteBefore(3, 1)).toBe(1);
+        expect(await store.audit.deleteBefore(3, 10)).toBe(1);
+        expect((await store.audit.recent(10, null)).map((r) => r.ts)).toEqual([3]);
+      });
+    });
+
+    it('answers a ping and counts jobs (an empty store has none)', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
+      expect(await store.counts()).toEqual({ jobs: 0, apiKeys: 0, inboundFaxes: 0 });
+      await store.jobs.createMany([newJob({ id: 'n1' }), newJob({ id: 'n2' })], 1);
+      expect((await store.counts()).jobs).toBe(2);
     });
   });
 }

@@ -197,12 +197,31 @@ export interface UiSessionsRepository {
   close(digest: string): Promise<void>;
 }
 
+export interface AuditRow {
+  ts: number;
+  event: string;
+  /** The sanitized fields as JSON. */
+  fields: string;
+}
+
+export interface AuditRepository {
+  /** Appends the rows, in order, in one transaction. */
+  append(rows: readonly AuditRow[]): Promise<void>;
+  /** Newest first, optionally of one event. */
+  recent(limit: number, event: string | null): Promise<AuditRow[]>;
+  /** Deletes at most `limit` of the oldest rows written before `cutoff`; returns how many went. */
+  deleteBefore(cutoff: number, limit: number): Promise<number>;
+}
+
 /** Every repository of one database. */
 export interface Store {
   jobs: JobsRepository;
   batches: BatchesRepository;
   mediaTokens: MediaTokensRepository;
   uiSessions: UiSessionsRepository;
+  audit: AuditRepository;
   /** Answers when the database does (health checks). */
   ping(): Promise<void>;
+  /** Row counts for the admin database status: fax jobs, API keys, inbound faxes. */
+  counts(): Promise<{ jobs: number; apiKeys: number; inboundFaxes: number }>;
 }
