@@ -163,7 +163,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   const settings = new SettingsService(options.settingsStore, options.env, options.secretStore, events, audit, now);
   settingsRef = settings;
   const tokens = new MediaTokens(store.mediaTokens, now);
-  const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
+  const keys = new KeysService(store.keys, now, audit, events, () => bootstrapApiKey);
   const tunnel = new TunnelManager({
     // localtunnel (and its HTTP stack) loads only when a tunnel is turned on.
     connect: async (options) => (await import('./tunnel/localtunnel-connect')).connectLocaltunnel(options),

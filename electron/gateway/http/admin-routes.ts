@@ -95,12 +95,12 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
 
   app.get('/admin/api-keys', async (request) => {
     await requireAdmin(core.auth, request);
-    return core.keys.list().map(keyOut);
+    return (await core.keys.list()).map(keyOut);
   });
 
   app.delete('/admin/api-keys/:keyId', async (request) => {
     await requireAdmin(core.auth, request);
-    core.keys.revoke(parseInput(KeyIdParams, request.params).keyId);
+    await core.keys.revoke(parseInput(KeyIdParams, request.params).keyId);
     return { status: 'ok' };
   });
 
@@ -140,7 +140,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
       backend_healthy: core.providers.problem(status.backend) === null,
       jobs: { queued: jobs.queued, in_progress: jobs.inProgress, recent_failures: jobs.failedSince },
       inbound_enabled: core.settings.current.inboundEnabled,
-      api_keys_configured: core.bootstrapApiKey !== null || core.keys.activeCount() > 0,
+      api_keys_configured: core.bootstrapApiKey !== null || (await core.keys.activeCount()) > 0,
       require_auth: core.auth.authRequired(),
     };
   });

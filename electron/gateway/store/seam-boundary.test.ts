@@ -14,7 +14,6 @@ const NOT_YET_MOVED = new Set([
   'electron/gateway/providers/simulator.ts',
   'electron/gateway/services/contacts.ts',
   'electron/gateway/services/inbound.ts',
-  'electron/gateway/services/keys.ts',
   'electron/gateway/services/print-jobs.ts',
   'electron/gateway/testing/seed.ts',
 ]);

@@ -268,6 +268,37 @@ export function describeStoreSuite(engine: string, open: () => Promise<{ store: 
       });
     });
 
+    describe('api keys', () => {
+      const key = (keyId: string, createdAt: number) => ({
+        key_id: keyId,
+        key_hash: `hmac-sha256$${keyId}`,
+        name: 'script',
+        owner: null,
+        scopes: '["fax:send"]',
+        note: null,
+        created_at: createdAt,
+        expires_at: null,
+      });
+
+      it('has a server key, lists newest first, revokes once, rotates and upgrades only an unchanged hash', async () => {
+        expect((await store.keys.serverKey())?.length).toBe(32);
+        await store.keys.insert(key('k1', 1));
+        await store.keys.insert(key('k2', 2));
+        expect((await store.keys.list()).map((k) => k.key_id)).toEqual(['k2', 'k1']);
+        await store.keys.revoke('k1', 10);
+        await store.keys.revoke('k1', 20);
+        expect((await store.keys.get('k1'))?.revoked_at).toBe(10);
+        expect(await store.keys.activeCount()).toBe(1);
+        await store.keys.touch('k2', 30);
+        expect((await store.keys.get('k2'))?.last_used_at).toBe(30);
+        await store.keys.replaceHash('k2', 'hmac-sha256$new');
+        expect(await store.keys.get('k2')).toMatchObject({ key_hash: 'hmac-sha256$new', last_used_at: null });
+        expect(await store.keys.upgradeHash('k2', 'hmac-sha256$old', 'x')).toBe(false);
+        expect(await store.keys.upgradeHash('k2', 'hmac-sha256$new', 'hmac-sha256$newer')).toBe(true);
+        expect(await store.keys.get('missing')).toBeNull();
+      });
+    });
+
     it('answers a ping and counts jobs (an empty store has none)', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       expect(await store.counts()).toEqual({ jobs: 0, apiKeys: 0, inboundFaxes: 0 });

@@ -213,6 +213,39 @@ export interface AuditRepository {
   deleteBefore(cutoff: number, limit: number): Promise<number>;
 }
 
+export interface ApiKeyRow {
+  key_id: string;
+  /** `hmac-sha256$…` (or a legacy `scrypt$…` until first use); never the secret. */
+  key_hash: string;
+  name: string | null;
+  owner: string | null;
+  /** JSON array of scope names. */
+  scopes: string;
+  note: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface KeysRepository {
+  /** The server key API-key secrets are HMAC'd with (made by a migration); null if missing. */
+  serverKey(): Promise<Buffer | null>;
+  insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): Promise<void>;
+  get(keyId: string): Promise<ApiKeyRow | null>;
+  /** Newest first. */
+  list(): Promise<ApiKeyRow[]>;
+  /** Keys not revoked. */
+  activeCount(): Promise<number>;
+  /** Revokes once: a second revoke keeps the first time. */
+  revoke(keyId: string, at: number): Promise<void>;
+  /** A new secret's hash (rotation): last use is forgotten. */
+  replaceHash(keyId: string, keyHash: string): Promise<void>;
+  touch(keyId: string, at: number): Promise<void>;
+  /** Replaces the hash only if it is still `fromHash` (not rotated meanwhile); true when it did. */
+  upgradeHash(keyId: string, fromHash: string, toHash: string): Promise<boolean>;
+}
+
 /** Every repository of one database. */
 export interface Store {
   jobs: JobsRepository;
@@ -220,6 +253,7 @@ export interface Store {
   mediaTokens: MediaTokensRepository;
   uiSessions: UiSessionsRepository;
   audit: AuditRepository;
+  keys: KeysRepository;
   /** Answers when the database does (health checks). */
   ping(): Promise<void>;
   /** Row counts for the admin database status: fax jobs, API keys, inbound faxes. */

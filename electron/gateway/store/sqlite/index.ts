@@ -3,6 +3,7 @@ import type { Store } from '../types';
 import { SqliteAudit } from './audit';
 import { SqliteBatches } from './batches';
 import { SqliteJobs } from './jobs';
+import { SqliteKeys } from './keys';
 import { SqliteMediaTokens } from './media-tokens';
 import { SqliteUiSessions } from './ui-sessions';
 
@@ -19,6 +20,7 @@ export function sqliteStore(db: Db): Store {
     mediaTokens: new SqliteMediaTokens(db),
     uiSessions: new SqliteUiSessions(db),
     audit: new SqliteAudit(db),
+    keys: new SqliteKeys(db),
     ping: async () => {
       ping.get();
     },
