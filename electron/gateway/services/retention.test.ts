@@ -53,7 +53,12 @@ describe('retention sweep', () => {
     let now = Date.now();
     const lines: string[] = [];
     gw = await startTestGateway({ env: { AUDIT_LOG_RETENTION_DAYS: '7' }, now: () => now, log: (line) => lines.push(line) });
+    // The sweep the gateway runs at start writes its own row; counted once it is there.
+    const deadline = Date.now() + 5_000;
+    while ((await gw.core.audit.recent(1, 'retention_sweep')).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     for (let i = 0; i < 50; i += 1) gw.core.audit.record('job_created', { job_id: `old${i}` });
+    await gw.core.audit.flushRows();
     const old = (gw.core.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
     expect(old).toBeGreaterThanOrEqual(50);
     now += 8 * 86_400_000;
