@@ -210,7 +210,7 @@ export class JobsService {
 
   /** The outbox's prepare step (TXT → PDF, page count); answers the row after. */
   async savePrepared(id: string, pdfPath: string, pages: number): Promise<JobRow> {
-    const row = await this.store.jobs.patch(id, { pdf_path: pdfPath, pages }, this.now());
+    const row = await this.store.jobs.savePrepared(id, pdfPath, pages);
     if (!row) throw notFound('Job not found');
     this.publish(row);
     return row;

@@ -107,6 +107,12 @@ export function describeStoreSuite(engine: string, open: () => Promise<{ store: 
         expect(await store.jobs.inFlightCount()).toBe(2);
       });
 
+      it('records the prepared PDF without touching updated_at', async () => {
+        await store.jobs.createMany([newJob({ id: 'pp' })], 1);
+        expect(await store.jobs.savePrepared('pp', '/data/pp.pdf', 2)).toMatchObject({ pdf_path: '/data/pp.pdf', pages: 2, updated_at: 1 });
+        expect(await store.jobs.savePrepared('gone', '/data/x.pdf', 1)).toBeNull();
+      });
+
       it('refuses a field that is not a job column', async () => {
         await store.jobs.createMany([newJob({ id: 'p1' })], 1);
         await expect(store.jobs.patch('p1', { ['status; DROP TABLE jobs' as 'error']: 'x' }, 2)).rejects.toThrow(/Unknown job column/);

@@ -124,6 +124,8 @@ export interface JobsRepository {
   /** Queued jobs, jobs in progress (sending or waiting to retry), and jobs that failed after `since`. */
   statusCounts(since: number): Promise<{ queued: number; inProgress: number; failedSince: number }>;
   page(request: JobPageRequest): Promise<{ rows: JobRow[]; total: number }>;
+  /** Records the prepared PDF and its page count (bookkeeping: updated_at stays); null when the job is gone. */
+  savePrepared(id: string, pdfPath: string, pages: number): Promise<JobRow | null>;
   /** The bytes of an upload kept in the database, or null. */
   upload(id: string): Promise<Buffer | null>;
   /**

@@ -104,6 +104,7 @@ export class SqliteJobs implements JobsRepository {
                 COUNT(*) FILTER (WHERE status = 'failed' AND updated_at > ?) AS failedSince
          FROM jobs`,
       ),
+      savePrepared: db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ? RETURNING *'),
       insertUpload: db.prepare('INSERT INTO job_uploads (job_id, bytes) VALUES (?, ?)'),
       upload: db.prepare('SELECT bytes FROM job_uploads WHERE job_id = ?').pluck(),
       deleteUpload: db.prepare('DELETE FROM job_uploads WHERE job_id = ?'),
@@ -188,6 +189,10 @@ export class SqliteJobs implements JobsRepository {
       `SELECT * FROM jobs ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
     ).all(...params, limit) as JobRow[];
     return { rows, total };
+  }
+
+  async savePrepared(id: string, pdfPath: string, pages: number): Promise<JobRow | null> {
+    return (this.stmt.savePrepared.get(pdfPath, pages, id) as JobRow | undefined) ?? null;
   }
 
   async upload(id: string): Promise<Buffer | null> {
