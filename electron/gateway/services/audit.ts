@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { maskNumber } from '../../../shared/phone';
 import type { AuditEntry } from '../../../shared/types';
-import type { Db } from '../store/db';
+import type { AuditRepository, AuditRow } from '../store/types';
 
 /**
  * Audit fields are allow-listed: ids, event names and small enums only. Anything else is dropped
@@ -74,11 +74,19 @@ export interface AuditDeps {
   ringSize?: number;
 }
 
+/** A row waiting for the next database write, with the line the audit file gets once it is stored. */
+interface PendingRow {
+  row: AuditRow;
+  file: string;
+  line: string;
+}
+
 export class AuditLog {
   private readonly ring: AuditEntry[] = [];
-  private readonly insert;
-  private readonly tail;
-  private readonly deleteOlder;
+  /** Rows recorded in this event-loop turn: written together, one transaction per turn, not one per row. */
+  private pending: PendingRow[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private writeScheduled = false;
   private stream: WriteStream | null = null;
   private streamPath = '';
   /** File lines are flushed every 100 ms: the database row is the durable copy, the file is for tail/syslog tools. */
@@ -91,15 +99,10 @@ export class AuditLog {
   private readonly now: () => number;
 
   constructor(
-    db: Db,
+    private readonly store: AuditRepository,
     private readonly deps: AuditDeps,
   ) {
     this.now = deps.now;
-    this.insert = db.prepare('INSERT INTO audit_log (ts, event, fields) VALUES (?, ?, ?)');
-    this.tail = db.prepare('SELECT ts, event, fields FROM audit_log WHERE (? IS NULL OR event = ?) ORDER BY id DESC LIMIT ?');
-    this.deleteOlder = db.prepare(
-      `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < ? ORDER BY id LIMIT ${SWEEP_BATCH})`,
-    );
   }
 
   /**
@@ -125,6 +128,7 @@ export class AuditLog {
 
   /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
   async tailFile(): Promise<{ file: string; format: 'json' | 'text' }> {
+    await this.flushRows();
     this.flush();
     const stream = this.stream;
     // Writes reach the file in order: once an empty write is done, every line handed over before it is there.
@@ -133,8 +137,9 @@ export class AuditLog {
     return { file, format };
   }
 
-  recent(limit: number, event?: string): AuditEntry[] {
-    const rows = this.tail.all(event ?? null, event ?? null, limit) as { ts: number; event: string; fields: string }[];
+  async recent(limit: number, event?: string): Promise<AuditEntry[]> {
+    await this.flushRows();
+    const rows = await this.store.recent(limit, event ?? null);
     if (rows.length === 0)
       return this.ring
         .filter((e) => !event || e.event === event)
@@ -144,21 +149,23 @@ export class AuditLog {
   }
 
   /** Audit retention: deletes rows older than the cutoff in small batches; returns how many went. */
-  sweep(olderThan: number, maxBatches = 200): number {
+  async sweep(olderThan: number, maxBatches = 200): Promise<number> {
     this.flushCoalesced();
+    await this.flushRows();
     let removed = 0;
     for (let batch = 0; batch < maxBatches; batch += 1) {
-      const { changes } = this.deleteOlder.run(olderThan);
+      const changes = await this.store.deleteBefore(olderThan, SWEEP_BATCH);
       removed += changes;
       if (changes < SWEEP_BATCH) break;
     }
     return removed;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.flushCoalesced();
     if (this.coalesceTimer) clearInterval(this.coalesceTimer);
     this.coalesceTimer = null;
+    await this.flushRows();
     this.flush();
     const stream = this.stream;
     this.stream = null;
@@ -171,19 +178,46 @@ export class AuditLog {
     if (this.ring.length > (this.deps.ringSize ?? 1000)) this.ring.shift();
     const { enabled, file, format } = this.deps.target();
     if (!enabled) return;
+    this.pending.push({
+      row: { ts, event, fields: JSON.stringify(clean) },
+      file,
+      line: file ? (format === 'json' ? JSON.stringify(entry) : this.textLine(entry)) : '',
+    });
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(() => void this.flushRows());
+    }
+  }
+
+  /** Resolves once every row recorded so far is in the database (or was dropped and counted). */
+  flushRows(): Promise<void> {
+    this.writing = this.writing.then(() => this.writePending());
+    return this.writing;
+  }
+
+  private async writePending(): Promise<void> {
+    this.writeScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const rows = batch.map((pending) => pending.row);
+    const count = this.dropped;
+    if (count > 0)
+      rows.push({
+        ts: (rows[rows.length - 1] as AuditRow).ts,
+        event: 'audit_dropped',
+        fields: JSON.stringify({ count, reason: 'disk_full' }),
+      });
     try {
-      this.insert.run(ts, event, JSON.stringify(clean));
-      if (this.dropped > 0) {
-        const count = this.dropped;
-        this.dropped = 0;
-        this.insert.run(ts, 'audit_dropped', JSON.stringify({ count, reason: 'disk_full' }));
-      }
+      await this.store.append(rows);
     } catch (error) {
-      if (!this.deps.onStorageError?.(error)) throw error;
-      this.dropped += 1;
+      // Never thrown at the caller (the request it audits goes on); counted, and reported once rows can be written.
+      this.deps.onStorageError?.(error);
+      this.dropped += batch.length;
       return;
     }
-    if (file) this.appendLine(file, format === 'json' ? JSON.stringify(entry) : this.textLine(entry));
+    this.dropped -= count;
+    for (const pending of batch) if (pending.file) this.appendLine(pending.file, pending.line);
   }
 
   private closeWindow(key: string, open: Coalescing): void {
