@@ -81,6 +81,12 @@ interface PendingRow {
   line: string;
 }
 
+/** An event whose row the caller writes in its own transaction (see `stage`); null row when auditing is off. */
+export interface StagedAuditEvent {
+  entry: AuditEntry;
+  pending: PendingRow | null;
+}
+
 export class AuditLog {
   private readonly ring: AuditEntry[] = [];
   /** Rows recorded in this event-loop turn: written together, one transaction per turn, not one per row. */
@@ -124,6 +130,25 @@ export class AuditLog {
     this.coalescing.set(key, { event, fields: clean, since: ts, repeats: 0 });
     this.startCoalesceTimer();
     this.write(ts, event, clean);
+  }
+
+  /**
+   * An event whose row the caller writes in its own transaction (the jobs' group commit writes
+   * job_created with the jobs: one commit a turn, not two); hand it to `stored` once committed.
+   * Not coalesced, so only for events that never repeat (one per job).
+   */
+  stage(event: string, fields: AuditFields): StagedAuditEvent {
+    const clean = sanitizeAuditFields(fields);
+    const ts = this.now();
+    return { entry: { ts: new Date(ts).toISOString(), event, ...clean }, pending: this.pendingRow(ts, event, clean) };
+  }
+
+  /** Staged events whose rows were committed: they join the in-memory tail and the audit file. */
+  stored(events: readonly StagedAuditEvent[]): void {
+    for (const { entry, pending } of events) {
+      this.remember(entry);
+      if (pending?.file) this.appendLine(pending.file, pending.line);
+    }
   }
 
   /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
@@ -173,20 +198,31 @@ export class AuditLog {
   }
 
   private write(ts: number, event: string, clean: Record<string, string | number | boolean | null>): void {
-    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
-    this.ring.push(entry);
-    if (this.ring.length > (this.deps.ringSize ?? 1000)) this.ring.shift();
-    const { enabled, file, format } = this.deps.target();
-    if (!enabled) return;
-    this.pending.push({
-      row: { ts, event, fields: JSON.stringify(clean) },
-      file,
-      line: file ? (format === 'json' ? JSON.stringify(entry) : this.textLine(entry)) : '',
-    });
+    this.remember({ ts: new Date(ts).toISOString(), event, ...clean });
+    const pending = this.pendingRow(ts, event, clean);
+    if (!pending) return;
+    this.pending.push(pending);
     if (!this.writeScheduled) {
       this.writeScheduled = true;
       setImmediate(() => void this.flushRows());
     }
+  }
+
+  private remember(entry: AuditEntry): void {
+    this.ring.push(entry);
+    if (this.ring.length > (this.deps.ringSize ?? 1000)) this.ring.shift();
+  }
+
+  /** The database row and file line for an event; null when auditing is off. */
+  private pendingRow(ts: number, event: string, clean: Record<string, string | number | boolean | null>): PendingRow | null {
+    const { enabled, file, format } = this.deps.target();
+    if (!enabled) return null;
+    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
+    return {
+      row: { ts, event, fields: JSON.stringify(clean) },
+      file,
+      line: file ? (format === 'json' ? JSON.stringify(entry) : this.textLine(entry)) : '',
+    };
   }
 
   /** Resolves once every row recorded so far is in the database (or was dropped and counted). */

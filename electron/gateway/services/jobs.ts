@@ -16,7 +16,7 @@ import type { ProviderUpdate } from '../providers/types';
 import type { MediaTokens } from '../security/media-tokens';
 import { DocumentMissingError, type StoredDocuments } from '../storage/artifact-store';
 import type { JobFields, JobRow, NewJobRecord, Store } from '../store/types';
-import type { AuditLog } from './audit';
+import type { AuditLog, StagedAuditEvent } from './audit';
 import { badRequest, conflict, notFound } from './errors';
 import type { EventBus } from './event-bus';
 import type { SettingsService } from './settings';
@@ -161,28 +161,37 @@ export class JobsService {
     const now = this.now();
     let rows: JobRow[];
     try {
-      rows = await this.store.jobs.createMany(
-        batch.map((entry) => this.record(entry.job)),
-        now,
-      );
+      rows = await this.insert(batch, now);
     } catch {
       // One bad row must not fail its neighbours: retry each on its own.
       for (const entry of batch) {
         try {
-          const [row] = await this.store.jobs.createMany([this.record(entry.job)], now);
-          this.settle(entry, row as JobRow);
+          const [row] = await this.insert([entry], now);
+          entry.resolve(this.publish(row as JobRow));
         } catch (error) {
           entry.reject(error as Error);
         }
       }
       return;
     }
-    rows.forEach((row, i) => this.settle(batch[i] as PendingCreate, row));
+    rows.forEach((row, i) => (batch[i] as PendingCreate).resolve(this.publish(row)));
   }
 
-  private settle(entry: PendingCreate, row: JobRow): void {
-    this.audit.record('job_created', { job_id: row.id, backend: row.backend, key_id: row.api_key_id, sender: row.sender });
-    entry.resolve(this.publish(row));
+  /** The jobs and their job_created audit rows in one transaction: a burst pays one commit, audit included. */
+  private async insert(entries: readonly PendingCreate[], now: number): Promise<JobRow[]> {
+    let staged: StagedAuditEvent[] = [];
+    const rows = await this.store.jobs.createMany(
+      entries.map((entry) => this.record(entry.job)),
+      now,
+      (created) => {
+        staged = created.map((row) =>
+          this.audit.stage('job_created', { job_id: row.id, backend: row.backend, key_id: row.api_key_id, sender: row.sender }),
+        );
+        return staged.flatMap((event) => (event.pending ? [event.pending.row] : []));
+      },
+    );
+    this.audit.stored(staged);
+    return rows;
   }
 
   /**

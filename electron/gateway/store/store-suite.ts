@@ -64,6 +64,14 @@ export function describeStoreSuite(engine: string, open: () => Promise<{ store: 
         expect(await store.jobs.inFlightCount()).toBe(1);
       });
 
+      it("writes the jobs' audit rows in their transaction: committed with them, gone with them", async () => {
+        const auditFor = (rows: readonly { id: string }[]) =>
+          rows.map((r) => ({ ts: 1, event: 'job_created', fields: `{"job_id":"${r.id}"}` }));
+        await store.jobs.createMany([newJob({ id: 'au1' })], 1, auditFor);
+        await expect(store.jobs.createMany([newJob({ id: 'au2' }), newJob({ id: 'au1' })], 2, auditFor)).rejects.toThrow();
+        expect(await store.audit.recent(10, 'job_created')).toEqual([{ ts: 1, event: 'job_created', fields: '{"job_id":"au1"}' }]);
+      });
+
       it('a scheduled job is not due before its time', async () => {
         await store.jobs.createMany([newJob({ id: 'later', sendAt: 5_000 })], 1_000);
         const lease = { owner: 'w1', expiresAt: 10_000, limit: 10, pausedBackends: [] };

@@ -119,8 +119,11 @@ export interface LeaseRequest {
 }
 
 export interface JobsRepository {
-  /** Inserts the jobs, their stored upload bytes and first timeline rows in one transaction: all or none. */
-  createMany(jobs: readonly NewJobRecord[], now: number): Promise<JobRow[]>;
+  /**
+   * Inserts the jobs, their stored upload bytes and first timeline rows in one transaction: all or none.
+   * `audit` answers the audit rows for the inserted jobs, appended in the same transaction (one commit, not two).
+   */
+  createMany(jobs: readonly NewJobRecord[], now: number, audit?: (rows: readonly JobRow[]) => readonly AuditRow[]): Promise<JobRow[]>;
   get(id: string): Promise<JobRow | null>;
   findByProviderId(backend: Backend, providerId: string): Promise<JobRow | null>;
   events(id: string): Promise<JobEventRow[]>;

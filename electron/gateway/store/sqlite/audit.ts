@@ -11,9 +11,12 @@ export class SqliteAudit implements AuditRepository {
       tail: db.prepare('SELECT ts, event, fields FROM audit_log WHERE (? IS NULL OR event = ?) ORDER BY id DESC LIMIT ?'),
       deleteOlder: db.prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < ? ORDER BY id LIMIT ?)'),
     };
-    this.appendAll = db.transaction((rows: readonly AuditRow[]) => {
-      for (const row of rows) this.stmt.insert.run(row.ts, row.event, row.fields);
-    });
+    this.appendAll = db.transaction((rows: readonly AuditRow[]) => this.insertRows(rows));
+  }
+
+  /** Inserts within the caller's transaction (the jobs' group commit writes its audit rows with its jobs). */
+  insertRows(rows: readonly AuditRow[]): void {
+    for (const row of rows) this.stmt.insert.run(row.ts, row.event, row.fields);
   }
 
   async append(rows: readonly AuditRow[]): Promise<void> {

@@ -14,12 +14,13 @@ export function sqliteStore(db: Db): Store {
     `SELECT (SELECT COUNT(*) FROM jobs) AS jobs, (SELECT COUNT(*) FROM api_keys) AS apiKeys,
             (SELECT COUNT(*) FROM inbound_faxes) AS inboundFaxes`,
   );
+  const audit = new SqliteAudit(db);
   return {
-    jobs: new SqliteJobs(db),
+    jobs: new SqliteJobs(db, audit),
     batches: new SqliteBatches(db),
     mediaTokens: new SqliteMediaTokens(db),
     uiSessions: new SqliteUiSessions(db),
-    audit: new SqliteAudit(db),
+    audit,
     keys: new SqliteKeys(db),
     ping: async () => {
       ping.get();

@@ -2,7 +2,18 @@ import type { JobStatus } from '../../../../shared/status';
 import type { Backend } from '../../../../shared/settings';
 import type { JobEventKind } from '../../../../shared/types';
 import type { Db, Statement } from '../db';
-import type { JobEventRow, JobFields, JobFilter, JobPageRequest, JobRow, JobsRepository, LeaseRequest, NewJobRecord } from '../types';
+import type { SqliteAudit } from './audit';
+import type {
+  AuditRow,
+  JobEventRow,
+  JobFields,
+  JobFilter,
+  JobPageRequest,
+  JobRow,
+  JobsRepository,
+  LeaseRequest,
+  NewJobRecord,
+} from '../types';
 
 /** The sending key's name, looked up as the row is written (one SQL fragment for jobs and batches). */
 export const SENDER_NAME = '(SELECT name FROM api_keys WHERE key_id = @apiKeyId)';
@@ -92,7 +103,10 @@ export class SqliteJobs implements JobsRepository {
   /** Updates and list queries are built from the fields and filters used; the few distinct shapes are compiled once. */
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: SqliteAudit,
+  ) {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO jobs (id, to_input, to_e164, status, backend, test_mode, file_name, source_kind, upload_path, pdf_path,
@@ -154,15 +168,21 @@ export class SqliteJobs implements JobsRepository {
     return (this.stmt.get.get(id) as JobRow | undefined) ?? null;
   }
 
-  async createMany(jobs: readonly NewJobRecord[], now: number): Promise<JobRow[]> {
-    return this.db.transaction(() =>
-      jobs.map(({ uploadBytes, queuedMessage, ...job }) => {
+  async createMany(
+    jobs: readonly NewJobRecord[],
+    now: number,
+    audit: (rows: readonly JobRow[]) => readonly AuditRow[] = () => [],
+  ): Promise<JobRow[]> {
+    return this.db.transaction(() => {
+      const rows = jobs.map(({ uploadBytes, queuedMessage, ...job }) => {
         const row = this.stmt.insert.get({ ...job, testMode: job.testMode ? 1 : 0, now }) as JobRow;
         if (uploadBytes) this.stmt.insertUpload.run(job.id, uploadBytes);
         this.stmt.event.run(job.id, now, 'status', 'queued', queuedMessage);
         return row;
-      }),
-    )();
+      });
+      this.audit.insertRows(audit(rows));
+      return rows;
+    })();
   }
 
   async get(id: string): Promise<JobRow | null> {
