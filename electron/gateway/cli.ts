@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     rendererDir: existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
     printDir: defaultPrintDir(process.env),
   });
-  const status = gateway.core.status();
+  const status = await gateway.core.status();
   console.log(`Faxbot Desktop gateway listening on ${gateway.url}`);
   console.log(`Backend: ${status.backend}${status.testMode ? ' (test mode: no real faxes are sent)' : ''}`);
   console.log(`Data folder: ${dataDir}`);

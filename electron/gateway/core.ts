@@ -30,6 +30,8 @@ import { SettingsService } from './services/settings';
 import { LocalArtifactStore, StoredDocuments, type ArtifactStore, type StoreSet } from './storage/artifact-store';
 import { s3StoreFromSettings } from './storage/s3-store';
 import { openDatabase, type Db } from './store/db';
+import { sqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
 import type { AuthDeps } from './http/auth';
 import { TunnelManager, type TunnelDeps } from './tunnel/manager';
 import { probeHealth } from './tunnel/probe';
@@ -66,6 +68,8 @@ export interface CoreOptions {
 /** Everything a door (HTTP, IPC, /rpc) needs, built once; services take their dependencies as arguments. */
 export interface GatewayCore {
   db: Db;
+  /** Every repository (all SQL goes through it). */
+  store: Store;
   dataDir: string;
   now: () => number;
   newId: () => string;
@@ -103,7 +107,7 @@ export interface GatewayCore {
   /** The window's link to an office server (remote mode); its `events` are what windows see. */
   remote: RemoteLink;
   publicUrl(): string | null;
-  status(): GatewayStatus;
+  status(): Promise<GatewayStatus>;
   log: LogFn;
 }
 
@@ -143,16 +147,22 @@ export function createCore(options: CoreOptions): GatewayCore {
   const log = options.log ?? logFunction(createLogger({ level: options.env.LOG_LEVEL }));
   const { bootstrapApiKey } = processOptions(options.env);
   const db = openDatabase(join(options.dataDir, 'gateway.db'), undefined, { nativeBinding: options.sqliteBinding });
+  const store = sqliteStore(db);
   const events = new EventBus();
   let settingsRef: SettingsService | null = null;
+  const emitStatus = () =>
+    void core.status().then(
+      (status) => events.emit('gateway:status', status),
+      (error: unknown) => log(`status failed: ${(error as Error).message}`),
+    );
   const disk = new DiskHealth({
     dataDir: options.dataDir,
     now,
     log,
-    onChange: () => events.emit('gateway:status', core.status()),
+    onChange: () => emitStatus(),
     ...options.disk,
   });
-  const audit = new AuditLog(db, {
+  const audit = new AuditLog(store.audit, {
     now,
     target: () => {
       const current = settingsRef?.current.audit ?? { enabled: true, file: '', format: 'json' as const };
@@ -162,15 +172,15 @@ export function createCore(options: CoreOptions): GatewayCore {
   });
   const settings = new SettingsService(options.settingsStore, options.env, options.secretStore, events, audit, now);
   settingsRef = settings;
-  const tokens = new MediaTokens(db, now);
-  const keys = new KeysService(db, now, audit, events, () => bootstrapApiKey);
+  const tokens = new MediaTokens(store.mediaTokens, now);
+  const keys = new KeysService(store.keys, now, audit, events, () => bootstrapApiKey);
   const tunnel = new TunnelManager({
     // localtunnel (and its HTTP stack) loads only when a tunnel is turned on.
     connect: async (options) => (await import('./tunnel/localtunnel-connect')).connectLocaltunnel(options),
     probe: probeHealth,
     ...options.tunnel,
     log,
-    onChange: () => events.emit('gateway:status', core.status()),
+    onChange: () => emitStatus(),
   });
   const core = {} as GatewayCore;
   const publicUrl = () => publicBaseUrl(settings.current, core.tunnel.url());
@@ -191,7 +201,7 @@ export function createCore(options: CoreOptions): GatewayCore {
   // Inbound objects keep Faxbot's S3_PREFIX; outbound ones sit beside them under S3_OUTBOUND_PREFIX.
   const inboundDocuments = new StoredDocuments(storesFor(join(documentsDir, 'files', 'inbound'), () => settings.current.storage.s3Prefix));
   const outboundDocuments = new StoredDocuments(storesFor(join(documentsDir, 'jobs'), () => options.env.S3_OUTBOUND_PREFIX || 'outbound/'));
-  const jobs = new JobsService(db, now, events, audit, settings, tokens, linkBase, outboundDocuments);
+  const jobs = new JobsService(store, now, events, audit, settings, tokens, linkBase, outboundDocuments);
   const inbound = new InboundService(db, now, newId, inboundDocuments, tokens, settings, events, audit, linkBase);
   const providers = new ProviderRegistry(
     { db, now, settings: () => settings.current, secret: (name) => settings.secret(name), log, dataDir: options.dataDir },
@@ -201,18 +211,18 @@ export function createCore(options: CoreOptions): GatewayCore {
   const isTestMode = (backend: Settings['backend']) => providers.forBackend(backend)?.traits.testMode ?? backend === 'simulator';
   const load = new RequestLoad(now);
   const outbox = new Outbox({
-    db,
+    store: store.jobs,
     busy: () => load.busy(),
     jobs,
     now,
     providerFor: (backend) => providers.forBackend(backend),
     prepare: (job) => intake.prepare(job),
     document: (ref) => outboundDocuments.handle(ref),
-    urlsFor: (job, provider) => {
+    urlsFor: async (job, provider) => {
       const base = publicUrl();
       if (!base) return { mediaUrl: null, callbackUrl: null };
       return {
-        mediaUrl: provider.traits.needsPublicMediaUrl || provider.traits.wantsMediaUrl ? jobs.mintMediaLink(job.id).url : null,
+        mediaUrl: provider.traits.needsPublicMediaUrl || provider.traits.wantsMediaUrl ? (await jobs.mintMediaLink(job.id)).url : null,
         callbackUrl: provider.traits.callbackPath ? `${base}${provider.traits.callbackPath}?job_id=${job.id}` : null,
       };
     },
@@ -267,9 +277,10 @@ export function createCore(options: CoreOptions): GatewayCore {
     ...(options.desktop ?? sourceTreeDesktop()),
     printDir: options.printDir ?? null,
   };
-  const retention = new RetentionSweeper({ db, now, jobs, inbound, tokens, settings, audit, log });
+  const retention = new RetentionSweeper({ now, jobs, inbound, tokens, settings, audit, log });
   Object.assign(core, {
     db,
+    store,
     dataDir: options.dataDir,
     now,
     newId,
@@ -306,7 +317,7 @@ export function createCore(options: CoreOptions): GatewayCore {
     tunnel,
     publicUrl,
     remote: new RemoteLink({ dataDir: options.dataDir, secrets: options.secretStore, localEvents: events, log }),
-    status: (): GatewayStatus => {
+    status: async (): Promise<GatewayStatus> => {
       const s = settings.current;
       const base = publicUrl();
       return {
@@ -320,7 +331,7 @@ export function createCore(options: CoreOptions): GatewayCore {
         publicUrlSource: base === null ? null : s.publicApiUrl ? 'setting' : 'tunnel',
         callbacksEnabled: base !== null && providers.forBackend(s.backend)?.traits.callbackPath != null,
         tunnel: core.tunnel.state(),
-        jobsInFlight: jobs.inFlightCount(),
+        jobsInFlight: await jobs.inFlightCount(),
         unreadInbound: inbound.unreadCount(),
         diskProblem: disk.problem(),
       };

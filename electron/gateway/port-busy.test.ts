@@ -30,7 +30,7 @@ describe('the Faxbot REST port is held by another program', () => {
     try {
       expect(gateway.port).not.toBe(busyPort);
       expect((await gateway.get('/health')).status).toBe(200);
-      const status = gateway.core.status();
+      const status = await gateway.core.status();
       expect(status.restPortBusy).toBe(busyPort);
       const check = (await runDiagnostics(gateway.core)).checks.find((c) => c.id === 'rest-port');
       expect(check).toMatchObject({ state: 'fail' });
@@ -44,7 +44,7 @@ describe('the Faxbot REST port is held by another program', () => {
   it('with its port free, the gateway reports no busy port and the check passes', async () => {
     const gateway = await startTestGateway({ fallbackWhenPortBusy: true, dataDir });
     try {
-      expect(gateway.core.status().restPortBusy).toBeUndefined();
+      expect((await gateway.core.status()).restPortBusy).toBeUndefined();
       const check = (await runDiagnostics(gateway.core)).checks.find((c) => c.id === 'rest-port');
       expect(check).toMatchObject({ state: 'pass' });
     } finally {

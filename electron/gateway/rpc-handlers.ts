@@ -63,7 +63,7 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     ),
   'jobs:batch': (core, input) => core.jobs.batch(input.id),
   'jobs:resendFailed': async (core, input) => {
-    const failed = core.jobs.batch(input.batchId).jobs.filter((job) => job.status === 'failed');
+    const failed = (await core.jobs.batch(input.batchId)).jobs.filter((job) => job.status === 'failed');
     if (failed.length === 0) throw conflict('No recipient of this batch has failed.');
     for (const job of failed) await core.intake.resend(job.id);
     return core.jobs.batch(input.batchId);
@@ -76,11 +76,11 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'jobs:preflight': (core, input) => core.intake.preflight(decodeDocuments(core, input.documents)),
   'jobs:list': (core, input) =>
     core.jobs.list({ ...input, numbers: input.contactId ? [core.contacts.get(input.contactId).faxE164] : undefined }),
-  'jobs:exportCsv': (core, input) => ({ fileName: 'fax-history.csv', text: historyCsv(core, input) }),
+  'jobs:exportCsv': async (core, input) => ({ fileName: 'fax-history.csv', text: await historyCsv(core, input) }),
   'jobs:get': (core, input) => core.jobs.detail(input.id),
   'jobs:cancel': (core, input) => core.jobs.cancel(input.id),
-  'jobs:retryNow': (core, input) => {
-    const job = core.jobs.retryNow(input.id);
+  'jobs:retryNow': async (core, input) => {
+    const job = await core.jobs.retryNow(input.id);
     core.outbox.nudge();
     return job;
   },
@@ -89,8 +89,8 @@ const handlers: { [M in MethodName]: Handler<M> } = {
     fileName: `fax-report-${input.id}.pdf`,
     contentBase64: Buffer.from(await confirmationReport(core, input.id)).toString('base64'),
   }),
-  'jobs:mintMediaLink': (core, input) => {
-    const { url, expiresAt } = core.jobs.mintMediaLink(input.id);
+  'jobs:mintMediaLink': async (core, input) => {
+    const { url, expiresAt } = await core.jobs.mintMediaLink(input.id);
     return { url, expiresAt };
   },
   'numbers:check': (core, input) => {
@@ -103,8 +103,8 @@ const handlers: { [M in MethodName]: Handler<M> } = {
   'inbound:get': (core, input) => core.inbound.get(input.id),
   'inbound:markRead': (core, input) => core.inbound.markRead(input.id, input.read),
   'inbound:archive': (core, input) => core.inbound.archive(input.id, input.archived),
-  'inbound:documentLink': (core, input) => {
-    const { url, expiresAt } = core.inbound.documentLink(input.id);
+  'inbound:documentLink': async (core, input) => {
+    const { url, expiresAt } = await core.inbound.documentLink(input.id);
     return { url, expiresAt };
   },
   'inbound:annotate': (core, input) => core.inbound.annotate(input.id, input),

@@ -170,7 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.setNotFoundHandler((_request, reply) => void reply.code(404).send({ detail: 'Not Found' }));
 
-  const sessions = new UiSessions(core.db, core.now);
+  const sessions = new UiSessions(core.store.uiSessions, core.now);
   registerHealthRoutes(app, core);
   registerFaxRoutes(app, core);
   registerInboundRoutes(app, core);

@@ -140,15 +140,15 @@ describe('provider updates are idempotent and ordered', () => {
     gw = await startTestGateway();
     const id = await send('+15551230001');
     const done = await gw.waitForJob(id, ['delivered']);
-    const row = gw.core.jobs.row(id);
-    const late = gw.core.jobs.applyProviderUpdate(row, {
+    const row = await gw.core.jobs.row(id);
+    const late = await gw.core.jobs.applyProviderUpdate(row, {
       providerId: done.provider_sid,
       rawStatus: 'busy',
       phase: 'failed',
       failureClass: 'busy',
     });
     expect(late.applied).toBe(false);
-    const stale = gw.core.jobs.applyProviderUpdate(row, { providerId: 'other-attempt', rawStatus: 'sending', phase: 'sending' });
+    const stale = await gw.core.jobs.applyProviderUpdate(row, { providerId: 'other-attempt', rawStatus: 'sending', phase: 'sending' });
     expect(stale.applied).toBe(false);
     expect((await gw.get(`/fax/${id}`)).body.state).toBe('delivered');
   });
@@ -204,8 +204,8 @@ describe('a provider that cannot say whether it received an interrupted fax', ()
     });
     const id = await send('+15551230001');
     const deadline = Date.now() + 20_000;
-    while (gw.core.jobs.row(id).submit_state !== 'unknown' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(gw.core.jobs.row(id)).toMatchObject({ status: 'sending', submit_state: 'unknown', lease_owner: null });
+    while ((await gw.core.jobs.row(id)).submit_state !== 'unknown' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await gw.core.jobs.row(id)).toMatchObject({ status: 'sending', submit_state: 'unknown', lease_owner: null });
     // Rechecked on the outage backoff (0.5, 1, 2 s) until the 2 s allowance is spent: asked again, but not every tick.
     expect(lookups).toBeGreaterThanOrEqual(2);
     expect(lookups).toBeLessThanOrEqual(5);

@@ -1,9 +1,9 @@
-import type { Db } from '../store/db';
 import type { FaxProvider } from '../providers/types';
 import type { StoredDocument } from '../storage/artifact-store';
 import { ProviderError } from '../providers/types';
 import { AppError } from '../services/errors';
-import type { JobRow, JobsService } from '../services/jobs';
+import type { JobsService } from '../services/jobs';
+import type { JobsRepository, JobRow } from '../store/types';
 
 /** A submission outstanding longer than this stops holding a slot, so a few hanging calls cannot stall the rest. */
 const STALLED_AFTER_MS = 2_000;
@@ -24,7 +24,8 @@ export interface PreparedDocument {
 }
 
 export interface OutboxDeps {
-  db: Db;
+  /** Leases and poll bookkeeping; status changes go through `jobs`. */
+  store: JobsRepository;
   jobs: JobsService;
   now: () => number;
   /** The provider that handles jobs of a backend (jobs keep their backend if the admin switches). */
@@ -34,7 +35,7 @@ export interface OutboxDeps {
   /** The stored fax PDF a reference names, for the provider to read. */
   document: (ref: string) => StoredDocument;
   /** Media URL and callback URL for a job, or null when there is no public URL. */
-  urlsFor: (job: JobRow, provider: FaxProvider) => { mediaUrl: string | null; callbackUrl: string | null };
+  urlsFor: (job: JobRow, provider: FaxProvider) => Promise<{ mediaUrl: string | null; callbackUrl: string | null }>;
   owner: string;
   /**
    * True while the HTTP side is under heavy load. Background dispatch then yields to intake
@@ -87,7 +88,6 @@ export class Outbox {
   private readonly tickMs: number;
   private readonly providerTimeoutMs: () => number;
   private readonly reconcileGiveUpMs: number;
-  private readonly sql;
 
   constructor(private readonly deps: OutboxDeps) {
     this.leaseMs = deps.leaseMs ?? 120_000;
@@ -95,27 +95,6 @@ export class Outbox {
     this.tickMs = deps.tickMs ?? 250;
     this.providerTimeoutMs = deps.providerTimeoutMs ?? (() => 30_000);
     this.reconcileGiveUpMs = deps.reconcileGiveUpMs ?? 10 * 60_000;
-    const { db } = deps;
-    this.sql = {
-      lease: db.prepare(
-        `UPDATE jobs SET lease_owner = @owner, lease_expires_at = @expires
-         WHERE id IN (SELECT id FROM jobs WHERE status IN ('queued','retry_wait') AND next_attempt_at <= @now
-                      AND lease_owner IS NULL AND backend NOT IN (SELECT value FROM json_each(@paused))
-                      ORDER BY next_attempt_at, created_at LIMIT @limit)
-         RETURNING *`,
-      ),
-      stale: db.prepare(
-        `SELECT * FROM jobs WHERE lease_owner IS NOT NULL AND (lease_owner <> @owner OR lease_expires_at < @now) LIMIT 100`,
-      ),
-      unlease: db.prepare('UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ?'),
-      polling: db.prepare(
-        `SELECT * FROM jobs WHERE status = 'sending' AND submit_state = 'submitted' AND next_poll_at IS NOT NULL
-         AND next_poll_at <= ? ORDER BY next_poll_at LIMIT 50`,
-      ),
-      // Poll bookkeeping is not news: no timeline row, no event, no updated_at change.
-      nextPoll: db.prepare('UPDATE jobs SET next_poll_at = ? WHERE id = ?'),
-      relock: db.prepare('UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?'),
-    };
   }
 
   start(): void {
@@ -150,7 +129,7 @@ export class Outbox {
   /** One full pass: reconcile stale leases, lease and submit due jobs, poll providers. Exposed for tests. */
   async runOnce(): Promise<void> {
     await this.inBackground('reconcile', () => this.reconcileStale());
-    const leased = this.leaseDue();
+    const leased = await this.leaseDue();
     await Promise.allSettled(leased.map((row) => this.track(this.processOnce(row))));
     await this.inBackground('poll', () => this.pollDue());
   }
@@ -174,7 +153,7 @@ export class Outbox {
         this.lastWorkAt = now;
         // Provider calls never run inside the tick: one that hangs must not stop the others.
         void this.inBackground('reconcile', () => this.reconcileStale());
-        for (const row of this.leaseDue()) void this.track(this.processOnce(row));
+        for (const row of await this.leaseDue()) void this.track(this.processOnce(row));
         void this.inBackground('poll', () => this.pollDue());
       } catch (error) {
         if (!this.deps.onStorageError?.(error)) this.deps.log?.(`outbox tick failed: ${(error as Error).message}`);
@@ -209,7 +188,7 @@ export class Outbox {
     return work;
   }
 
-  private leaseDue(): JobRow[] {
+  private async leaseDue(): Promise<JobRow[]> {
     if (this.stopping) return [];
     const now = this.deps.now();
     const active = [...this.inFlight.values()].filter((startedAt) => now - startedAt < STALLED_AFTER_MS).length;
@@ -224,13 +203,7 @@ export class Outbox {
       }
     }
     if (room <= 0) return [];
-    return this.sql.lease.all({
-      owner: this.deps.owner,
-      expires: now + this.leaseMs,
-      now,
-      limit: room,
-      paused: JSON.stringify(paused),
-    }) as JobRow[];
+    return this.deps.store.leaseDue({ owner: this.deps.owner, expiresAt: now + this.leaseMs, now, limit: room, pausedBackends: paused });
   }
 
   private outageBackoff(failures: number): number {
@@ -266,36 +239,35 @@ export class Outbox {
     const { jobs } = this.deps;
     const provider = this.deps.providerFor(leased.backend);
     if (!provider) {
-      jobs.fail(leased, 'auth', `The ${leased.backend} backend is not configured.`);
+      await jobs.fail(leased, 'auth', `The ${leased.backend} backend is not configured.`);
       return;
     }
     let row = leased;
     if (!row.pdf_path || row.pages === null) {
       try {
         const prepared = await this.deps.prepare(row);
-        jobs.savePrepared(row.id, prepared.pdfRef, prepared.pages);
-        row = jobs.row(row.id);
+        row = await jobs.savePrepared(row.id, prepared.pdfRef, prepared.pages);
       } catch (error) {
         if (error instanceof AppError && error.code === 'unavailable') {
           // Document storage (S3) did not answer: nothing was sent and the document is fine; try again shortly.
-          jobs.patch(
+          await jobs.patch(
             row.id,
             { next_attempt_at: this.deps.now() + STORAGE_RETRY_MS, lease_owner: null, lease_expires_at: null },
             { kind: 'note', message: `Waiting for document storage: ${(error as Error).message}` },
           );
           return;
         }
-        jobs.fail(row, 'document', (error as Error).message);
+        await jobs.fail(row, 'document', (error as Error).message);
         return;
       }
     }
-    const urls = this.deps.urlsFor(row, provider);
+    const urls = await this.deps.urlsFor(row, provider);
     if (provider.traits.needsPublicMediaUrl && !urls.mediaUrl) {
-      jobs.fail(row, 'rejected', `${provider.label} fetches the document from a public URL, and none is set.`);
+      await jobs.fail(row, 'rejected', `${provider.label} fetches the document from a public URL, and none is set.`);
       return;
     }
     const attempt = row.attempts + 1;
-    const { applied } = jobs.transition(
+    const { applied } = await jobs.transition(
       row.id,
       'sending',
       `Attempt ${attempt}: sending to ${provider.label}`,
@@ -311,7 +283,7 @@ export class Outbox {
     );
     if (!applied) {
       // Canceled (or otherwise moved) between lease and submit: nothing was sent.
-      this.sql.unlease.run(row.id);
+      await jobs.unlease(row.id);
       return;
     }
     const request = {
@@ -327,15 +299,15 @@ export class Outbox {
     try {
       const result = await provider.submit(request, this.providerSignal());
       this.noteAnswered(row.backend);
-      this.recordAccepted(row.id, provider, result.providerId, result.rawStatus, `Accepted by ${provider.label}`);
+      await this.recordAccepted(row.id, provider, result.providerId, result.rawStatus, `Accepted by ${provider.label}`);
     } catch (error) {
-      const current = jobs.row(row.id);
+      const current = await jobs.row(row.id);
       const unanswered = !(error instanceof ProviderError) || error.failureClass === 'provider_unavailable';
       if (unanswered) this.noteUnanswered(row.backend);
       else this.noteAnswered(row.backend);
       if (error instanceof ProviderError && error.unreachable) {
         // The request never left this machine: not an attempt. It goes again, as the same attempt, once the provider answers.
-        jobs.transition(
+        await jobs.transition(
           row.id,
           'retry_wait',
           `${error.message} Sending as soon as ${provider.label} answers again.`,
@@ -343,10 +315,10 @@ export class Outbox {
           'attempt',
         );
       } else if (error instanceof ProviderError && !error.maybeAccepted) {
-        jobs.fail(current, error.failureClass, error.message, { submit_state: null });
+        await jobs.fail(current, error.failureClass, error.message, { submit_state: null });
       } else {
         // The request may have reached the provider: expire the lease now so reconciliation asks first.
-        jobs.patch(
+        await jobs.patch(
           current.id,
           { lease_expires_at: this.deps.now() - 1 },
           {
@@ -358,13 +330,13 @@ export class Outbox {
     }
   }
 
-  private recordAccepted(id: string, provider: FaxProvider, providerId: string, rawStatus: string, message: string): void {
+  private async recordAccepted(id: string, provider: FaxProvider, providerId: string, rawStatus: string, message: string): Promise<void> {
     // A fast callback may already have finished the job: record nothing after its last word.
-    if (this.deps.jobs.row(id).status !== 'sending') {
-      this.sql.unlease.run(id);
+    if ((await this.deps.jobs.row(id)).status !== 'sending') {
+      await this.deps.jobs.unlease(id);
       return;
     }
-    this.deps.jobs.patch(
+    await this.deps.jobs.patch(
       id,
       {
         provider_id: providerId,
@@ -381,15 +353,19 @@ export class Outbox {
   /** Jobs whose lease belongs to a dead process (or expired): reconcile before anything is resent. */
   private async reconcileStale(): Promise<void> {
     const now = this.deps.now();
-    const stale = this.sql.stale.all({ owner: this.deps.owner, now }) as JobRow[];
+    // Backends whose outage wait is over when the pass starts may be probed by one interrupted attempt,
+    // decided before the first await (leasing in the same tick restarts the wait for new work).
+    const probeDue = new Set([...this.outages].filter(([, outage]) => outage.retryAt <= now).map(([backend]) => backend));
+    const stale = await this.deps.store.staleLeases(this.deps.owner, now, 100);
     for (const row of stale) {
       if (this.processing.has(row.id) || this.isInFlightHere(row)) continue;
       if (row.submit_state !== 'submitting') {
-        this.sql.unlease.run(row.id);
+        await this.deps.jobs.unlease(row.id);
         continue;
       }
       // During an outage only the first interrupted attempt asks; the rest wait for the provider to answer.
-      if ((this.outages.get(row.backend)?.retryAt ?? 0) > this.deps.now()) continue;
+      const probe = probeDue.delete(row.backend);
+      if (!probe && (this.outages.get(row.backend)?.retryAt ?? 0) > this.deps.now()) continue;
       await this.reconcile(row);
     }
   }
@@ -398,16 +374,20 @@ export class Outbox {
     return row.lease_owner === this.deps.owner && (row.lease_expires_at ?? 0) >= this.deps.now();
   }
 
-  private markUnknown(row: JobRow, message: string): void {
+  private async markUnknown(row: JobRow, message: string): Promise<void> {
     this.deferredSince.delete(row.id);
-    this.deps.jobs.patch(row.id, { submit_state: 'unknown', lease_owner: null, lease_expires_at: null }, { kind: 'attempt', message });
+    await this.deps.jobs.patch(
+      row.id,
+      { submit_state: 'unknown', lease_owner: null, lease_expires_at: null },
+      { kind: 'attempt', message },
+    );
   }
 
   private async reconcile(row: JobRow): Promise<void> {
     const { jobs } = this.deps;
     const provider = this.deps.providerFor(row.backend);
     if (!provider?.lookup || !provider.traits.canLookup) {
-      this.markUnknown(
+      await this.markUnknown(
         row,
         'Interrupted while handing the fax to the provider, which cannot confirm whether it arrived. Check the provider console before resending.',
       );
@@ -426,12 +406,18 @@ export class Outbox {
       );
       this.noteAnswered(row.backend);
       if (found) {
-        this.recordAccepted(row.id, provider, found.providerId, found.rawStatus, `Confirmed with ${provider.label} after an interruption`);
+        await this.recordAccepted(
+          row.id,
+          provider,
+          found.providerId,
+          found.rawStatus,
+          `Confirmed with ${provider.label} after an interruption`,
+        );
       } else if (row.lease_owner === this.deps.owner) {
         // Our own submit got no clear answer and the provider has nothing: a provider problem, counted
         // as an attempt so a provider that keeps timing out cannot loop us, but retried within seconds
         // because the provider has just answered.
-        jobs.fail(
+        await jobs.fail(
           row,
           'provider_unavailable',
           `${provider.label} did not answer clearly and has not received the fax.`,
@@ -440,7 +426,7 @@ export class Outbox {
         );
       } else {
         // A crash interrupted the attempt before the provider saw it: send it now, as the same attempt.
-        jobs.transition(
+        await jobs.transition(
           row.id,
           'retry_wait',
           'Interrupted before the provider received the fax; sending again',
@@ -460,7 +446,7 @@ export class Outbox {
       const since = this.deferredSince.get(row.id) ?? now;
       this.deps.log?.(`reconcile of job ${row.id} deferred (${Math.round((now - since) / 1000)} s so far): ${(error as Error).message}`);
       if (now - since >= this.reconcileGiveUpMs) {
-        this.markUnknown(
+        await this.markUnknown(
           row,
           `${provider.label} could not say whether it received this fax. It will not be resent automatically: check the provider console, then resend if needed.`,
         );
@@ -468,13 +454,13 @@ export class Outbox {
         this.deferredSince.set(row.id, since);
         // Asked again within seconds (outage backoff), not after a whole lease.
         const outage = this.noteUnanswered(row.backend);
-        this.sql.relock.run(this.deps.owner, outage.retryAt, row.id);
+        await this.deps.store.setLease(row.id, this.deps.owner, outage.retryAt);
       }
     }
   }
 
   private async pollDue(): Promise<void> {
-    const due = this.sql.polling.all(this.deps.now()) as JobRow[];
+    const due = await this.deps.store.dueForPoll(this.deps.now(), 50);
     for (const row of due) {
       const provider = this.deps.providerFor(row.backend);
       if (!provider?.poll || !row.provider_id) continue;
@@ -484,7 +470,7 @@ export class Outbox {
 
   /** Asks the provider now for one job's status (admin "refresh"); false when the provider cannot be asked. */
   async refresh(id: string): Promise<boolean> {
-    const row = this.deps.jobs.row(id);
+    const row = await this.deps.jobs.row(id);
     const provider = this.deps.providerFor(row.backend);
     if (!provider?.poll || !row.provider_id || row.status !== 'sending') return false;
     await this.pollOne(row, provider);
@@ -495,17 +481,17 @@ export class Outbox {
     if (!provider.poll) return;
     try {
       const update = await provider.poll(row.provider_id as string, this.providerSignal());
-      const current = this.deps.jobs.row(row.id);
-      const { job } = this.deps.jobs.applyProviderUpdate(current, update);
-      if (job.status === 'sending') this.sql.nextPoll.run(this.deps.now() + provider.traits.pollIntervalMs, row.id);
+      const current = await this.deps.jobs.row(row.id);
+      const { job } = await this.deps.jobs.applyProviderUpdate(current, update);
+      if (job.status === 'sending') await this.deps.store.setNextPoll(row.id, this.deps.now() + provider.traits.pollIntervalMs);
     } catch (error) {
       this.deps.log?.(`poll of job ${row.id} failed: ${(error as Error).message}`);
       // During an outage seen by sends and lookups, asked again with them (seconds); otherwise not before 30 s.
       const outage = this.outages.get(row.backend);
       const now = this.deps.now();
-      this.sql.nextPoll.run(
-        outage ? Math.max(outage.retryAt, now + provider.traits.pollIntervalMs) : now + Math.max(provider.traits.pollIntervalMs, 30_000),
+      await this.deps.store.setNextPoll(
         row.id,
+        outage ? Math.max(outage.retryAt, now + provider.traits.pollIntervalMs) : now + Math.max(provider.traits.pollIntervalMs, 30_000),
       );
       throw error;
     }

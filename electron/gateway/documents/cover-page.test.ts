@@ -71,7 +71,7 @@ describe('cover and header line on sends', () => {
     const res = await gw.post('/fax', form);
     expect(res.status).toBe(202);
     expect(res.body.pages).toBe(2);
-    const row = gw.core.jobs.row(res.body.id);
+    const row = await gw.core.jobs.row(res.body.id);
     expect(row.cover_template).toBe('confidential');
     const text = pdfToText((await gw.core.jobs.readPdf(row))!);
     expect(text).toContain('2 pages including this cover');

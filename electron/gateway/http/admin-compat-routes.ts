@@ -53,7 +53,7 @@ async function maskedSettings(core: GatewayCore) {
   const masked = (name: SecretName) => secretOut(view, name);
   const dbPath = join(core.dataDir, 'gateway.db');
   return {
-    backend: { type: s.backend, disabled: core.status().testMode },
+    backend: { type: s.backend, disabled: (await core.status()).testMode },
     ...Object.fromEntries(
       PROVIDER_MODULES.flatMap((m) =>
         m.faxbotAdmin ? [[m.backend, { ...m.faxbotAdmin.settings(s, masked), configured: configured(m.backend) }]] : [],
@@ -180,10 +180,10 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
     let error: string | null = null;
     const counts = { fax_jobs: 0, api_keys: 0, inbound_fax: 0 };
     try {
-      const count = (table: string) => (core.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-      counts.fax_jobs = count('jobs');
-      counts.api_keys = count('api_keys');
-      counts.inbound_fax = count('inbound_faxes');
+      const stored = await core.store.counts();
+      counts.fax_jobs = stored.jobs;
+      counts.api_keys = stored.apiKeys;
+      counts.inbound_fax = stored.inboundFaxes;
     } catch (thrown) {
       connected = false;
       error = (thrown as Error).message;
@@ -251,13 +251,13 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
 
   app.get('/admin/fax-jobs/:id', async (request) => {
     await requireAdmin(core.auth, request);
-    const job = core.jobs.get(parseInput(JobIdParams, request.params).id);
+    const job = await core.jobs.get(parseInput(JobIdParams, request.params).id);
     return { ...adminJobOut(job), provider_sid: job.providerId, file_name: job.fileName };
   });
 
   app.get('/admin/fax-jobs/:id/pdf', async (request, reply) => {
     await requireAdmin(core.auth, request);
-    const row = core.jobs.row(parseInput(JobIdParams, request.params).id);
+    const row = await core.jobs.row(parseInput(JobIdParams, request.params).id);
     const bytes = await jobPdf(core, row);
     core.audit.record('admin_pdf_download', { job_id: row.id });
     return noStore(reply).type('application/pdf').header('content-disposition', `attachment; filename="fax_${row.id}.pdf"`).send(bytes);
@@ -275,7 +275,7 @@ export function adminCompatRoutes(app: FastifyInstance, core: GatewayCore): void
       throw new AppError('unavailable', 'The provider did not answer the status request; try again later');
     }
     if (!asked) throw badRequest('Refresh not supported for this job (it is not in progress, or its provider cannot be asked)');
-    return faxJobOut(core.jobs.get(id));
+    return faxJobOut(await core.jobs.get(id));
   });
 
   /** A safe reload: settings re-read, providers rebuilt, the dispatcher restarted after in-flight sends finish. */

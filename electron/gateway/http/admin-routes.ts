@@ -97,12 +97,12 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
 
   app.get('/admin/api-keys', async (request) => {
     await requireAdmin(core.auth, request);
-    return core.keys.list().map(keyOut);
+    return (await core.keys.list()).map(keyOut);
   });
 
   app.delete('/admin/api-keys/:keyId', async (request) => {
     await requireAdmin(core.auth, request);
-    core.keys.revoke(parseInput(KeyIdParams, request.params).keyId);
+    await core.keys.revoke(parseInput(KeyIdParams, request.params).keyId);
     return { status: 'ok' };
   });
 
@@ -115,7 +115,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.get('/admin/config', async (request) => {
     await requireAdmin(core.auth, request);
     const s = core.settings.current;
-    const status = core.status();
+    const status = await core.status();
     return {
       backend: s.backend,
       test_mode: status.testMode,
@@ -134,19 +134,15 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
 
   app.get('/admin/health-status', async (request) => {
     await requireAdmin(core.auth, request);
-    const status = core.status();
-    const count = (sql: string, ...args: unknown[]) => (core.db.prepare(sql).get(...args) as { n: number }).n;
+    const status = await core.status();
+    const jobs = await core.store.jobs.statusCounts(core.now() - 3_600_000);
     return {
       timestamp: new Date(core.now()).toISOString(),
       backend: status.backend,
       backend_healthy: core.providers.problem(status.backend) === null,
-      jobs: {
-        queued: count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'queued'"),
-        in_progress: count("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('sending','retry_wait')"),
-        recent_failures: count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'failed' AND updated_at > ?", core.now() - 3_600_000),
-      },
+      jobs: { queued: jobs.queued, in_progress: jobs.inProgress, recent_failures: jobs.failedSince },
       inbound_enabled: core.settings.current.inboundEnabled,
-      api_keys_configured: core.bootstrapApiKey !== null || core.keys.activeCount() > 0,
+      api_keys_configured: core.bootstrapApiKey !== null || (await core.keys.activeCount()) > 0,
       require_auth: core.auth.authRequired(),
     };
   });
@@ -154,7 +150,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
   app.get('/admin/logs', async (request) => {
     await requireAdmin(core.auth, request);
     const query = parseInput(AdminLogsQuery, request.query);
-    const items = core.audit.recent(query.limit, query.event || undefined);
+    const items = await core.audit.recent(query.limit, query.event || undefined);
     return { items, count: items.length };
   });
 
@@ -175,7 +171,7 @@ function adminRoutes(app: FastifyInstance, core: GatewayCore): void {
     const query = parseInput(AdminFaxJobsQuery, request.query);
     const status = query.status ? statusesForFilter(query.status) : undefined;
     if (status === null) throw badRequest(`Unknown status filter "${query.status}"`);
-    const page = core.jobs.list({ limit: query.limit, cursor: query.cursor, status });
+    const page = await core.jobs.list({ limit: query.limit, cursor: query.cursor, status });
     return {
       total: page.total,
       next_cursor: page.nextCursor,

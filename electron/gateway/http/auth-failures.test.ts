@@ -94,6 +94,6 @@ describe('API keys', () => {
     const unknown = await gw.json('POST', '/admin/api-keys', { scopes: ['fax:send', 'fax:delete-everything'] }, ADMIN);
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toMatch(/^Unknown scope fax:delete-everything \(known: \*, fax:send/);
-    expect(gw.core.keys.list()).toEqual([]);
+    expect(await gw.core.keys.list()).toEqual([]);
   });
 });

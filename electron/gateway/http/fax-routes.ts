@@ -10,7 +10,7 @@ import { confirmationReport, sendOne, sendToMany } from '../services/batch-send'
 import { AppError } from '../services/errors';
 import type { GatewayCore } from '../core';
 import type { StagedUpload } from '../services/intake';
-import type { JobRow } from '../services/jobs';
+import type { JobRow } from '../store/types';
 import { S3StoreError } from '../storage/s3-store';
 import { noStore, requireScope } from './auth';
 import { registerCoverPreviewRoute } from './cover-routes';
@@ -217,8 +217,7 @@ export async function jobPdf(core: GatewayCore, row: JobRow): Promise<Buffer> {
     let prepared = row;
     if (!row.pdf_path || row.pages === null) {
       const { pdfRef, pages } = await core.intake.prepare(row);
-      core.jobs.savePrepared(row.id, pdfRef, pages);
-      prepared = core.jobs.row(row.id);
+      prepared = await core.jobs.savePrepared(row.id, pdfRef, pages);
     }
     bytes = await core.jobs.readPdf(prepared);
   } catch (error) {
@@ -261,7 +260,7 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
   app.get('/fax', async (request) => {
     await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
     const query = parseInput(FaxListQuery, request.query);
-    const page = core.jobs.list({
+    const page = await core.jobs.list({
       sender: query.sender,
       status: query.state ? [query.state] : undefined,
       cursor: query.cursor,
@@ -272,7 +271,7 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
 
   app.get<{ Params: { id: string } }>('/fax/batch/:id', async (request) => {
     await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
-    return batchOut(core.jobs.batch(request.params.id));
+    return batchOut(await core.jobs.batch(request.params.id));
   });
 
   app.get<{ Params: { id: string } }>('/fax/:id/report.pdf', async (request, reply) => {
@@ -286,14 +285,14 @@ export function registerFaxRoutes(app: FastifyInstance, core: GatewayCore): void
 
   app.get<{ Params: { id: string } }>('/fax/:id', async (request) => {
     await requireScope(core.auth, request, 'fax:read', rate('/fax/{id}'));
-    return faxJobOut(core.jobs.get(request.params.id));
+    return faxJobOut(await core.jobs.get(request.params.id));
   });
 
   /** The provider's fetch of the document: no API key, a short-lived token instead. */
   app.get<{ Params: { id: string } }>('/fax/:id/pdf', async (request, reply) => {
     const { token } = parseInput(FaxPdfQuery, request.query);
-    const row = core.jobs.row(request.params.id);
-    const verdict = core.tokens.check('job', row.id, token);
+    const row = await core.jobs.row(request.params.id);
+    const verdict = await core.tokens.check('job', row.id, token);
     if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
     if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
     const bytes = await jobPdf(core, row);

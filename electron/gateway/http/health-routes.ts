@@ -8,13 +8,10 @@ export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): v
   /** Ready = the store answers, the disk has room, and the active backend can send. Ghostscript is not required (a Faxbot defect). */
   app.get('/health/ready', async (_request, reply) => {
     const backend = core.settings.current.backend;
-    let db = false;
-    try {
-      core.db.prepare('SELECT 1').get();
-      db = true;
-    } catch {
-      db = false;
-    }
+    const db = await core.store.ping().then(
+      () => true,
+      () => false,
+    );
     const problem = core.providers.problem(backend);
     const diskProblem = core.disk.problem();
     const warnings = [...(problem ? [`${backend}: ${problem}`] : []), ...(diskProblem ? [diskProblem] : [])];
@@ -22,7 +19,7 @@ export function registerHealthRoutes(app: FastifyInstance, core: GatewayCore): v
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'not_ready',
       backend,
-      test_mode: core.status().testMode,
+      test_mode: (await core.status()).testMode,
       checks: { db, backend_config: !problem, disk_space: !diskProblem },
       warnings,
     });

@@ -52,7 +52,7 @@ export function registerInboundRoutes(app: FastifyInstance, core: GatewayCore): 
       const { id } = request.params;
       const { token } = parseInput(InboundPdfQuery, request.query);
       if (token) {
-        const verdict = core.tokens.check('inbound', id, token);
+        const verdict = await core.tokens.check('inbound', id, token);
         if (verdict === 'expired') throw new AppError('forbidden', 'Token expired');
         if (verdict === 'invalid') throw new AppError('forbidden', 'Invalid token');
       } else {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_NAMES, HTTP_STATUS_FOR, isMethodName } from '../../../shared/contract';
 import type { GatewayCore } from '../core';
-import type { Db } from '../store/db';
 import { invoke } from '../rpc-handlers';
+import type { UiSessionsRepository } from '../store/types';
 import { isAllowedOrigin, isLoopbackHost } from '../security/origin';
 import { tokenDigest } from '../security/api-key-tokens';
 import { AppError } from '../services/errors';
@@ -26,7 +26,7 @@ export class UiSessions {
   private readonly codes = new Map<string, number>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: UiSessionsRepository,
     private readonly now: () => number,
   ) {}
 
@@ -36,29 +36,27 @@ export class UiSessions {
     return code;
   }
 
-  redeem(code: string): string | null {
+  async redeem(code: string): Promise<string | null> {
     const key = tokenDigest(code);
     const expires = this.codes.get(key);
     this.codes.delete(key);
     return expires !== undefined && expires >= this.now() ? this.open() : null;
   }
 
-  open(): string {
+  async open(): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    this.db.prepare('DELETE FROM ui_sessions WHERE expires_at < ?').run(this.now());
-    this.db.prepare('INSERT INTO ui_sessions (digest, expires_at) VALUES (?, ?)').run(tokenDigest(id), this.now() + SESSION_TTL_MS);
+    await this.store.open(tokenDigest(id), this.now() + SESSION_TTL_MS, this.now());
     return id;
   }
 
-  valid(id: string | undefined): boolean {
+  async valid(id: string | undefined): Promise<boolean> {
     if (!id) return false;
-    const row = this.db.prepare('SELECT expires_at FROM ui_sessions WHERE digest = ?').get(tokenDigest(id)) as
-      { expires_at: number } | undefined;
-    return row !== undefined && row.expires_at >= this.now();
+    const expiresAt = await this.store.expiresAt(tokenDigest(id));
+    return expiresAt !== null && expiresAt >= this.now();
   }
 
-  close(id: string | undefined): void {
-    if (id) this.db.prepare('DELETE FROM ui_sessions WHERE digest = ?').run(tokenDigest(id));
+  async close(id: string | undefined): Promise<void> {
+    if (id) await this.store.close(tokenDigest(id));
   }
 }
 
@@ -92,7 +90,7 @@ async function requireWindow(core: GatewayCore, sessions: UiSessions, request: F
     return caller;
   }
   if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
-  if (sessions.valid(cookieValue(request))) return UI_CALLER;
+  if (await sessions.valid(cookieValue(request))) return UI_CALLER;
   throw new AppError('unauthorized', 'Sign in to Faxbot Desktop first');
 }
 
@@ -107,17 +105,17 @@ function allow(core: GatewayCore, caller: Caller, access: RpcAccess): void {
 export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessions: UiSessions): void {
   app.get<{ Querystring: { code?: string } }>('/ui/login', async (request, reply) => {
     if (!isLoopbackHost(request.headers.host)) throw new AppError('forbidden', 'The desktop API answers on loopback addresses only');
-    const session = request.query.code ? sessions.redeem(request.query.code) : null;
+    const session = request.query.code ? await sessions.redeem(request.query.code) : null;
     if (session) return setSession(reply, session).redirect('/');
     // A reopened link in a browser that is still signed in just opens the window; otherwise the
     // window's sign-in page explains that links work once and how to get a new one.
-    if (sessions.valid(cookieValue(request))) return reply.redirect('/');
+    if (await sessions.valid(cookieValue(request))) return reply.redirect('/');
     countAuthFailure(core.auth, request, null);
     return reply.redirect(`/?signin=${LINK_USED}`);
   });
 
   app.get('/ui/session', async (request, reply) => {
-    if (!sessions.valid(cookieValue(request))) return reply.code(401).send({ detail: 'Not signed in' });
+    if (!(await sessions.valid(cookieValue(request)))) return reply.code(401).send({ detail: 'Not signed in' });
     return { authenticated: true };
   });
 
@@ -131,11 +129,11 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     if (!apiKey || (caller && !isAdmin(caller))) countAuthFailure(core.auth, request, caller?.keyId ?? null);
     if (!caller || !isAdmin(caller))
       throw new AppError('unauthorized', 'That key is not an admin key (it needs keys:manage, or use the bootstrap API_KEY)');
-    return setSession(reply, sessions.open()).send({ authenticated: true });
+    return setSession(reply, await sessions.open()).send({ authenticated: true });
   });
 
   app.delete('/ui/session', async (request, reply) => {
-    sessions.close(cookieValue(request));
+    await sessions.close(cookieValue(request));
     return reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`).send({ authenticated: false });
   });
 
@@ -149,7 +147,6 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
 
   app.get('/events', async (request, reply) => {
     const caller = await requireWindow(core, sessions, request);
-    const status = await invoke(core, 'gateway:status', {}, caller);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -160,12 +157,18 @@ export function registerUiRoutes(app: FastifyInstance, core: GatewayCore, sessio
     });
     // Every stream starts with the current status, so a window that reconnects (gateway restarted,
     // laptop woke up) knows to refetch what it may have missed.
-    res.write(`retry: 2000\n\n${status.ok ? `event: gateway:status\ndata: ${JSON.stringify(status.value)}\n\n` : ''}`);
-    // The window's events: this gateway's own, or the office server's while connected to one.
+    // Events that happen while the status is read are held and follow it, so none is lost. The window's
+    // events: this gateway's own, or the office server's while connected to one.
+    let held: string[] | null = [];
     const unsubscribe = core.remote.events.onAny((name, payload) => {
-      if (EVENT_NAMES.includes(name) && refusal(caller, EVENT_ACCESS[name]) === null)
-        res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+      if (!EVENT_NAMES.includes(name) || refusal(caller, EVENT_ACCESS[name]) !== null) return;
+      const message = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      if (held) held.push(message);
+      else res.write(message);
     });
+    const status = await invoke(core, 'gateway:status', {}, caller);
+    res.write(`retry: 2000\n\n${status.ok ? `event: gateway:status\ndata: ${JSON.stringify(status.value)}\n\n` : ''}${held.join('')}`);
+    held = null;
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();
     const end = () => {

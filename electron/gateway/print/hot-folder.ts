@@ -28,7 +28,7 @@ export interface HotFolderDeps {
   folder: () => string;
   maxBytes: () => number;
   printJobs: PrintJobsService;
-  job: (id: string) => JobView;
+  job: (id: string) => Promise<JobView>;
   now: () => number;
   log: (message: string) => void;
 }
@@ -127,7 +127,7 @@ export class HotFolder {
       if (printJob.state === 'rejected' || printJob.state === 'waiting') {
         result = { jobIds: printJob.jobIds, status: 'FAILED', reason: printJob.reason ?? 'not sent' };
       } else {
-        const jobs = printJob.jobIds.map((id) => this.deps.job(id));
+        const jobs = await Promise.all(printJob.jobIds.map((id) => this.deps.job(id)));
         if (!jobs.every((job) => isTerminal(job.status))) continue;
         const failed = jobs.find((job) => job.status !== 'delivered');
         result = {

@@ -4,7 +4,7 @@ import type { InboundView } from '../../../shared/types';
 import type { GatewayCore } from '../core';
 import { AppError } from '../services/errors';
 import type { ReceivedFax } from '../services/inbound';
-import type { JobRow } from '../services/jobs';
+import type { JobRow } from '../store/types';
 import type { ProviderUpdate } from './types';
 
 /**
@@ -45,10 +45,10 @@ export interface CallbackInput {
   scheme: string;
 }
 
-function jobOrNull(core: GatewayCore, input: CallbackInput): JobRow | null {
+async function jobOrNull(core: GatewayCore, input: CallbackInput): Promise<JobRow | null> {
   if (input.jobId === null) return core.jobs.findByProviderId(input.backend, input.providerId);
   try {
-    return core.jobs.row(input.jobId);
+    return await core.jobs.row(input.jobId);
   } catch {
     return null;
   }
@@ -58,8 +58,8 @@ function jobOrNull(core: GatewayCore, input: CallbackInput): JobRow | null {
  * Only the fax this job's current attempt created may move it: a forged or stale job_id cannot touch
  * another job. Returns whether the update was applied; every outcome is audited.
  */
-export function applyCallback(core: GatewayCore, input: CallbackInput): boolean {
-  const job = jobOrNull(core, input);
+export async function applyCallback(core: GatewayCore, input: CallbackInput): Promise<boolean> {
+  const job = await jobOrNull(core, input);
   const current =
     job?.backend === input.backend &&
     (job.provider_id === input.providerId || (job.provider_id === null && (input.ownsUnrecorded?.(job) ?? false)));
@@ -72,7 +72,7 @@ export function applyCallback(core: GatewayCore, input: CallbackInput): boolean 
     });
     return false;
   }
-  const { applied } = core.jobs.applyProviderUpdate(job, input.update);
+  const { applied } = await core.jobs.applyProviderUpdate(job, input.update);
   core.audit.record('provider_callback', { ...base, job_id: job.id, status: input.update.rawStatus, reason: applied ? 'applied' : 'noop' });
   return applied;
 }

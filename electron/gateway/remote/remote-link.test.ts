@@ -82,10 +82,10 @@ describe('a desktop window connected to an office server', () => {
     expect(sent.status).toBe(200);
     const job = sent.body.value as JobView;
     expect(job).toMatchObject({ apiKeyId: keyId, sentBy: 'Alice Front Desk' });
-    expect(server.core.jobs.get(job.id)).toMatchObject({ apiKeyId: keyId, sentBy: 'Alice Front Desk' });
-    expect(() => desktop.core.jobs.row(job.id)).toThrow(/not found/);
+    expect(await server.core.jobs.get(job.id)).toMatchObject({ apiKeyId: keyId, sentBy: 'Alice Front Desk' });
+    await expect(desktop.core.jobs.row(job.id)).rejects.toThrow(/not found/);
     await until(() => seen.find((j) => j.id === job.id && j.status === 'delivered'), 'the delivered event through the server stream');
-    expect(server.core.audit.recent(50, 'job_created').find((e) => e.job_id === job.id)).toMatchObject({
+    expect((await server.core.audit.recent(50, 'job_created')).find((e) => e.job_id === job.id)).toMatchObject({
       key_id: keyId,
       sender: 'Alice Front Desk',
     });

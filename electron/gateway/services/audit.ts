@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { maskNumber } from '../../../shared/phone';
 import type { AuditEntry } from '../../../shared/types';
-import type { Db } from '../store/db';
+import type { AuditRepository, AuditRow } from '../store/types';
 
 /**
  * Audit fields are allow-listed: ids, event names and small enums only. Anything else is dropped
@@ -74,11 +74,25 @@ export interface AuditDeps {
   ringSize?: number;
 }
 
+/** A row waiting for the next database write, with the line the audit file gets once it is stored. */
+interface PendingRow {
+  row: AuditRow;
+  file: string;
+  line: string;
+}
+
+/** An event whose row the caller writes in its own transaction (see `stage`); null row when auditing is off. */
+export interface StagedAuditEvent {
+  entry: AuditEntry;
+  pending: PendingRow | null;
+}
+
 export class AuditLog {
   private readonly ring: AuditEntry[] = [];
-  private readonly insert;
-  private readonly tail;
-  private readonly deleteOlder;
+  /** Rows recorded in this event-loop turn: written together, one transaction per turn, not one per row. */
+  private pending: PendingRow[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private writeScheduled = false;
   private stream: WriteStream | null = null;
   private streamPath = '';
   /** File lines are flushed every 100 ms: the database row is the durable copy, the file is for tail/syslog tools. */
@@ -91,15 +105,10 @@ export class AuditLog {
   private readonly now: () => number;
 
   constructor(
-    db: Db,
+    private readonly store: AuditRepository,
     private readonly deps: AuditDeps,
   ) {
     this.now = deps.now;
-    this.insert = db.prepare('INSERT INTO audit_log (ts, event, fields) VALUES (?, ?, ?)');
-    this.tail = db.prepare('SELECT ts, event, fields FROM audit_log WHERE (? IS NULL OR event = ?) ORDER BY id DESC LIMIT ?');
-    this.deleteOlder = db.prepare(
-      `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE ts < ? ORDER BY id LIMIT ${SWEEP_BATCH})`,
-    );
   }
 
   /**
@@ -123,8 +132,28 @@ export class AuditLog {
     this.write(ts, event, clean);
   }
 
+  /**
+   * An event whose row the caller writes in its own transaction (the jobs' group commit writes
+   * job_created with the jobs: one commit a turn, not two); hand it to `stored` once committed.
+   * Not coalesced, so only for events that never repeat (one per job).
+   */
+  stage(event: string, fields: AuditFields): StagedAuditEvent {
+    const clean = sanitizeAuditFields(fields);
+    const ts = this.now();
+    return { entry: { ts: new Date(ts).toISOString(), event, ...clean }, pending: this.pendingRow(ts, event, clean) };
+  }
+
+  /** Staged events whose rows were committed: they join the in-memory tail and the audit file. */
+  stored(events: readonly StagedAuditEvent[]): void {
+    for (const { entry, pending } of events) {
+      this.remember(entry);
+      if (pending?.file) this.appendLine(pending.file, pending.line);
+    }
+  }
+
   /** The JSON-lines file (AUDIT_LOG_FILE or the data folder's audit.jsonl), with pending lines handed to it first. */
   async tailFile(): Promise<{ file: string; format: 'json' | 'text' }> {
+    await this.flushRows();
     this.flush();
     const stream = this.stream;
     // Writes reach the file in order: once an empty write is done, every line handed over before it is there.
@@ -133,8 +162,9 @@ export class AuditLog {
     return { file, format };
   }
 
-  recent(limit: number, event?: string): AuditEntry[] {
-    const rows = this.tail.all(event ?? null, event ?? null, limit) as { ts: number; event: string; fields: string }[];
+  async recent(limit: number, event?: string): Promise<AuditEntry[]> {
+    await this.flushRows();
+    const rows = await this.store.recent(limit, event ?? null);
     if (rows.length === 0)
       return this.ring
         .filter((e) => !event || e.event === event)
@@ -144,21 +174,23 @@ export class AuditLog {
   }
 
   /** Audit retention: deletes rows older than the cutoff in small batches; returns how many went. */
-  sweep(olderThan: number, maxBatches = 200): number {
+  async sweep(olderThan: number, maxBatches = 200): Promise<number> {
     this.flushCoalesced();
+    await this.flushRows();
     let removed = 0;
     for (let batch = 0; batch < maxBatches; batch += 1) {
-      const { changes } = this.deleteOlder.run(olderThan);
+      const changes = await this.store.deleteBefore(olderThan, SWEEP_BATCH);
       removed += changes;
       if (changes < SWEEP_BATCH) break;
     }
     return removed;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.flushCoalesced();
     if (this.coalesceTimer) clearInterval(this.coalesceTimer);
     this.coalesceTimer = null;
+    await this.flushRows();
     this.flush();
     const stream = this.stream;
     this.stream = null;
@@ -166,24 +198,62 @@ export class AuditLog {
   }
 
   private write(ts: number, event: string, clean: Record<string, string | number | boolean | null>): void {
-    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
+    this.remember({ ts: new Date(ts).toISOString(), event, ...clean });
+    const pending = this.pendingRow(ts, event, clean);
+    if (!pending) return;
+    this.pending.push(pending);
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(() => void this.flushRows());
+    }
+  }
+
+  private remember(entry: AuditEntry): void {
     this.ring.push(entry);
     if (this.ring.length > (this.deps.ringSize ?? 1000)) this.ring.shift();
+  }
+
+  /** The database row and file line for an event; null when auditing is off. */
+  private pendingRow(ts: number, event: string, clean: Record<string, string | number | boolean | null>): PendingRow | null {
     const { enabled, file, format } = this.deps.target();
-    if (!enabled) return;
+    if (!enabled) return null;
+    const entry: AuditEntry = { ts: new Date(ts).toISOString(), event, ...clean };
+    return {
+      row: { ts, event, fields: JSON.stringify(clean) },
+      file,
+      line: file ? (format === 'json' ? JSON.stringify(entry) : this.textLine(entry)) : '',
+    };
+  }
+
+  /** Resolves once every row recorded so far is in the database (or was dropped and counted). */
+  flushRows(): Promise<void> {
+    this.writing = this.writing.then(() => this.writePending());
+    return this.writing;
+  }
+
+  private async writePending(): Promise<void> {
+    this.writeScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const rows = batch.map((pending) => pending.row);
+    const count = this.dropped;
+    if (count > 0)
+      rows.push({
+        ts: (rows[rows.length - 1] as AuditRow).ts,
+        event: 'audit_dropped',
+        fields: JSON.stringify({ count, reason: 'disk_full' }),
+      });
     try {
-      this.insert.run(ts, event, JSON.stringify(clean));
-      if (this.dropped > 0) {
-        const count = this.dropped;
-        this.dropped = 0;
-        this.insert.run(ts, 'audit_dropped', JSON.stringify({ count, reason: 'disk_full' }));
-      }
+      await this.store.append(rows);
     } catch (error) {
-      if (!this.deps.onStorageError?.(error)) throw error;
-      this.dropped += 1;
+      // Never thrown at the caller (the request it audits goes on); counted, and reported once rows can be written.
+      this.deps.onStorageError?.(error);
+      this.dropped += batch.length;
       return;
     }
-    if (file) this.appendLine(file, format === 'json' ? JSON.stringify(entry) : this.textLine(entry));
+    this.dropped -= count;
+    for (const pending of batch) if (pending.file) this.appendLine(pending.file, pending.line);
   }
 
   private closeWindow(key: string, open: Coalescing): void {

@@ -216,7 +216,7 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
 
   const document = await core.intake.convertDocuments(input.documents);
   const batchId = core.newId();
-  core.jobs.createBatch(batchId, input.apiKeyId);
+  await core.jobs.createBatch(batchId, input.apiKeyId);
   for (const number of numbers.values()) {
     const composed = await composeFor(core, number, document, cover, input.sendAt);
     await core.intake.acceptConverted({
@@ -234,9 +234,9 @@ export async function sendToMany(core: GatewayCore, input: ManyRecipients): Prom
 
 /** The confirmation report of a finished job (the file the job's document is archived with). */
 export async function confirmationReport(core: GatewayCore, id: string): Promise<Uint8Array> {
-  const detail = core.jobs.detail(id);
+  const detail = await core.jobs.detail(id);
   if (!isTerminal(detail.job.status)) throw conflict('The confirmation report is made when the fax has finished.');
-  const row = core.jobs.row(id);
+  const row = await core.jobs.row(id);
   const pdf = await core.jobs.readPdf(row).catch(() => null);
   const thumbnail = pdf ? await firstPageThumbnail(pdf) : null;
   const sender = core.settings.current.sender;
@@ -249,12 +249,12 @@ export async function confirmationReport(core: GatewayCore, id: string): Promise
 }
 
 /** The Jobs history as the user filtered it, as CSV for a spreadsheet (at most 100,000 rows). */
-export function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor' | 'limit'>): string {
+export async function historyCsv(core: GatewayCore, filter: Omit<JobListQuery, 'cursor' | 'limit'>): Promise<string> {
   const numbers = filter.contactId ? [core.contacts.get(filter.contactId).faxE164] : undefined;
   const rows: JobView[] = [];
   let cursor: string | null = null;
   do {
-    const page = core.jobs.list({ ...filter, numbers, cursor, limit: 1000 });
+    const page = await core.jobs.list({ ...filter, numbers, cursor, limit: 1000 });
     rows.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && rows.length < 100_000);

@@ -28,7 +28,7 @@ describe('diagnostics', () => {
     expect(await check('data_dir')).toMatchObject({ state: 'fail', detail: expect.stringMatching(/^The disk is full: /) });
     room = true;
     expect(await check('data_dir')).toMatchObject({ state: 'pass' });
-    expect(gw.core.status().diskProblem).toBeNull();
+    expect((await gw.core.status()).diskProblem).toBeNull();
   });
 
   it('in test mode: every check passes or is skipped, and the missing API key requirement is a warning with a fix', async () => {

@@ -37,9 +37,9 @@ async function dataDirCheck(core: GatewayCore): Promise<CheckResult> {
   }
 }
 
-function databaseCheck(core: GatewayCore): CheckResult {
+async function databaseCheck(core: GatewayCore): Promise<CheckResult> {
   try {
-    core.db.prepare('SELECT 1').get();
+    await core.store.ping();
     return pass('database', 'Database', 'SQLite answers (WAL mode).');
   } catch {
     return fail('database', 'Database', 'The database does not answer.', 'Restart the app; if it persists, check disk space.');
@@ -270,7 +270,7 @@ export async function runDiagnostics(core: GatewayCore): Promise<DiagnosticsRepo
   await core.providers.settled();
   const backend = core.settings.current.backend;
   const checks = [
-    databaseCheck(core),
+    await databaseCheck(core),
     await dataDirCheck(core),
     ...(await documentStorageCheck(core)),
     await credentialsCheck(core, backend),

@@ -40,7 +40,7 @@ describe('inbound:forward', () => {
       cover: { template: 'standard', subject: 'Re: your fax' },
     })) as { ok: true; value: JobView };
     expect(reply.value.pages).toBe((received.value.pages ?? 0) + 1);
-    const pdf = await PDFDocument.load((await gw.core.jobs.readPdf(gw.core.jobs.row(reply.value.id)))!);
+    const pdf = await PDFDocument.load((await gw.core.jobs.readPdf(await gw.core.jobs.row(reply.value.id)))!);
     expect(pdf.getPageCount()).toBe(reply.value.pages);
 
     expect(await gw.invoke('inbound:forward', { id: 'missing', to: '+12025550188' })).toMatchObject({

@@ -228,10 +228,10 @@ export class InboundService {
     return updated;
   }
 
-  documentLink(id: string): { url: string; expiresAt: string; token: string } {
+  async documentLink(id: string): Promise<{ url: string; expiresAt: string; token: string }> {
     const row = this.row(id);
     if (row.deleted_at || !row.storage_key) throw notFound('The document was removed by the retention policy');
-    const { token, expiresAt } = this.tokens.mint('inbound', id, this.settings.current.inboundTokenTtlMinutes);
+    const { token, expiresAt } = await this.tokens.mint('inbound', id, this.settings.current.inboundTokenTtlMinutes);
     return { url: `${this.publicUrl() ?? ''}/inbound/${id}/pdf?token=${token}`, expiresAt: iso(expiresAt), token };
   }
 

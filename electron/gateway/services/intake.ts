@@ -20,7 +20,8 @@ import {
 } from '../documents';
 import type { StoredDocuments } from '../storage/artifact-store';
 import { AppError, badRequest } from './errors';
-import type { JobRow, JobsService } from './jobs';
+import type { JobRow } from '../store/types';
+import type { JobsService } from './jobs';
 import type { SettingsService } from './settings';
 
 export interface IntakeDeps {
@@ -437,7 +438,7 @@ export class IntakeService {
 
   /** Resend = a new job with the same document (terminal jobs never move backwards). */
   async resend(id: string, to?: string): Promise<JobView> {
-    const original = this.deps.jobs.row(id);
+    const original = await this.deps.jobs.row(id);
     if (original.artifacts_deleted_at) throw badRequest('The document was removed by the retention policy and cannot be resent');
     const bytes = original.pdf_path ? await this.deps.documentStore.read(original.pdf_path) : await this.deps.jobs.readUpload(original);
     if (!bytes) throw badRequest('The document of this fax is missing from storage and cannot be resent');

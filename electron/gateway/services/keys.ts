@@ -10,7 +10,7 @@ import {
   verifyHmacSecret,
   verifySecret,
 } from '../security/api-key-tokens';
-import type { Db } from '../store/db';
+import type { ApiKeyRow, KeysRepository } from '../store/types';
 import type { AuditLog } from './audit';
 import { isStorageFailure } from './disk-health';
 import { badRequest, conflict, notFound } from './errors';
@@ -37,22 +37,9 @@ export function isAdmin(caller: Caller): boolean {
   return caller.kind === 'env' || caller.kind === 'ui' || caller.scopes.has('keys:manage');
 }
 
-interface KeyRow {
-  key_id: string;
-  key_hash: string;
-  name: string | null;
-  owner: string | null;
-  scopes: string;
-  note: string | null;
-  created_at: number;
-  last_used_at: number | null;
-  expires_at: number | null;
-  revoked_at: number | null;
-}
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function view(row: KeyRow): ApiKeyView {
+function view(row: ApiKeyRow): ApiKeyView {
   return {
     keyId: row.key_id,
     name: row.name,
@@ -83,31 +70,26 @@ export class KeysService {
   private readonly digestsByKey = new Map<string, Set<string>>();
   private readonly lastUsedWritten = new Map<string, number>();
   private bootstrapDigest: { key: string; digest: Buffer } | null = null;
-  private readonly sql;
-  private readonly serverKey: Buffer;
+  private serverKeyRead: Promise<Buffer> | null = null;
 
   constructor(
-    db: Db,
+    private readonly store: KeysRepository,
     private readonly now: () => number,
     private readonly audit: AuditLog,
     private readonly events: EventBus,
     private readonly bootstrapKey: () => string | null,
-  ) {
-    this.sql = {
-      insert: db.prepare(
-        'INSERT INTO api_keys (key_id, key_hash, name, owner, scopes, note, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      get: db.prepare('SELECT * FROM api_keys WHERE key_id = ?'),
-      list: db.prepare('SELECT * FROM api_keys ORDER BY created_at DESC'),
-      revoke: db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?'),
-      rotate: db.prepare('UPDATE api_keys SET key_hash = ?, last_used_at = NULL WHERE key_id = ?'),
-      used: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE key_id = ?'),
-      count: db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL'),
-      upgrade: db.prepare('UPDATE api_keys SET key_hash = ? WHERE key_id = ? AND key_hash = ?'),
-    };
-    const row = db.prepare("SELECT secret FROM server_keys WHERE name = 'api-key-hmac'").get() as { secret: Buffer } | undefined;
-    if (!row) throw new Error('The database has no API-key server key (migration 0003 did not run)');
-    this.serverKey = row.secret;
+  ) {}
+
+  /** Read once, on first use; a read that failed is tried again next time. */
+  private serverKey(): Promise<Buffer> {
+    this.serverKeyRead ??= this.store.serverKey().then((key) => {
+      if (!key) throw new Error('The database has no API-key server key (migration 0003 did not run)');
+      return key;
+    });
+    return this.serverKeyRead.catch((error: unknown) => {
+      this.serverKeyRead = null;
+      throw error;
+    });
   }
 
   /** Refuses keys that could never be used: already expired, or with scopes nothing checks. */
@@ -118,54 +100,54 @@ export class KeysService {
     const unknown = scopes.filter((scope) => !KNOWN_SCOPES.has(scope));
     if (unknown.length > 0) throw badRequest(`Unknown scope ${unknown.join(', ')} (known: ${[...KNOWN_SCOPES].join(', ')})`);
     const { keyId, secret, token } = generateToken();
-    this.sql.insert.run(
-      keyId,
-      hmacSecret(secret, this.serverKey),
-      input.name ?? null,
-      input.owner ?? null,
-      JSON.stringify(scopes),
-      input.note ?? null,
-      this.now(),
-      expiresAt,
-    );
+    await this.store.insert({
+      key_id: keyId,
+      key_hash: hmacSecret(secret, await this.serverKey()),
+      name: input.name ?? null,
+      owner: input.owner ?? null,
+      scopes: JSON.stringify(scopes),
+      note: input.note ?? null,
+      created_at: this.now(),
+      expires_at: expiresAt,
+    });
     this.audit.record('api_key_created', { key_id: keyId, scopes: scopes.join(',') });
     this.events.emit('keys:changed', { keyId });
-    return { key: this.get(keyId), token };
+    return { key: await this.get(keyId), token };
   }
 
-  get(keyId: string): ApiKeyView {
-    const row = this.sql.get.get(keyId) as KeyRow | undefined;
+  async get(keyId: string): Promise<ApiKeyView> {
+    const row = await this.store.get(keyId);
     if (!row) throw notFound('Key not found');
     return view(row);
   }
 
-  list(): ApiKeyView[] {
-    return (this.sql.list.all() as KeyRow[]).map(view);
+  async list(): Promise<ApiKeyView[]> {
+    return (await this.store.list()).map(view);
   }
 
-  activeCount(): number {
-    return (this.sql.count.get() as { n: number }).n;
+  activeCount(): Promise<number> {
+    return this.store.activeCount();
   }
 
-  revoke(keyId: string): ApiKeyView {
-    this.get(keyId);
-    this.sql.revoke.run(this.now(), keyId);
+  async revoke(keyId: string): Promise<ApiKeyView> {
+    await this.get(keyId);
+    await this.store.revoke(keyId, this.now());
     this.forget(keyId);
     this.audit.record('api_key_revoked', { key_id: keyId });
     this.events.emit('keys:changed', { keyId });
-    return this.get(keyId);
+    return await this.get(keyId);
   }
 
   /** Same key id, new secret; a revoked key stays revoked, so rotating it is refused (its token could never work). */
   async rotate(keyId: string): Promise<CreatedApiKey> {
-    if (this.get(keyId).revokedAt !== null) throw conflict('This key is revoked and cannot be rotated; create a new key instead');
+    if ((await this.get(keyId)).revokedAt !== null) throw conflict('This key is revoked and cannot be rotated; create a new key instead');
     const { secret } = generateToken();
     const token = `fbk_live_${keyId}_${secret}`;
-    this.sql.rotate.run(hmacSecret(secret, this.serverKey), keyId);
+    await this.store.replaceHash(keyId, hmacSecret(secret, await this.serverKey()));
     this.forget(keyId);
     this.audit.record('api_key_rotated', { key_id: keyId });
     this.events.emit('keys:changed', { keyId });
-    return { key: this.get(keyId), token };
+    return { key: await this.get(keyId), token };
   }
 
   /**
@@ -195,16 +177,17 @@ export class KeysService {
     const digest = tokenDigest(token);
     const parsed = parseToken(token);
     if (!parsed) return null;
-    const row = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
+    const row = await this.store.get(parsed.keyId);
     if (!row || row.revoked_at !== null || (row.expires_at !== null && now > row.expires_at)) return null;
+    const serverKey = await this.serverKey();
     if (!isLegacyHash(row.key_hash)) {
-      if (!verifyHmacSecret(parsed.secret, row.key_hash, this.serverKey)) return null;
+      if (!verifyHmacSecret(parsed.secret, row.key_hash, serverKey)) return null;
     } else {
       if (options.allowSlow === false || !(await verifySecret(parsed.secret, row.key_hash))) return null;
       // Re-read: the key may have been revoked or rotated while scrypt ran.
-      const fresh = this.sql.get.get(parsed.keyId) as KeyRow | undefined;
+      const fresh = await this.store.get(parsed.keyId);
       if (!fresh || fresh.revoked_at !== null || fresh.key_hash !== row.key_hash) return null;
-      this.bestEffortWrite(() => this.sql.upgrade.run(hmacSecret(parsed.secret, this.serverKey), row.key_id, row.key_hash));
+      await this.bestEffort(this.store.upgradeHash(row.key_id, row.key_hash, hmacSecret(parsed.secret, serverKey)));
     }
     const scopes = new Set(JSON.parse(row.scopes) as string[]);
     const entry: CachedKey = {
@@ -232,13 +215,13 @@ export class KeysService {
   private touch(keyId: string, now: number): void {
     if (now - (this.lastUsedWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(keyId, now);
-    this.bestEffortWrite(() => this.sql.used.run(now, keyId));
+    void this.bestEffort(this.store.touch(keyId, now));
   }
 
-  /** Bookkeeping that must not fail a request while the disk is full (the key still works). */
-  private bestEffortWrite(write: () => void): void {
+  /** Bookkeeping (last use, hash upgrade) that must not fail a request while the disk is full (the key still works). */
+  private async bestEffort(write: Promise<unknown>): Promise<void> {
     try {
-      write();
+      await write;
     } catch (error) {
       if (!isStorageFailure(error)) throw error;
     }

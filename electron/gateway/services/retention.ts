@@ -1,12 +1,10 @@
-import type { Db } from '../store/db';
 import type { MediaTokens } from '../security/media-tokens';
 import type { AuditLog } from './audit';
 import type { InboundService } from './inbound';
-import type { JobRow, JobsService } from './jobs';
+import type { JobsService } from './jobs';
 import type { SettingsService } from './settings';
 
 export interface RetentionDeps {
-  db: Db;
   now: () => number;
   jobs: JobsService;
   inbound: InboundService;
@@ -27,14 +25,8 @@ const MAX_BATCHES = 20;
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
-  private readonly finished;
 
-  constructor(private readonly deps: RetentionDeps) {
-    this.finished = deps.db.prepare(
-      `SELECT * FROM jobs WHERE status IN ('delivered','failed','canceled') AND artifacts_deleted_at IS NULL
-       AND updated_at < ? ORDER BY updated_at LIMIT ${BATCH}`,
-    );
-  }
+  constructor(private readonly deps: RetentionDeps) {}
 
   start(): void {
     this.stop();
@@ -61,16 +53,16 @@ export class RetentionSweeper {
     if (ttlDays > 0) {
       const cutoff = this.deps.now() - ttlDays * 86_400_000;
       for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
-        const rows = this.finished.all(cutoff) as JobRow[];
+        const rows = await this.deps.jobs.finishedBefore(cutoff, BATCH);
         for (const row of rows) await this.deps.jobs.deleteArtifacts(row);
         outbound += rows.length;
         if (rows.length < BATCH) break;
       }
     }
     const inbound = await this.deps.inbound.sweepRetention();
-    const tokens = this.deps.tokens.sweep();
+    const tokens = await this.deps.tokens.sweep();
     const auditDays = this.deps.settings.current.audit.retentionDays;
-    const audit = auditDays > 0 ? this.deps.audit.sweep(this.deps.now() - auditDays * 86_400_000) : 0;
+    const audit = auditDays > 0 ? await this.deps.audit.sweep(this.deps.now() - auditDays * 86_400_000) : 0;
     this.deps.audit.record('retention_sweep', {
       count: outbound + inbound + audit,
       reason: `outbound=${outbound},inbound=${inbound},audit=${audit}`,

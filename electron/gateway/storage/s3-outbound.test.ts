@@ -59,7 +59,7 @@ describe('STORAGE_BACKEND=s3: outbound documents live in the bucket', () => {
     expect(fax!.contentUrls[0]).toMatch(new RegExp(`^${rig.gw.url}/fax/${id}/pdf\\?token=`));
     expect(fax!.contentFetches[0]).toMatchObject({ ok: true, status: 200 });
     expect(Buffer.from(fax!.contentFetches[0]!.bytes!).equals(stored!.bytes)).toBe(true);
-    expect(rig.gw.core.jobs.row(id).pdf_path).toBe(`s3:${id}-fax.pdf`);
+    expect((await rig.gw.core.jobs.row(id)).pdf_path).toBe(`s3:${id}-fax.pdf`);
     expect(localJobFiles(rig)).toEqual([]);
   });
 
@@ -118,7 +118,7 @@ describe('STORAGE_BACKEND=s3: outbound documents live in the bucket', () => {
     expect(report.status).toBe(200);
     expect(report.bytes.subarray(0, 5).toString()).toBe('%PDF-');
     const stored = s3.objects.get(`office-faxes/outbound/${id}-fax.pdf`)!;
-    const local = await rig.gw.core.jobs.readPdf(rig.gw.core.jobs.row(id));
+    const local = await rig.gw.core.jobs.readPdf(await rig.gw.core.jobs.row(id));
     expect(Buffer.from(local!).equals(stored.bytes)).toBe(true);
   });
 

@@ -51,7 +51,7 @@ describe('two gateways on one shared documents folder', () => {
     expect(files.filter((name) => /\.(part|tmp)$/.test(name))).toEqual([]);
     const store = new LocalArtifactStore(join(shared, 'jobs'));
     for (const { gw, id, bytes } of sent) {
-      const row = gw.core.jobs.row(id);
+      const row = await gw.core.jobs.row(id);
       expect(row.pdf_path).toMatch(/^local:/);
       const pdf = await gw.core.jobs.readPdf(row);
       expect(pdf?.subarray(0, 5).toString()).toBe('%PDF-');
@@ -65,8 +65,8 @@ describe('two gateways on one shared documents folder', () => {
     const ownedByB = sent.filter((s) => s.gw === b);
     for (const { id } of ownedByA) a.core.db.prepare('UPDATE jobs SET updated_at = ? WHERE id = ?').run(later - 3 * 86_400_000, id);
     expect((await a.core.retention.runOnce()).outbound).toBe(ownedByA.length);
-    for (const { id } of ownedByA) expect(await a.core.jobs.readPdf(a.core.jobs.row(id))).toBeNull();
-    for (const { id } of ownedByB) expect((await b.core.jobs.readPdf(b.core.jobs.row(id)))?.subarray(0, 5).toString()).toBe('%PDF-');
+    for (const { id } of ownedByA) expect(await a.core.jobs.readPdf(await a.core.jobs.row(id))).toBeNull();
+    for (const { id } of ownedByB) expect((await b.core.jobs.readPdf(await b.core.jobs.row(id)))?.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('a third gateway starting on the folder leaves an upload in progress alone', async () => {

@@ -59,7 +59,7 @@ describe('SignalWire through the tunnel', () => {
   it('fetches the media and delivers signed callbacks via the tunnel URL', async () => {
     const tunnel = await gw.core.tunnel.settled(10_000);
     expect(tunnel.state).toBe('up');
-    expect(gw.core.status()).toMatchObject({ publicUrl: tunnel.url, publicUrlSource: 'tunnel', callbacksEnabled: true });
+    expect(await gw.core.status()).toMatchObject({ publicUrl: tunnel.url, publicUrlSource: 'tunnel', callbacksEnabled: true });
 
     const res = await gw.post(
       '/fax',

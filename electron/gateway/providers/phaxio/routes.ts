@@ -196,7 +196,7 @@ export function registerPhaxioRoutes(app: FastifyInstance, core: GatewayCore): v
         }
         const fax = faxOf(form);
         if (!fax) throw badRequest('The callback carries no Phaxio fax object');
-        applyCallback(core, {
+        await applyCallback(core, {
           backend: 'phaxio',
           jobId: typeof request.query.job_id === 'string' ? request.query.job_id : null,
           providerId: fax.id,

@@ -104,7 +104,7 @@ describe('Phaxio status callbacks', () => {
     await rig.emu.waitFor(() => rig!.emu.callbacksSent().some((c) => c.label === 'stale' && c.status !== null), 2000);
     expect(rig.emu.callbacksSent().find((c) => c.label === 'stale')!.status).toBe(200);
     expect(await rig.gw.get(`/fax/${id}`)).toMatchObject({ body: { state: 'delivered', status: 'SUCCESS' } });
-    expect(rig.gw.core.jobs.row(id).provider_status).toBe('success');
+    expect((await rig.gw.core.jobs.row(id)).provider_status).toBe('success');
   });
 
   it("a callback naming one job with another job's fax is ignored", async () => {
@@ -129,7 +129,7 @@ describe('Phaxio status callbacks', () => {
   it("Faxbot's scheme (flat fax[...] form, HMAC-SHA256 of the body with the API secret) is accepted and logged", async () => {
     rig = await startPhaxioRig({ publicUrl: true });
     const { id, cb } = await jobAwaitingCallback(rig);
-    const faxId = rig.gw.core.jobs.row(id).provider_id!;
+    const faxId = (await rig.gw.core.jobs.row(id)).provider_id!;
     const body = new URLSearchParams({ 'fax[id]': faxId, 'fax[status]': 'success', 'fax[num_pages]': '1' }).toString();
     const signature = createHmac('sha256', SECRET).update(body).digest('hex');
     const res = await request(cb.url, {

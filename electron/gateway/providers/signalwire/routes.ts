@@ -135,7 +135,7 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
         const jobId = query.get('job_id');
         let job = null;
         try {
-          job = jobId ? core.jobs.row(jobId) : core.jobs.findByProviderId('signalwire', faxSid);
+          job = jobId ? await core.jobs.row(jobId) : await core.jobs.findByProviderId('signalwire', faxSid);
         } catch {
           // Unknown job: acknowledged so SignalWire stops retrying; nothing to update.
         }
@@ -144,7 +144,7 @@ export function registerSignalWireRoutes(app: FastifyInstance, core: GatewayCore
         if (job?.backend === 'signalwire' && job.provider_id === null && job.status === 'sending') {
           throw new AppError('unavailable', 'The fax is still being handed to SignalWire; retry shortly');
         }
-        applyCallback(core, {
+        await applyCallback(core, {
           backend: 'signalwire',
           jobId,
           providerId: faxSid,

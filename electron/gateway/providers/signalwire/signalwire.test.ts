@@ -244,7 +244,7 @@ describe('SignalWire: provider operations', () => {
     const done = await gw!.waitForJob(id, ['delivered']);
     const p = provider();
     const signal = AbortSignal.timeout(5000);
-    const facts = { toE164: to, jobCreatedAt: gw!.core.jobs.row(id).created_at };
+    const facts = { toE164: to, jobCreatedAt: (await gw!.core.jobs.row(id)).created_at };
     expect(await p.poll!(done.provider_sid, signal)).toMatchObject({ providerId: done.provider_sid, phase: 'delivered', pages: 2 });
     expect(await p.lookup!({ jobId: id, attempt: 1, idempotencyKey: `${id}-1`, ...facts }, signal)).toEqual({
       providerId: done.provider_sid,

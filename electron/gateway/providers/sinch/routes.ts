@@ -159,7 +159,7 @@ export function registerSinchRoutes(app: FastifyInstance, core: GatewayCore): vo
         if (fields.event !== 'FAX_COMPLETED') return WEBHOOK_IGNORED;
         const fax = parseFax(fields.fax);
         if (!fax) throw badRequest('The event has no usable fax object');
-        applyCallback(core, {
+        await applyCallback(core, {
           backend: 'sinch',
           jobId,
           providerId: fax.id,

@@ -5,6 +5,8 @@ import { EventBus } from '../../services/event-bus';
 import { KeysService } from '../../services/keys';
 import { migrationEngines } from '../../testing/migration-engines';
 import { migrate, openDatabase, schemaVersion } from '../db';
+import { SqliteAudit } from '../sqlite/audit';
+import { SqliteKeys } from '../sqlite/keys';
 import { initial } from './0001-initial';
 import { jobUploads } from './0002-job-uploads';
 import { apiKeyHmac } from './0003-api-key-hmac';
@@ -42,8 +44,8 @@ describe('migration 0003-api-key-hmac with the keys service (SQLite)', () => {
     expect(serverKey.secret).toHaveLength(32);
 
     const now = () => 1_700_000_000_000;
-    const audit = new AuditLog(db, { now, target: () => ({ enabled: false, file: '', format: 'json' }) });
-    const keys = () => new KeysService(db, now, audit, new EventBus(), () => null);
+    const audit = new AuditLog(new SqliteAudit(db), { now, target: () => ({ enabled: false, file: '', format: 'json' }) });
+    const keys = () => new KeysService(new SqliteKeys(db), now, audit, new EventBus(), () => null);
     const hashOf = () => (db.prepare("SELECT key_hash FROM api_keys WHERE key_id = '0123456789ab'").get() as { key_hash: string }).key_hash;
 
     expect(await keys().authenticate(TOKEN.replace(SECRET, 'x'.repeat(43)))).toBeNull();

@@ -1,4 +1,4 @@
-import type { JobRow } from '../../services/jobs';
+import type { JobRow } from '../types';
 import type { PgPool } from './pool';
 
 /**
