@@ -1,7 +1,15 @@
 import { SECRET_NAMES, SettingsSchema, type SecretName, type Settings } from '../../../shared/settings';
 import type { SecretStatus, SettingsView } from '../../../shared/types';
 import { describeIssues, fieldLabel } from '../../../shared/validation';
-import { deepMerge, ENV_NAME_FOR_PATH, resolveSettings, type EffectiveSettings, type SecretStore, type SettingsStore } from '../config';
+import {
+  deepMerge,
+  ENV_NAME_FOR_PATH,
+  resolveSettings,
+  SETTINGS_PARSE,
+  type EffectiveSettings,
+  type SecretStore,
+  type SettingsStore,
+} from '../config';
 import type { AuditLog } from './audit';
 import { badRequest } from './errors';
 import type { EventBus } from './event-bus';
@@ -63,7 +71,7 @@ export class SettingsService {
       }
     }
     const merged = deepMerge(this.effective.fileSettings as unknown as Record<string, unknown>, patch);
-    const parsed = SettingsSchema.safeParse(merged);
+    const parsed = SettingsSchema.safeParse(merged, SETTINGS_PARSE);
     if (!parsed.success) {
       throw badRequest(describeIssues(parsed.error.issues));
     }
