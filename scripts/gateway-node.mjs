@@ -5,8 +5,7 @@
 export const GATEWAY_BUNDLE = 'dist-electron/gateway/cli.mjs';
 
 /**
- * V8's young generation capped at 1 MB per semi-space (Node's default grows it to 16 MB while the
- * modules load, and an idle gateway then keeps about 4 MB of start-up garbage resident). Measured
- * on the bench machine: CPU per POST /fax and per GET /fax/{id} unchanged within noise.
+ * Node flags for the gateway: none. `--max-semi-space-size=1` saved about 4 MB of idle memory but
+ * cost 6–14% of POST /fax and GET /fax/{id} throughput in paired runs (README, Benchmarks).
  */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const GATEWAY_NODE_FLAGS = [];
