@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { GATEWAY_BUNDLE, GATEWAY_NODE_FLAGS } from './gateway-node.mjs';
+import { GATEWAY_BUNDLE } from './gateway-node.mjs';
 
 const args = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -54,7 +54,7 @@ if (electron) {
   // The compiled bundle starts in a fraction of the time tsx needs to compile the sources.
   if (!existsSync(GATEWAY_BUNDLE) || statSync(GATEWAY_BUNDLE).mtimeMs < newestSource(['electron', 'shared']))
     run(npm, ['run', 'build:electron']);
-  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE, ...args.filter((a) => a !== '--headless')], {
+  const child = spawn(process.execPath, [GATEWAY_BUNDLE, ...args.filter((a) => a !== '--headless')], {
     stdio: 'inherit',
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

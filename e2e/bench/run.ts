@@ -8,7 +8,7 @@ import { request } from 'undici';
 // @ts-expect-error -- plain .mjs build script without type declarations
 import { gatewayBuildOptions } from '../../build/build-electron.mjs';
 // @ts-expect-error -- plain .mjs (npm start runs it without TypeScript)
-import { GATEWAY_BUNDLE, GATEWAY_NODE_FLAGS } from '../../scripts/gateway-node.mjs';
+import { GATEWAY_BUNDLE } from '../../scripts/gateway-node.mjs';
 
 /**
  * npm run bench: start-up (process start to first 200 /health, and idle memory), then POST /fax
@@ -77,7 +77,7 @@ async function measure(name: string, options: autocannon.Options): Promise<Figur
 /** A fresh headless gateway (its own data folder) with an API key and one job to read. */
 async function startGateway(): Promise<{ proc: ChildProcess; url: string; token: string; jobId: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fbd-bench-'));
-  const { proc, url } = await startChild([...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir], {
+  const { proc, url } = await startChild([GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir], {
     HOME: dataDir,
     API_KEY,
     REQUIRE_API_KEY: 'true',
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   const gatewayStart = await measureStartup('headless gateway', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fbd-bench-start-'));
     return {
-      args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir],
+      args: [GATEWAY_BUNDLE, '--port', '0', '--data-dir', dataDir],
       env: { HOME: dataDir, FAX_BACKEND: 'simulator' },
       dataDir,
     };
