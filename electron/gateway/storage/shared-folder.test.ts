@@ -60,10 +60,11 @@ describe('two gateways on one shared documents folder', () => {
     }
 
     // Retention on A removes only A's documents (it only knows its own jobs).
-    const later = Date.now() + 2 * 86_400_000;
+    // A's jobs finished two days ago, well past the one-day TTL (not on its edge, where one millisecond decides).
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
     const ownedByA = sent.filter((s) => s.gw === a);
     const ownedByB = sent.filter((s) => s.gw === b);
-    for (const { id } of ownedByA) a.core.db.prepare('UPDATE jobs SET updated_at = ? WHERE id = ?').run(later - 3 * 86_400_000, id);
+    for (const { id } of ownedByA) a.core.db.prepare('UPDATE jobs SET updated_at = ? WHERE id = ?').run(twoDaysAgo, id);
     expect((await a.core.retention.runOnce()).outbound).toBe(ownedByA.length);
     for (const { id } of ownedByA) expect(await a.core.jobs.readPdf(await a.core.jobs.row(id))).toBeNull();
     for (const { id } of ownedByB) expect((await b.core.jobs.readPdf(await b.core.jobs.row(id)))?.subarray(0, 5).toString()).toBe('%PDF-');
