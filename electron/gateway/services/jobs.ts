@@ -8,7 +8,7 @@ import {
   type FailureClass,
   type JobStatus,
 } from '../../../shared/status';
-import type { Backend, FaxResolution } from '../../../shared/settings';
+import type { Backend } from '../../../shared/settings';
 import type { JobListQuery } from '../../../shared/contract';
 import type { BatchView, JobDetail, JobEventKind, JobEventView, JobPage, JobView, SenderView } from '../../../shared/types';
 import { decideRetry } from '../dispatch/retry-policy';
@@ -21,28 +21,11 @@ import { badRequest, conflict, notFound } from './errors';
 import type { EventBus } from './event-bus';
 import type { SettingsService } from './settings';
 
-export interface NewJob {
-  id: string;
-  toInput: string;
-  toE164: string;
-  backend: Backend;
-  testMode: boolean;
-  fileName: string | null;
-  sourceKind: 'pdf' | 'txt';
-  /** The stored document of a large upload; '' when the bytes travel in `uploadBytes` (kept in the database). */
-  uploadPath: string;
-  uploadBytes?: Buffer | null;
-  pdfPath: string | null;
-  pages: number | null;
-  apiKeyId: string | null;
-  resentFrom?: string | null;
-  /** Chosen per fax; null/absent = fine. */
-  resolution?: FaxResolution | null;
-  batchId?: string | null;
-  /** Scheduled send: the outbox does not pick the job up before this time (epoch ms). */
-  sendAt?: number | null;
-  coverTemplate?: string | null;
-}
+/** Fields a door may leave out when it creates a job; the service fills in null. */
+type OptionalOnCreate = 'uploadBytes' | 'resentFrom' | 'resolution' | 'batchId' | 'sendAt' | 'coverTemplate';
+
+/** What a door hands to JobsService.create: the stored record without what the service decides (attempt budget, first timeline line). */
+export type NewJob = Omit<NewJobRecord, 'maxAttempts' | 'queuedMessage' | OptionalOnCreate> & Partial<Pick<NewJobRecord, OptionalOnCreate>>;
 
 const VIEW_CACHE_SIZE = 10_000;
 
